@@ -1,0 +1,71 @@
+"""Located diagnostics and the one exception every stage raises for bad input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A place in a source file: 1-based line and column, end exclusive."""
+
+    path: str | None
+    line: int
+    column: int
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One error: where it is and what to do about it."""
+
+    path: str | None
+    line: int
+    column: int
+    message: str
+    source_line: str | None = None
+
+    @classmethod
+    def at(cls, span: Span | None, message: str, source: str | None = None) -> Diagnostic:
+        """A diagnostic at `span`, with the source line taken from `source` when given."""
+        if span is None:
+            return cls(None, 0, 0, message)
+        line_text = None
+        if source is not None and span.line >= 1:
+            lines = source.splitlines()
+            if span.line <= len(lines):
+                line_text = lines[span.line - 1]
+        return cls(span.path, span.line, span.column, message, line_text)
+
+    def render(self) -> str:
+        """`path:line:col: error: message`, then the source line and a caret."""
+        where = self.path or "<input>"
+        if self.line <= 0:
+            return f"{where}: error: {self.message}"
+        text = f"{where}:{self.line}:{self.column}: error: {self.message}"
+        if self.source_line is not None:
+            shown = self.source_line.expandtabs(1)
+            caret = " " * max(self.column - 1, 0) + "^"
+            text += f"\n    {shown}\n    {caret}"
+        return text
+
+
+@dataclass
+class CompileError(Exception):
+    """Bad input: the model, its data, an option or a target. Carries every diagnostic found."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    @classmethod
+    def single(cls, span: Span | None, message: str, source: str | None = None) -> CompileError:
+        return cls([Diagnostic.at(span, message, source)])
+
+    def render(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+    def __str__(self) -> str:
+        return self.render()
