@@ -1,0 +1,22 @@
+"""qbnnc: compile a binary neural network and its training set into its quantum training circuit."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from qbnnc.compiler import compile, compile_file, compile_model, load_model  # noqa: E402
+from qbnnc.diagnostics import CompileError, Diagnostic  # noqa: E402
+from qbnnc.model import Model  # noqa: E402
+from qbnnc.program import Program  # noqa: E402
+
+__all__ = [
+    "CompileError",
+    "Diagnostic",
+    "Model",
+    "Program",
+    "__version__",
+    "compile",
+    "compile_file",
+    "compile_model",
+    "load_model",
+]

@@ -1,0 +1,150 @@
+"""The reversible circuit IR: gates, named blocks and repeats, and a flattening for emitters.
+
+A `Block` is a gate definition on its own local qubits `0..arity-1`; a `Call` applies it
+(possibly inverted, possibly repeated) to program qubits. Repeated work (an example's
+forward pass, one Grover iteration) is written once and called, so the IR's size grows
+with the model and the data, not with the iteration count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from qbnnc.model import Angle
+
+# Base gates of stdgates.inc that the IR uses; `controls` adds `ctrl @` controls in front.
+SELF_INVERSE = frozenset({"x", "y", "z", "h"})
+INVERSES = {"s": "sdg", "sdg": "s", "t": "tdg", "tdg": "t"}
+PARAMETRISED = frozenset({"p", "rz", "rx", "ry"})
+
+
+@dataclass(frozen=True)
+class Gate:
+    """`ctrl(controls) @ name(angle)` on `qubits`: the first `controls` qubits are controls."""
+
+    name: str
+    qubits: tuple[int, ...]
+    controls: int = 0
+    angle: Angle | None = None
+
+    def inverse(self) -> Gate:
+        if self.name in SELF_INVERSE:
+            return self
+        if self.name in INVERSES:
+            return Gate(INVERSES[self.name], self.qubits, self.controls)
+        if self.name in PARAMETRISED and self.angle is not None:
+            return Gate(self.name, self.qubits, self.controls, -self.angle)
+        raise ValueError(f"gate {self.name} has no inverse in the IR")
+
+    def remap(self, qubits: tuple[int, ...]) -> Gate:
+        return Gate(self.name, tuple(qubits[q] for q in self.qubits), self.controls, self.angle)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Measure `qubit` into bit `index` of classical register `register`."""
+
+    qubit: int
+    register: str
+    index: int
+
+    def remap(self, qubits: tuple[int, ...]) -> Measure:
+        return Measure(qubits[self.qubit], self.register, self.index)
+
+
+@dataclass(frozen=True)
+class Call:
+    """Apply block `block` to `qubits` (its formal qubit i is program qubit qubits[i])."""
+
+    block: str
+    qubits: tuple[int, ...]
+    inverse: bool = False
+    repeat: int = 1
+
+    def remap(self, qubits: tuple[int, ...]) -> Call:
+        return Call(self.block, tuple(qubits[q] for q in self.qubits), self.inverse, self.repeat)
+
+
+Op = Gate | Measure | Call
+
+
+@dataclass(frozen=True)
+class Block:
+    """A named, reusable piece of circuit on local qubits `0..arity-1`."""
+
+    name: str
+    arity: int
+    body: tuple[Op, ...]
+    # Human names of the formal qubits, for gate definitions that read well.
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Register:
+    """A named group of qubits, for the header comment and for readers of the program."""
+
+    name: str
+    start: int
+    size: int
+    role: str
+
+
+@dataclass(frozen=True)
+class Circuit:
+    """A whole program: blocks in dependency order, then the main body."""
+
+    num_qubits: int
+    blocks: tuple[Block, ...]
+    body: tuple[Op, ...]
+    registers: tuple[Register, ...]
+    # Classical registers in declaration order: (name, size). `weights` is one of them.
+    clbits: tuple[tuple[str, int], ...]
+    header: tuple[str, ...] = field(default=())
+
+    def block(self, name: str) -> Block:
+        for b in self.blocks:
+            if b.name == name:
+                return b
+        raise KeyError(name)
+
+    @property
+    def block_map(self) -> dict[str, Block]:
+        return {b.name: b for b in self.blocks}
+
+
+def expand(
+    ops: tuple[Op, ...], blocks: dict[str, Block], inverse: bool = False
+) -> Iterator[Gate | Measure]:
+    """The gates of `ops` with every call inlined, in order (reversed and inverted if asked)."""
+    sequence = reversed(ops) if inverse else ops
+    for op in sequence:
+        if isinstance(op, Gate):
+            yield op.inverse() if inverse else op
+        elif isinstance(op, Measure):
+            if inverse:
+                raise ValueError("a block with measurements cannot be inverted")
+            yield op
+        else:
+            block = blocks[op.block]
+            for _ in range(op.repeat):
+                for inner in expand(block.body, blocks, inverse != op.inverse):
+                    yield inner.remap(op.qubits)
+
+
+def flatten(circuit: Circuit) -> Iterator[Gate | Measure]:
+    """Every gate and measurement of the program, calls inlined."""
+    return expand(circuit.body, circuit.block_map)
+
+
+def invert(ops: list[Op] | tuple[Op, ...]) -> list[Op]:
+    """The inverse of a gate/call sequence: reversed, each gate inverted, each call flipped."""
+    out: list[Op] = []
+    for op in reversed(ops):
+        if isinstance(op, Gate):
+            out.append(op.inverse())
+        elif isinstance(op, Call):
+            out.append(Call(op.block, op.qubits, not op.inverse, op.repeat))
+        else:
+            raise ValueError("measurements cannot be inverted")
+    return out

@@ -1,0 +1,188 @@
+"""Lower one example's forward pass from the dataflow graph to reversible gates.
+
+Neuron outputs get fresh work qubits; XOR/XNOR lines get none: just around the neuron that
+reads them, a CNOT folds the weight into the line's qubit and a second CNOT restores it.
+Negations cost nothing (they flip a literal's polarity).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from qbnnc.arith import Lit, cx, inverse, threshold, x
+from qbnnc.circuit import Block, Call, Gate, Op
+from qbnnc.dataflow import CONSTANT_LEAVES, AtLeast, Correct, Dataflow, Not, WeightBit, Xor
+
+
+@dataclass
+class Pool:
+    """Work qubits from `start` up: the lowest free one is taken first, so reuse is maximal."""
+
+    start: int
+    free: list[int] = field(default_factory=list)
+    high: int = 0
+
+    def __post_init__(self) -> None:
+        self.high = self.start
+
+    def take(self, n: int = 1) -> list[int]:
+        out = []
+        for _ in range(n):
+            if self.free:
+                self.free.sort()
+                out.append(self.free.pop(0))
+            else:
+                out.append(self.high)
+                self.high += 1
+        return out
+
+    def give(self, qubits: list[int]) -> None:
+        self.free.extend(qubits)
+
+
+@dataclass
+class Blocks:
+    """Blocks made so far, deduplicated by body so a repeated neuron is defined once."""
+
+    blocks: list[Block] = field(default_factory=list)
+    by_body: dict[tuple[int, tuple[Op, ...]], str] = field(default_factory=dict)
+    names: Counter[str] = field(default_factory=Counter)
+
+    def call(self, name: str, ops: list[Op]) -> Call:
+        """Package program-qubit `ops` as a block on the qubits they touch; return its call."""
+        touched = sorted({q for op in ops for q in _qubits(op)})
+        local = {q: i for i, q in enumerate(touched)}
+        body = tuple(_localise(op, local) for op in ops)
+        key = (len(touched), body)
+        if key not in self.by_body:
+            self.names[name] += 1
+            unique = name if self.names[name] == 1 else f"{name}_{self.names[name]}"
+            self.by_body[key] = unique
+            self.blocks.append(Block(unique, len(touched), body))
+        return Call(self.by_body[key], tuple(touched))
+
+
+def _qubits(op: Op) -> tuple[int, ...]:
+    return op.qubits if isinstance(op, Gate | Call) else (op.qubit,)
+
+
+def _localise(op: Op, local: dict[int, int]) -> Op:
+    if isinstance(op, Gate):
+        return Gate(op.name, tuple(local[q] for q in op.qubits), op.controls, op.angle)
+    if isinstance(op, Call):
+        return Call(op.block, tuple(local[q] for q in op.qubits), op.inverse, op.repeat)
+    raise ValueError("measurements are not packaged into blocks")
+
+
+@dataclass(frozen=True)
+class Forward:
+    """An example's forward pass: `compute` leaves the sink's literals readable; its inverse
+    returns every work qubit to |0>."""
+
+    compute: list[Op]
+    literals: list[Lit]
+    held: list[int]  # work qubits in use until the inverse of `compute` has run
+    never: bool = False  # the example can never be classified correctly
+
+
+def lower_forward(
+    df: Dataflow,
+    sink: int,
+    weight_qubit: Callable[[int], int],
+    pool: Pool,
+    blocks: Blocks,
+) -> Forward:
+    """Gates computing the match literals of `sink`; work qubits come from `pool`.
+
+    The caller frees the pool's qubits after running the inverse of `compute`.
+    """
+    values: dict[int, Lit] = {}
+    ops: list[Op] = []
+    held: list[int] = []
+    for node in df.cone(sink):
+        op = df.op(node)
+        if isinstance(op, WeightBit):
+            values[node] = Lit(weight_qubit(op.index))
+        elif isinstance(op, CONSTANT_LEAVES):
+            (q,) = pool.take()
+            held.append(q)
+            values[node] = Lit(q)
+            if op.value:
+                ops.append(x(q))
+        elif isinstance(op, AtLeast):
+            pre, lits, scratch = _window(df, df.args(node), values, pool)
+            (out,) = pool.take()
+            held.append(out)
+            core = threshold(lits, op.threshold, out, pool.take, pool.give)
+            neuron = [*pre, *core, *inverse(pre)]
+            pool.give(scratch)
+            values[node] = Lit(out)
+            ops.append(blocks.call(_block_name(df.label(node)), neuron))
+        elif isinstance(op, Correct):
+            if any(
+                isinstance(df.op(a), CONSTANT_LEAVES) and not df.op(a).value for a in df.args(sink)
+            ):
+                pool.give(held)
+                return Forward([], [], [], never=True)
+            pre, lits, scratch = _window(df, df.args(node), values, pool)
+            ops.extend(pre)
+            return Forward(ops, lits, held + scratch)
+    raise AssertionError("a cone ends at its sink")
+
+
+def _block_name(label: str) -> str:
+    """'e3.h[1]' -> 'h_neuron': the layer names the block, the dedup numbers its variants."""
+    layer = label.split(".", 1)[-1].split("[", 1)[0]
+    return f"{layer}_neuron"
+
+
+def _window(
+    df: Dataflow, args: tuple[int, ...], values: dict[int, Lit], pool: Pool
+) -> tuple[list[Gate], list[Lit], list[int]]:
+    """Make each arg readable as a literal for one gate's duration.
+
+    Returns the gates that open the window (their inverse closes it), the literals, and the
+    scratch qubits it took (free them after closing). An XOR of two literals is computed in
+    place onto one of them when no other arg reads that qubit, else into a scratch qubit.
+    """
+    reads = Counter(q for a in args for q in _base_qubits(df, a, values))
+    pre: list[Gate] = []
+    scratch: list[int] = []
+    lits: list[Lit] = []
+
+    def resolve(node: int) -> Lit:
+        if node in values:
+            return values[node]
+        op = df.op(node)
+        if isinstance(op, Not):
+            return resolve(df.args(node)[0]).flip()
+        if isinstance(op, Xor):
+            a, b = (resolve(n) for n in df.args(node))
+            polarity = a.negated ^ b.negated ^ op.negated
+            for target, source in ((a, b), (b, a)):
+                if (
+                    target.qubit != source.qubit
+                    and reads[target.qubit] == 1
+                    and target.qubit not in scratch
+                ):
+                    pre.append(cx(source.qubit, target.qubit))
+                    reads[target.qubit] += 1  # now holds a derived value: never reuse it
+                    return Lit(target.qubit, polarity)
+            (q,) = pool.take()
+            scratch.append(q)
+            pre.extend([cx(a.qubit, q), cx(b.qubit, q)])
+            return Lit(q, polarity)
+        raise AssertionError(f"node {node} ({op}) should have been computed before its use")
+
+    for a in args:
+        lits.append(resolve(a))
+    return pre, lits, scratch
+
+
+def _base_qubits(df: Dataflow, node: int, values: dict[int, Lit]) -> list[int]:
+    """The computed qubits a Not/Xor tree reads (with repeats)."""
+    if node in values:
+        return [values[node].qubit]
+    return [q for a in df.args(node) for q in _base_qubits(df, a, values)]

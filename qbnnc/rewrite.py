@@ -1,0 +1,39 @@
+"""Graph edits shared by the passes. Each works on a graph the pass has already copied."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from qbnnc.dataflow import NodeKind
+
+
+def set_args(g: nx.DiGraph, node: int, args: tuple[int, ...]) -> None:
+    """Give `node` new operands and make the edges follow."""
+    for a in set(g.nodes[node]["args"]) - set(args):
+        g.remove_edge(a, node)
+    for a in args:
+        g.add_edge(a, node)
+    g.nodes[node]["args"] = args
+
+
+def set_op(g: nx.DiGraph, node: int, op: NodeKind, args: tuple[int, ...] = ()) -> None:
+    """Turn `node` into another kind of node in place (its users keep reading it)."""
+    set_args(g, node, args)
+    g.nodes[node]["op"] = op
+
+
+def replace_uses(g: nx.DiGraph, old: int, new: int) -> None:
+    """Make every user of `old` read `new` instead."""
+    for user in list(g.successors(old)):
+        set_args(g, user, tuple(new if a == old else a for a in g.nodes[user]["args"]))
+
+
+def ensure_node(g: nx.DiGraph, op: NodeKind, label: str) -> int:
+    """A leaf node of kind `op`, reusing an existing one."""
+    for node, data in g.nodes(data=True):
+        if data["op"] == op and not data["args"]:
+            return node
+    node = g.graph.get("next_id", 0)
+    g.graph["next_id"] = node + 1
+    g.add_node(node, op=op, args=(), label=label)
+    return node

@@ -1,0 +1,138 @@
+"""OpenQASM 3 output: an `openqasm3.ast.Program`, printed by the package's own printer.
+
+Structured (default): each block becomes a `gate` definition and the Grover iterations a
+`for` loop over a constant range, so the text grows with the model and the data, not with
+the iteration count. Flat: only standard gates (`ctrl @` for three or more controls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import openqasm3
+import openqasm3.ast as ast
+
+from qbnnc.circuit import Call, Circuit, Gate, Measure, Op, flatten
+from qbnnc.model import Angle
+
+# stdgates.inc names for a base gate with a given number of controls.
+_NAMED = {
+    ("x", 1): "cx",
+    ("x", 2): "ccx",
+    ("z", 1): "cz",
+    ("p", 1): "cp",
+    ("y", 1): "cy",
+    ("h", 1): "ch",
+}
+
+
+def emit(circuit: Circuit, flat: bool = False) -> str:
+    """The program text: header comment after the include line, then the printed AST."""
+    text = openqasm3.dumps(program(circuit, flat), indent="  ")
+    head, sep, rest = text.partition('include "stdgates.inc";\n')
+    comment = "".join(f"// {line}\n" if line else "//\n" for line in circuit.header)
+    return head + sep + comment + rest
+
+
+def program(circuit: Circuit, flat: bool = False) -> ast.Program:
+    qubit_ref = _program_qubits(circuit)
+    statements: list[ast.Statement] = [ast.Include("stdgates.inc")]
+    for reg in circuit.registers:
+        statements.append(ast.QubitDeclaration(_id(reg.name), ast.IntegerLiteral(reg.size)))
+    for name, size in circuit.clbits:
+        statements.append(
+            ast.ClassicalDeclaration(ast.BitType(ast.IntegerLiteral(size)), _id(name))
+        )
+    if flat:
+        statements += [_statement(op, qubit_ref) for op in flatten(circuit)]
+    else:
+        for block in circuit.blocks:
+            params = [f"q{i}" for i in range(block.arity)]
+            body = [s for op in block.body for s in _statements(op, lambda q, p=params: _id(p[q]))]
+            statements.append(
+                ast.QuantumGateDefinition(_id(block.name), [], [_id(p) for p in params], body)
+            )
+        for op in circuit.body:
+            if isinstance(op, Call) and op.repeat > 1:
+                once = Call(op.block, op.qubits, op.inverse)
+                statements.append(
+                    ast.ForInLoop(
+                        ast.UintType(),
+                        _id("_"),
+                        ast.RangeDefinition(
+                            ast.IntegerLiteral(0), ast.IntegerLiteral(op.repeat - 1), None
+                        ),
+                        [_call(once, qubit_ref)],
+                    )
+                )
+            else:
+                statements += _statements(op, qubit_ref)
+    return ast.Program(statements, version="3.0")
+
+
+def _program_qubits(circuit: Circuit):  # noqa: ANN202
+    names: list[ast.IndexedIdentifier] = []
+    for reg in circuit.registers:
+        names += [_indexed(reg.name, i) for i in range(reg.size)]
+
+    def ref(q: int) -> ast.IndexedIdentifier:
+        return names[q]
+
+    return ref
+
+
+def _statements(op: Op, ref) -> Iterable[ast.Statement]:  # noqa: ANN001
+    if isinstance(op, Call):
+        return [_call(Call(op.block, op.qubits, op.inverse), ref)] * op.repeat
+    return [_statement(op, ref)]
+
+
+def _statement(op: Gate | Measure, ref) -> ast.Statement:  # noqa: ANN001
+    if isinstance(op, Measure):
+        return ast.QuantumMeasurementStatement(
+            ast.QuantumMeasurement(ref(op.qubit)), _indexed(op.register, op.index)
+        )
+    named = _NAMED.get((op.name, op.controls))
+    modifiers = []
+    if named is None and op.controls:
+        modifiers = [ast.QuantumGateModifier(ast.GateModifierName.ctrl, _int_or_none(op.controls))]
+    args = [angle_expression(op.angle)] if op.angle is not None else []
+    return ast.QuantumGate(modifiers, _id(named or op.name), args, [ref(q) for q in op.qubits])
+
+
+def _call(op: Call, ref) -> ast.QuantumGate:  # noqa: ANN001
+    modifiers = [ast.QuantumGateModifier(ast.GateModifierName.inv, None)] if op.inverse else []
+    return ast.QuantumGate(modifiers, _id(op.block), [], [ref(q) for q in op.qubits])
+
+
+def _int_or_none(n: int) -> ast.IntegerLiteral | None:
+    return None if n == 1 else ast.IntegerLiteral(n)
+
+
+def angle_expression(angle: Angle) -> ast.Expression:
+    """pi fractions as `N*pi/D` (exact, readable); other angles as float literals."""
+    m = angle.pi_multiple
+    if m is None:
+        return ast.FloatLiteral(angle.value)
+    if m == 0:
+        return ast.IntegerLiteral(0)
+    expr: ast.Expression = _id("pi")
+    if abs(m.numerator) != 1:
+        expr = ast.BinaryExpression(
+            ast.BinaryOperator["*"], ast.IntegerLiteral(abs(m.numerator)), expr
+        )
+    if m.denominator != 1:
+        expr = ast.BinaryExpression(
+            ast.BinaryOperator["/"], expr, ast.IntegerLiteral(m.denominator)
+        )
+    if m < 0:
+        expr = ast.UnaryExpression(ast.UnaryOperator["-"], expr)
+    return expr
+
+
+def _id(name: str) -> ast.Identifier:
+    return ast.Identifier(name)
+
+
+def _indexed(name: str, index: int) -> ast.IndexedIdentifier:
+    return ast.IndexedIdentifier(_id(name), [[ast.IntegerLiteral(index)]])
