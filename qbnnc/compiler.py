@@ -7,9 +7,11 @@ from pathlib import Path
 
 from qbnnc import __version__
 from qbnnc.build_dataflow import build_dataflow
+from qbnnc.check import check
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.grover import build_circuit
 from qbnnc.model import Model
+from qbnnc.parse import parse
 from qbnnc.passes import run_passes
 from qbnnc.program import Program
 from qbnnc.semantics import MAX_COUNTED_WEIGHTS, Census, census, optimal_iterations
@@ -38,9 +40,6 @@ def read_source(path: str | os.PathLike[str]) -> str:
 
 def load_model(source: str, path: str | None = None) -> Model:
     """Parse and check: the checked model, or CompileError with every diagnostic."""
-    from qbnnc.check import check  # TEMP until the front end lands
-    from qbnnc.parse import parse
-
     return check(parse(source, path), source, path)
 
 

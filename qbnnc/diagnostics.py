@@ -28,14 +28,18 @@ class Diagnostic:
 
     @classmethod
     def at(cls, span: Span | None, message: str, source: str | None = None) -> Diagnostic:
-        """A diagnostic at `span`, with the source line taken from `source` when given."""
+        """A diagnostic at `span`, with the source line taken from `source` when given.
+
+        Lines are split at `\n` only, as the lexer counts them (`str.splitlines` would also
+        break at form feeds, lone carriage returns and U+2028, and show the wrong line).
+        """
         if span is None:
             return cls(None, 0, 0, message)
         line_text = None
         if source is not None and span.line >= 1:
-            lines = source.splitlines()
+            lines = source.split("\n")
             if span.line <= len(lines):
-                line_text = lines[span.line - 1]
+                line_text = lines[span.line - 1].rstrip("\r")
         return cls(span.path, span.line, span.column, message, line_text)
 
     def render(self) -> str:

@@ -1,0 +1,5 @@
+import sys
+
+from qbnnc.cli import main
+
+sys.exit(main())

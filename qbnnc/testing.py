@@ -1,0 +1,136 @@
+"""Helpers for checking compiled circuits by what they do (used by the tests and benchmarks).
+
+`weight_distribution` simulates an OpenQASM 3 program exactly (Qiskit's importer, then Aer's
+statevector) and returns the probability of each weight string; `expected_distribution`
+is what Grover's formula and the classical count predict for it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+from qbnnc.model import Model
+from qbnnc.semantics import correct_counts, success_probability
+
+
+def weight_distribution(qasm: str, num_weights: int) -> np.ndarray:
+    """P(weights = w) for every weight string w (index bit i = weight i), simulated exactly."""
+    import qiskit.qasm3
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+
+    circuit = inline(qiskit.qasm3.loads(qasm))
+    circuit.remove_final_measurements()
+    circuit.save_statevector()
+    sim = AerSimulator(method="statevector")
+    compiled = transpile(circuit, sim, optimization_level=0)
+    state = np.asarray(sim.run(compiled).result().get_statevector())
+    probs = np.abs(state) ** 2
+    # The weights are the first register: qubits 0..n-1, the low bits of the state index.
+    return probs.reshape(-1, 2**num_weights).sum(axis=0)
+
+
+_QISKIT_STANDARD = frozenset(
+    {"x", "y", "z", "h", "s", "sdg", "t", "tdg", "p", "rz", "cx", "cz", "cp", "ccx", "ccz"}
+    | {"mcx", "mcphase", "swap", "measure", "barrier", "reset"}
+)
+
+
+def inline(circuit):  # noqa: ANN001, ANN201 - qiskit types stay out of this module's imports
+    """Unroll constant `for` loops and inline gate definitions, leaving standard gates.
+
+    Qiskit's transpiler re-synthesises nested definitions inside a loop body from scratch
+    (minutes for the paper's 3-2-1 task); inlining first takes a fraction of a second.
+    """
+    out = circuit.copy_empty_like()
+    for inst in circuit.data:
+        op = inst.operation
+        if op.name == "for_loop":
+            indexset, loop_parameter, body = op.params
+            if loop_parameter is not None:
+                body = body.assign_parameters({loop_parameter: 0})
+            qubits = [circuit.find_bit(q).index for q in inst.qubits]
+            for _ in indexset:
+                out.compose(inline(body), qubits=qubits, inplace=True)
+        else:
+            out.append(inst)
+    while names := {i.operation.name for i in out.data} - _QISKIT_STANDARD:
+        out = out.decompose(gates_to_decompose=sorted(names))
+    return out
+
+
+def expected_distribution(model: Model, iterations: int) -> np.ndarray:
+    """Marked strings share sin^2((2K+1) theta) equally; unmarked ones share the rest."""
+    counts = correct_counts(model)
+    marked = counts >= model.accept.min_correct
+    m, n = int(marked.sum()), len(counts)
+    p = success_probability(m, model.num_weights, iterations)
+    unmarked = (1 - p) / (n - m) if n > m else 0.0
+    return np.where(marked, p / m if m else 0.0, unmarked)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A random network's shape: inputs, layer widths, which layers are fixed."""
+
+    inputs: int
+    widths: tuple[int, ...]
+    fixed: tuple[bool, ...]
+
+
+def random_source(rng: random.Random, max_weights: int = 6) -> str:
+    """A random small valid model as .bnn text: 1-2 layers, either encoding, random
+    thresholds, maybe a fixed layer, maybe several outputs, labels from a random teacher
+    network with noise, any oracle; `accept` is left as `all` for the caller to tighten."""
+    while True:
+        n = rng.randint(1, 3)
+        depth = rng.randint(1, 2)
+        widths = tuple(rng.randint(1, 2) for _ in range(depth))
+        fixed = tuple(rng.random() < 0.3 for _ in range(depth))
+        fans = [n] + list(widths[:-1])
+        weights = sum(w * f for w, f, fx in zip(widths, fans, fixed, strict=True) if not fx)
+        if 1 <= weights <= max_weights:
+            break
+    encoding = rng.choice(["xnor", "xor"])
+    lines = [
+        f"network random{rng.randint(0, 999)} {{",
+        f"    encoding {encoding}",
+        f"    input x[{n}]",
+    ]
+    source = "x"
+    teacher: list[tuple[str, int, int, list[list[int]]]] = []
+    for i, (width, fan, fx) in enumerate(zip(widths, fans, fixed, strict=True)):
+        name = f"l{i}"
+        t = rng.randint(1, fan)
+        bits = [[rng.randint(0, 1) for _ in range(fan)] for _ in range(width)]
+        stmt = f"    layer {name}[{width}] from {source} threshold {t}"
+        if fx:
+            stmt += " fixed " + "".join(str(b) for row in bits for b in row)
+        lines.append(stmt)
+        teacher.append((name, width, t, bits))
+        source = name
+    lines.append("}")
+    rows = []
+    inputs = [tuple(rng.randint(0, 1) for _ in range(n)) for _ in range(rng.randint(1, 6))]
+    for x in inputs:
+        values = list(x)
+        for _, _, t, bits in teacher:
+            values = [
+                int(
+                    sum(
+                        (v == b) if encoding == "xnor" else (v != b)
+                        for v, b in zip(values, row, strict=True)
+                    )
+                    >= t
+                )
+                for row in bits
+            ]
+        label = [v ^ int(rng.random() < 0.2) for v in values]
+        rows.append("".join(map(str, x)) + " -> " + "".join(map(str, label)))
+    lines += ["data {", *(f"    {r}" for r in rows), "}"]
+    oracle = rng.choice(["oracle counter", "oracle phase"])
+    lines += ["train {", f"    {oracle}", "    accept all", "}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,105 @@
+"""Reversible arithmetic checked by its classical action on every basis input."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from qbnnc.arith import (
+    Lit,
+    add_constant,
+    at_least_into,
+    bit_reverse,
+    cubes_at_least,
+    majority,
+    mcx,
+    threshold,
+)
+from qbnnc.lower import Pool
+from qbnnc.reversible import run_classical
+
+
+def _bits(state: int, qubits: list[int]) -> list[int]:
+    return [(state >> q) & 1 for q in qubits]
+
+
+def _value(state: int, qubits: list[int]) -> int:
+    return sum(b << i for i, b in enumerate(_bits(state, qubits)))
+
+
+@pytest.mark.parametrize("n", range(0, 5))
+def test_mcx_with_polarities_is_and_of_literals(n: int) -> None:
+    for polarity in itertools.product([False, True], repeat=n):
+        lits = [Lit(q, neg) for q, neg in enumerate(polarity)]
+        gates = mcx(lits, n)
+        for state in range(2 ** (n + 1)):
+            want = all(((state >> q) & 1) != neg for q, neg in enumerate(polarity))
+            out = run_classical(gates, state)
+            assert out == state ^ (int(want) << n)
+
+
+def test_mcx_of_contradictory_literals_is_nothing() -> None:
+    assert mcx([Lit(0), Lit(0, True)], 1) == []
+
+
+@pytest.mark.parametrize("bits", [1, 2, 3, 4])
+def test_cubes_cover_exactly_the_range(bits: int) -> None:
+    for lo in range(2**bits + 1):
+        covered = []
+        for cube in cubes_at_least(lo, bits):
+            covered += [v for v in range(2**bits) if all((v >> i) & 1 == b for i, b in cube)]
+        assert sorted(covered) == list(range(lo, 2**bits))
+
+
+@pytest.mark.parametrize(("bits", "amount"), [(1, 1), (2, 1), (3, 1), (3, 3), (3, 5), (4, 6)])
+def test_controlled_add_constant(bits: int, amount: int) -> None:
+    register = list(range(bits))
+    control = bits
+    gates = add_constant(register, [Lit(control)], amount)
+    for state in range(2 ** (bits + 1)):
+        out = run_classical(gates, state)
+        v = _value(state, register)
+        expect = (v + amount) % 2**bits if (state >> control) & 1 else v
+        assert _value(out, register) == expect
+        assert (out >> control) & 1 == (state >> control) & 1
+
+
+@pytest.mark.parametrize("lo", range(0, 9))
+def test_at_least_into(lo: int) -> None:
+    register = [0, 1, 2]
+    for state in range(16):
+        out = run_classical(at_least_into(register, lo, 3), state)
+        assert out == state ^ (int(_value(state, register) >= lo) << 3)
+
+
+def test_majority_uses_one_toffoli_and_restores_inputs() -> None:
+    for polarity in itertools.product([False, True], repeat=3):
+        lits = [Lit(q, neg) for q, neg in enumerate(polarity)]
+        gates = majority(lits, 3)
+        assert sum(1 for g in gates if g.name == "x" and g.controls == 2) == 1
+        for state in range(16):
+            values = [((state >> q) & 1) ^ neg for q, neg in enumerate(polarity)]
+            out = run_classical(gates, state)
+            assert out == state ^ (int(sum(values) >= 2) << 3)
+
+
+@pytest.mark.parametrize("n", range(1, 7))
+def test_every_threshold_on_every_input_returns_work_qubits(n: int) -> None:
+    out = n
+    for t in range(0, n + 2):
+        for polarity in [(False,) * n, tuple(i % 2 == 0 for i in range(n))]:
+            pool = Pool(start=n + 1)
+            lits = [Lit(q, neg) for q, neg in enumerate(polarity)]
+            gates = threshold(lits, t, out, pool.take, pool.give)
+            assert sorted(pool.free) == list(range(n + 1, pool.high))  # all scratch returned
+            for state in range(2 ** (n + 1)):
+                values = [((state >> q) & 1) ^ neg for q, neg in enumerate(polarity)]
+                result = run_classical(gates, state)
+                assert result == state ^ (int(sum(values) >= t) << out), (n, t, polarity, state)
+
+
+def test_bit_reverse() -> None:
+    assert bit_reverse(0b001, 3) == 0b100
+    assert bit_reverse(0b110, 3) == 0b011
+    assert bit_reverse(0, 0) == 0

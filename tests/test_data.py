@@ -1,0 +1,153 @@
+"""Loading `data from "PATH"`: CSV rows, headers, and errors located in the right file."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from qbnnc.data import MAX_ERRORS, csv_path, load_csv
+from qbnnc.diagnostics import CompileError, Diagnostic, Span
+
+MODEL_SPAN = Span("m.bnn", 5, 1, 5, 20)
+MODEL_TEXT = '\n\n\n\ndata from "d.csv"\n'
+
+
+def write(folder: Path, content: str | bytes, name: str = "d.csv") -> Path:
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
+def load(folder: Path, n: int = 2, k: int = 1, name: str = "d.csv") -> list[tuple]:
+    model = str(folder / "m.bnn")
+    return [(e.inputs, e.label) for e in load_csv(name, model, n, k, MODEL_SPAN, MODEL_TEXT)]
+
+
+def failures(folder: Path, n: int = 2, k: int = 1, name: str = "d.csv") -> list[Diagnostic]:
+    with pytest.raises(CompileError) as info:
+        load(folder, n, k, name)
+    return info.value.diagnostics
+
+
+def test_rows_with_a_header_blank_lines_and_spaces(tmp_path: Path) -> None:
+    write(tmp_path, "x0, x1 ,label\n\n0,1,1\n 1 , 0 , 0 \r\n\n1,1,1")
+    assert load(tmp_path) == [((0, 1), (1,)), ((1, 0), (0,)), ((1, 1), (1,))]
+
+
+def test_a_numeric_first_row_is_data(tmp_path: Path) -> None:
+    write(tmp_path, "0,1,1\n1,0,0\n")
+    assert load(tmp_path) == [((0, 1), (1,)), ((1, 0), (0,))]
+
+
+def test_a_numeric_row_that_is_not_bits_is_not_a_header(tmp_path: Path) -> None:
+    write(tmp_path, "2,3,4\n1,0,0\n")
+    found = failures(tmp_path)
+    assert [(d.line, d.column) for d in found] == [(1, 1), (1, 3), (1, 5)]
+
+
+def test_byte_order_mark_and_multiple_labels(tmp_path: Path) -> None:
+    write(tmp_path, "\ufeffa,b,c,d\n1,0,0,1\n".encode())
+    assert load(tmp_path, 2, 2) == [((1, 0), (0, 1))]
+
+
+def test_example_spans_point_into_the_csv(tmp_path: Path) -> None:
+    write(tmp_path, "a,b,c\n\n0,1,1\n")
+    examples = load_csv("d.csv", str(tmp_path / "m.bnn"), 2, 1, MODEL_SPAN)
+    span = examples[0].span
+    assert span is not None
+    assert (span.path, span.line, span.column) == (str(tmp_path / "d.csv"), 3, 1)
+
+
+def test_row_errors_are_located_in_the_csv_and_all_reported(tmp_path: Path) -> None:
+    write(tmp_path, "a,b,c\n0,1\n0, 2 ,1\n1,,1\n0,1,1,0\n1,1,1\n")
+    found = failures(tmp_path)
+    shown = str(tmp_path / "d.csv")
+    assert [(d.path, d.line, d.column) for d in found] == [
+        (shown, 2, 1),
+        (shown, 3, 4),
+        (shown, 4, 3),
+        (shown, 5, 1),
+    ]
+    assert re.fullmatch(
+        r"this row has 2 values, expected 3: 2 input bits then 1 label bit, "
+        r"separated by commas",
+        found[0].message,
+    )
+    assert re.fullmatch(r"'2' is not 0 or 1: each value of a row is one bit", found[1].message)
+    assert re.fullmatch(r"this value is empty: write 0 or 1", found[2].message)
+    assert found[1].source_line == "0, 2 ,1"
+
+
+def test_errors_are_capped(tmp_path: Path) -> None:
+    write(tmp_path, "0,1\n" * (MAX_ERRORS + 7))
+    found = failures(tmp_path)
+    assert len(found) == MAX_ERRORS + 1
+    assert found[-1].line == 0
+    assert re.fullmatch(r"\.\.\. and 7 more errors in this file", found[-1].message)
+
+
+def test_an_empty_file_has_no_examples(tmp_path: Path) -> None:
+    write(tmp_path, "a,b,c\n\n")
+    assert load(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: None, r"no such file \(the path is relative to the model's folder\)"),
+        (lambda p: (p / "d.csv").mkdir(), r"it is a directory, not a file"),
+        (lambda p: os.mkfifo(p / "d.csv"), r"it is not a regular file"),
+        (lambda p: write(p, b"0,1,1\n\xff\xfe,1\n"), r"it is not UTF-8 text \(.*\)"),
+    ],
+    ids=["missing", "directory", "fifo", "not-utf8"],
+)
+def test_unreadable_files_are_reported_at_the_data_line(tmp_path: Path, make, reason) -> None:
+    make(tmp_path)
+    (found,) = failures(tmp_path)
+    assert (found.path, found.line, found.column) == ("m.bnn", 5, 1)
+    shown = re.escape(str(tmp_path / "d.csv"))
+    assert re.fullmatch(f"cannot read data file '{shown}': {reason}", found.message)
+    assert found.source_line == 'data from "d.csv"'
+
+
+def test_unreadable_permissions(tmp_path: Path) -> None:
+    path = write(tmp_path, "0,1,1\n")
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # running as root: permissions do not apply
+        pytest.skip("permissions are not enforced for this user")
+    (found,) = failures(tmp_path)
+    assert re.fullmatch(r"cannot read data file '.*d\.csv': .*", found.message)
+
+
+def test_paths_are_relative_to_the_model_and_shown_that_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "models" / "sets").mkdir(parents=True)
+    write(tmp_path / "models" / "sets", "0,1,1\n0,1\n")
+    monkeypatch.chdir(tmp_path)
+    assert csv_path("sets/d.csv", "models/m.bnn") == os.path.join("models", "sets/d.csv")
+    with pytest.raises(CompileError) as info:
+        load_csv("sets/d.csv", "models/m.bnn", 2, 1, MODEL_SPAN)
+    assert info.value.diagnostics[0].path == os.path.join("models", "sets/d.csv")
+    assert info.value.diagnostics[0].line == 2
+
+
+def test_without_a_model_path_the_current_folder_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "0,1,1\n")
+    monkeypatch.chdir(tmp_path)
+    examples = load_csv("d.csv", None, 2, 1, None)
+    assert [(e.inputs, e.label) for e in examples] == [((0, 1), (1,))]
+    assert csv_path("/abs/d.csv", "models/m.bnn") == "/abs/d.csv"
+
+
+def test_large_files_are_streamed(tmp_path: Path) -> None:
+    write(tmp_path, "a,b,c\n" + "0,1,1\n1,0,0\n" * 50_000)
+    assert len(load(tmp_path)) == 100_000

@@ -1,0 +1,80 @@
+"""Compiled circuits do what Grover's formula says, for the paper's tasks and random models.
+
+Each program is written by the CLI or the library, loaded with `qiskit.qasm3.loads`, and
+simulated exactly; every weight string's probability must match the classical count.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qbnnc.cli import main
+from qbnnc.compiler import compile, load_model
+from qbnnc.semantics import census
+from qbnnc.testing import expected_distribution, random_source, weight_distribution
+
+PAPER = sorted(Path(__file__).parent.parent.joinpath("examples", "paper").glob("*.bnn"))
+
+
+def _as_counter(text: str) -> str:
+    return re.sub(r"oracle phase[^\n]*", "oracle counter", text)
+
+
+@pytest.mark.parametrize("path", PAPER, ids=lambda p: p.stem)
+@pytest.mark.parametrize("oracle", ["phase", "counter"])
+def test_paper_task_distribution(path: Path, oracle: str, tmp_path: Path) -> None:
+    text = path.read_text()
+    if oracle == "counter":
+        text = _as_counter(text)
+    model_path = tmp_path / path.name
+    model_path.write_text(text)
+    for name in ("data.csv",):
+        if (path.parent / name).exists():
+            (tmp_path / name).write_text((path.parent / name).read_text())
+    out = tmp_path / "train.qasm"
+    assert main([str(model_path), "-o", str(out)]) == 0
+    model = load_model(text, str(model_path))
+    iterations = int(re.search(r"iterations: (\d+)", out.read_text()).group(1))
+    got = weight_distribution(out.read_text(), model.num_weights)
+    want = expected_distribution(model, iterations)
+    assert np.abs(got - want).max() < 1e-9
+    assert abs(got.sum() - 1) < 1e-9
+
+
+def test_paper_221_needs_fewer_qubits_than_the_authors_19() -> None:
+    path = next(p for p in PAPER if "221" in p.stem)
+    for text in (path.read_text(), _as_counter(path.read_text())):
+        assert compile(text, str(path)).circuit.num_qubits < 19
+
+
+def _tightened(text: str, rng: random.Random) -> str:
+    """Replace `accept all` by a random accept form that some weight string meets."""
+    model = load_model(text)
+    tally = census(model)
+    k = rng.choice(tally.reachable)
+    e = model.num_examples
+    form = rng.choice(["all", "correct", "accuracy"])
+    if form == "all" and tally.best == e:
+        accept = "accept all"
+    elif form == "accuracy":
+        q = rng.randint(0, 100 * k // e)
+        accept = f"accept accuracy >= {q}%"
+    else:
+        accept = f"accept correct >= {k}"
+    iterations = rng.choice(["", "    iterations auto\n", f"    iterations {rng.randint(0, 3)}\n"])
+    return text.replace("    accept all\n", f"    {accept}\n{iterations}")
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_random_models_match_grovers_formula(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    text = _tightened(random_source(rng, max_weights=6), rng)
+    program = compile(text)
+    got = weight_distribution(program.qasm3(flat=True), program.model.num_weights)
+    want = expected_distribution(program.model, program.iterations)
+    assert np.abs(got - want).max() < 1e-9, text
