@@ -8,7 +8,8 @@ with the model and the data, not with the iteration count.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 
 from qbnnc.model import Angle
@@ -148,3 +149,32 @@ def invert(ops: list[Op] | tuple[Op, ...]) -> list[Op]:
         else:
             raise ValueError("measurements cannot be inverted")
     return out
+
+
+def count_ops(circuit: Circuit, key: Callable[[Gate | Measure], Hashable]) -> Counter[Hashable]:
+    """How many flat operations fall under each `key`, counted through calls and repeats.
+
+    Each block is tallied once and its tally multiplied by its calls, so a circuit with
+    billions of flat gates is counted in time proportional to its structured size.
+    """
+    blocks = circuit.block_map
+    memo: dict[str, Counter[Hashable]] = {}
+
+    def tally(ops: tuple[Op, ...]) -> Counter[Hashable]:
+        total: Counter[Hashable] = Counter()
+        for op in ops:
+            if isinstance(op, Call):
+                if op.block not in memo:
+                    memo[op.block] = tally(blocks[op.block].body)
+                for k, v in memo[op.block].items():
+                    total[k] += v * op.repeat
+            else:
+                total[key(op)] += 1
+        return total
+
+    return tally(circuit.body)
+
+
+def flat_size(circuit: Circuit) -> int:
+    """The number of gates and measurements the flat program would have."""
+    return sum(count_ops(circuit, lambda op: None).values())
