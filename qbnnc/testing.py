@@ -82,9 +82,34 @@ class Shape:
 
 
 def random_source(rng: random.Random, max_weights: int = 6) -> str:
-    """A random small valid model as .bnn text: 1-2 layers, either encoding, random
-    thresholds, maybe a fixed layer, maybe several outputs, labels from a random teacher
-    network with noise, any oracle; `accept` is left as `all` for the caller to tighten."""
+    """A random small model that compiles, as .bnn text: 1-2 layers, either encoding,
+    random thresholds, maybe a fixed layer, maybe several outputs, labels from a random
+    teacher network with noise, either oracle, any `accept` form that some weight string
+    meets, and `iterations` auto or a small number."""
+    return _random_accept(_random_network(rng, max_weights), rng)
+
+
+def _random_accept(text: str, rng: random.Random) -> str:
+    """Replace `accept all` by a random accept form that some weight string meets."""
+    from qbnnc.compiler import load_model
+    from qbnnc.semantics import census
+
+    model = load_model(text)
+    tally = census(model)
+    k = rng.choice(tally.reachable)
+    e = model.num_examples
+    form = rng.choice(["all", "correct", "accuracy"])
+    if form == "all" and tally.best == e:
+        accept = "accept all"
+    elif form == "accuracy":
+        accept = f"accept accuracy >= {rng.randint(0, 100 * k // e)}%"
+    else:
+        accept = f"accept correct >= {k}"
+    iterations = rng.choice(["", "    iterations auto\n", f"    iterations {rng.randint(0, 3)}\n"])
+    return text.replace("    accept all\n", f"    {accept}\n{iterations}")
+
+
+def _random_network(rng: random.Random, max_weights: int) -> str:
     while True:
         n = rng.randint(1, 3)
         depth = rng.randint(1, 2)
