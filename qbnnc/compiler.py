@@ -84,8 +84,40 @@ def check_reachable(model: Model, tally: Census | None) -> None:
     )
 
 
-def compile_model(model: Model, target: str = "generic", optimize: bool = True) -> Program:
-    """Compile a checked model into a program for `target`."""
+# Compile work grows with examples x weighted lines (one dataflow node per line evaluation);
+# beyond this the graph would not fit in memory, so the model is refused with its size.
+MAX_LINE_EVALUATIONS = 20_000_000
+
+
+def line_evaluations(model: Model) -> int:
+    """Weighted lines the forward passes evaluate over the whole data set."""
+    return model.num_examples * sum(layer.width * layer.fan_in for layer in model.layers)
+
+
+def check_size(model: Model, limit: int | None = None) -> None:
+    limit = MAX_LINE_EVALUATIONS if limit is None else limit
+    size = line_evaluations(model)
+    if size > limit:
+        raise _error(
+            model,
+            "network",
+            f"the model is too large to compile: {model.num_examples} examples x "
+            f"{size // model.num_examples} weighted lines = {size} line evaluations, above the "
+            f"limit of {limit}; use fewer examples or smaller layers",
+        )
+
+
+def compile_model(
+    model: Model,
+    target: str = "generic",
+    optimize: bool = True,
+    limit: int | None = None,
+) -> Program:
+    """Compile a checked model into a program for `target`.
+
+    `limit` caps examples x weighted lines (see `check_size`); None: MAX_LINE_EVALUATIONS.
+    """
+    check_size(model, limit)
     tally = count_marked(model)
     check_reachable(model, tally)
     iterations = choose_iterations(model, tally)

@@ -107,13 +107,28 @@ class Dataflow:
         return sorted(n for n, d in self.graph.nodes(data=True) if isinstance(d["op"], Correct))
 
     def order(self) -> list[int]:
-        """Nodes in a deterministic topological order (smallest id first among the ready)."""
-        return list(nx.lexicographical_topological_sort(self.graph))
+        """Nodes in a topological order; deterministic because graphs keep insertion order."""
+        return list(nx.topological_sort(self.graph))
 
     def cone(self, sink: int) -> list[int]:
-        """The nodes `sink` depends on, itself included, in topological order."""
-        needed = nx.ancestors(self.graph, sink) | {sink}
-        return [n for n in self.order() if n in needed]
+        """The nodes `sink` depends on, itself included, operands before their users.
+
+        A post-order walk over each node's ordered operands: linear in the cone's size,
+        where sorting the whole graph per sink would be quadratic in the data.
+        """
+        nodes = self.graph.nodes
+        seen: set[int] = set()
+        out: list[int] = []
+        stack: list[tuple[int, bool]] = [(sink, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                out.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                stack.extend((a, False) for a in reversed(nodes[node]["args"]) if a not in seen)
+        return out
 
 
 def new_graph() -> nx.DiGraph:

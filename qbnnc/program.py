@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qbnnc.circuit import Circuit
+from qbnnc.circuit import Circuit, flat_size
+from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.model import Model
 from qbnnc.semantics import Census, success_probability
 
 if TYPE_CHECKING:
     import pytket
+
+# A flat operation costs ~1 KB once printed or built as a pytket command; 20 million of
+# them is already beyond what a reader of the program can load.
+MAX_FLAT_OPERATIONS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,26 @@ class Program:
         """The OpenQASM 3 program: structured (gate definitions, a loop) unless `flat`."""
         from qbnnc.targets.qasm3 import emit
 
+        if flat:
+            self.require_flat_fits("--flat OpenQASM 3")
         return emit(self.circuit, flat=flat)
+
+    def require_flat_fits(self, what: str) -> None:
+        """Refuse to write out a flat circuit too big for memory, naming its size."""
+        size = flat_size(self.circuit)
+        if size > MAX_FLAT_OPERATIONS:
+            where = self.model.spans.get("iterations") or self.model.spans.get("network")
+            raise CompileError(
+                [
+                    Diagnostic.at(
+                        where,
+                        f"the flat circuit would have {size} operations (limit "
+                        f"{MAX_FLAT_OPERATIONS}), too many for {what}; write the structured "
+                        f"OpenQASM 3 (without --flat), or count it with `qbnnc stats`",
+                        self.model.source,
+                    )
+                ]
+            )
 
     def pytket(self) -> pytket.Circuit:
         from qbnnc.targets.pytket_circuit import to_pytket
