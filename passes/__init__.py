@@ -41,8 +41,12 @@ def _shape(df: Dataflow) -> tuple[int, int]:
 
 
 def run_passes(df: Dataflow, pipeline: Sequence[Pass] = DEFAULT_PIPELINE) -> Dataflow:
-    """Apply `pipeline` in rounds until a round changes nothing; verify after every pass."""
+    """Apply `pipeline` in rounds until a round changes nothing; verify after every pass.
+
+    The graph is copied once here; the passes then edit that private copy in place.
+    """
     verify(df)
+    df = Dataflow(df.graph.copy(), df.num_weights, df.num_examples, owned=True)
     for _ in range(_MAX_ROUNDS):
         before = _shape(df)
         for p in pipeline:
@@ -50,7 +54,7 @@ def run_passes(df: Dataflow, pipeline: Sequence[Pass] = DEFAULT_PIPELINE) -> Dat
             verify(df)
         if _shape(df) == before:
             break
-    return df
+    return Dataflow(df.graph, df.num_weights, df.num_examples)
 
 
 __all__ = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from qbnnc.dataflow import Dataflow, WeightBit, rebuild
+from qbnnc.dataflow import Dataflow, WeightBit, editable, rebuild
 
 
 def eliminate_dead_nodes(df: Dataflow) -> Dataflow:
@@ -15,7 +15,7 @@ def eliminate_dead_nodes(df: Dataflow) -> Dataflow:
     live: set[int] = set()
     for sink in df.sinks:
         live |= nx.ancestors(df.graph, sink) | {sink}
-    g = df.graph.copy()
+    g = editable(df)
     g.remove_nodes_from(
         [n for n in df.graph if n not in live and not isinstance(df.op(n), WeightBit)]
     )

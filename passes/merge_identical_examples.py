@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from qbnnc.dataflow import Correct, Dataflow, rebuild
+from qbnnc.dataflow import Correct, Dataflow, editable, rebuild
 
 
 def merge_identical_examples(df: Dataflow) -> Dataflow:
@@ -12,7 +12,7 @@ def merge_identical_examples(df: Dataflow) -> Dataflow:
     Preserves: every example's correctness for every weight string; the weight order.
     Fixed point: after one application.
     """
-    g = df.graph.copy()
+    g = editable(df)
     first: dict[tuple[int, ...], int] = {}
     for sink in df.sinks:
         args = tuple(sorted(g.nodes[sink]["args"]))

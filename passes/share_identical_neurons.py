@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from qbnnc.dataflow import AtLeast, Correct, Dataflow, Xor, rebuild
+from qbnnc.dataflow import AtLeast, Correct, Dataflow, Xor, editable, rebuild
 from qbnnc.rewrite import replace_uses
 
 
@@ -13,7 +13,7 @@ def share_identical_neurons(df: Dataflow) -> Dataflow:
     Preserves: every example's correctness for every weight string; the weight order.
     Fixed point: after one application (it visits nodes in topological order).
     """
-    g = df.graph.copy()
+    g = editable(df)
     seen: dict[tuple[object, tuple[int, ...]], int] = {}
     for node in df.order():
         op, args = g.nodes[node]["op"], g.nodes[node]["args"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from qbnnc.dataflow import AtLeast, Const, Correct, Dataflow, Not, rebuild
+from qbnnc.dataflow import AtLeast, Const, Correct, Dataflow, Not, editable, rebuild
 from qbnnc.rewrite import ensure_node, replace_uses, set_args, set_op
 
 
@@ -15,7 +15,7 @@ def simplify_thresholds(df: Dataflow) -> Dataflow:
     Preserves: every example's correctness for every weight string; the weight order.
     Fixed point: after one application (it visits nodes in topological order).
     """
-    g = df.graph.copy()
+    g = editable(df)
     for node in df.order():
         op, args = g.nodes[node]["op"], g.nodes[node]["args"]
         if isinstance(op, Not):

@@ -10,7 +10,7 @@ Nodes that reach no sink may exist between passes (lowering never visits them);
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -87,11 +87,16 @@ CONSTANT_LEAVES = (InputBit, FixedBit, LabelBit, Const)
 
 @dataclass(frozen=True)
 class Dataflow:
-    """A graph plus the facts passes must keep: how many weights and original examples."""
+    """A graph plus the facts passes must keep: how many weights and original examples.
+
+    `owned` marks a graph that no one else holds (run_passes copies once and marks its
+    working copy), so a pass may edit it in place instead of copying it again.
+    """
 
     graph: nx.DiGraph
     num_weights: int
     num_examples: int
+    owned: bool = field(default=False, compare=False)
 
     def op(self, node: int) -> NodeKind:
         return self.graph.nodes[node]["op"]
@@ -217,4 +222,9 @@ def correct_count(df: Dataflow, weights: int) -> int:
 
 
 def rebuild(df: Dataflow, graph: nx.DiGraph) -> Dataflow:
-    return Dataflow(graph, df.num_weights, df.num_examples)
+    return Dataflow(graph, df.num_weights, df.num_examples, df.owned)
+
+
+def editable(df: Dataflow) -> nx.DiGraph:
+    """The graph a pass may edit: the owned graph itself, else a copy (passes stay pure)."""
+    return df.graph if df.owned else df.graph.copy()

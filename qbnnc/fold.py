@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from qbnnc.dataflow import Const, Dataflow, Not, Xor
+from qbnnc.dataflow import Const, Dataflow, Not, Xor, editable
 from qbnnc.rewrite import replace_uses, set_op
 
 
@@ -13,7 +13,7 @@ def fold_leaves(df: Dataflow, kinds: tuple[type, ...]) -> nx.DiGraph:
 
     Nodes that fold to one of their operands hand their users over and are left dead.
     """
-    g = df.graph.copy()
+    g = editable(df)
     for node in df.order():
         op = g.nodes[node]["op"]
         if isinstance(op, kinds):

@@ -8,10 +8,11 @@ from qbnnc.dataflow import NodeKind
 
 
 def set_args(g: nx.DiGraph, node: int, args: tuple[int, ...]) -> None:
-    """Give `node` new operands and make the edges follow."""
-    for a in set(g.nodes[node]["args"]) - set(args):
+    """Give `node` new operands and make the edges follow (only the changed ones)."""
+    old, new = set(g.nodes[node]["args"]), set(args)
+    for a in old - new:
         g.remove_edge(a, node)
-    for a in args:
+    for a in new - old:
         g.add_edge(a, node)
     g.nodes[node]["args"] = args
 
