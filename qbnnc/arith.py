@@ -1,16 +1,27 @@
 """Reversible arithmetic on literals: multi-controlled gates, thresholds, counters, QFT.
 
 A literal is a qubit with a polarity: `Lit(q, True)` reads as NOT q. Every function returns
-gates in program qubit numbers and leaves every work qubit it borrowed back at |0>.
+gates in program qubit numbers and leaves every work qubit it borrowed back at |0>, unless
+it says it hands work qubits to the caller.
+
+Nonlinear logic is built from temporary ANDs (`circuit.temp_and`): an AND into a fresh |0>
+qubit, undone later by its mirror (or, with `uncompute measure`, by a measurement). The
+threshold `[sum of weighted literals >= t]` is a popcount tree of full and half adders
+(one AND each, the sums are free CNOTs in place) fused with the comparison: adding the
+constant 2^k - t makes bit k of the sum the answer, so only the carries below bit k are
+computed and bit k is a parity. This reaches the multiplicative complexity of the
+Hamming-weight threshold for the fan-ins that matter (1 AND for fan-in 2 and 3, 7 for 8
+and 9, 15 for 16, 63 for 64, 781 for 784); see `tree_ands`.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from qbnnc.circuit import Gate
+from qbnnc.circuit import Gate, temp_and
 from qbnnc.model import Angle
 
 
@@ -145,24 +156,74 @@ def phase_on_values(register: Sequence[int], values: Sequence[int]) -> list[Gate
 def threshold(
     lits: Sequence[Lit], t: int, out: int, borrow: Borrow, release: Release
 ) -> list[Gate]:
-    """out ^= [at least t of lits are true], in the cheapest form this module knows.
+    """out ^= [at least t of lits are true]: the fused popcount tree, copied out and undone."""
+    return threshold_weighted([(lit, 1) for lit in lits], t, out, borrow, release)
 
-    AND and OR are one multi-controlled X; 2-of-3 (MAJ) is one Toffoli between CNOTs; any
-    other threshold counts the literals into borrowed qubits, compares, and uncounts.
-    """
-    n = len(lits)
+
+def threshold_weighted(
+    terms: Sequence[tuple[Lit, int]], t: int, out: int, borrow: Borrow, release: Release
+) -> list[Gate]:
+    """out ^= [sum of weight * literal >= t]; every borrowed qubit comes back at |0>."""
+    total = sum(w for _, w in terms)
     if t <= 0:
         return [x(out)]
-    if t > n:
+    if t > total:
         return []
-    distinct = len({lit.qubit for lit in lits}) == n
-    if t == n:
-        return mcx(lits, out)
-    if t == 1 and distinct:
-        return [*mcx([lit.flip() for lit in lits], out), x(out)]
-    if n == 3 and t == 2 and distinct:
-        return majority(lits, out)
-    return counted_threshold(lits, t, out, borrow, release)
+    tree = popcount_at_least(terms, t, borrow)
+    copy = [cx(lit.qubit, out) for lit in tree.top]
+    if tree.parity():
+        copy.append(x(out))
+    ops = [*tree.ops, *copy, *inverse(tree.ops)]
+    release(tree.work)
+    return ops
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A value computed into work qubits: `ops` leave `lit` readable and every input as it
+    was; `held` (lit's qubit among them) stay in use until `inverse(ops)` has run."""
+
+    ops: list[Gate]
+    lit: Lit
+    held: list[int]
+
+
+def threshold_fresh(lits: Sequence[Lit], t: int, borrow: Borrow, release: Release) -> Fresh:
+    """[at least t of lits] in a fresh literal: a neuron.
+
+    When the tree ends in its one AND and only writes inputs from inputs (AND, OR, MAJ), the
+    AND's target is the answer and the in-place sums are undone at once: one AND, no copy.
+    Otherwise the tree is copied into a fresh qubit and undone, its work released.
+    """
+    n = len(lits)
+    if t <= 0 or t > n:
+        (out,) = borrow(1)
+        return Fresh([x(out)] if t <= 0 else [], Lit(out), [out])
+    tree = popcount_at_least([(lit, 1) for lit in lits], t, borrow)
+    work = set(tree.work)
+    # Undoing the writes into inputs restores them only if those writes read inputs alone.
+    inputs_closed = all(g.qubits[-1] in work or not set(g.qubits) & work for g in tree.ops)
+    if len(tree.top) == 1 and tree.top[0].qubit in work and inputs_closed:
+        restore = [g.inverse() for g in reversed(tree.ops) if g.qubits[-1] not in work]
+        lit = tree.top[0]
+        ops = _cancel_pairs([*tree.ops, *restore])
+        return Fresh(ops, Lit(lit.qubit, lit.negated != tree.flip), tree.work)
+    release(tree.work)
+    (out,) = borrow(1)
+    return Fresh(threshold(lits, t, out, borrow, release), Lit(out), [out])
+
+
+def _cancel_pairs(gates: list[Gate]) -> list[Gate]:
+    """Drop each uncontrolled X that meets another X on the same qubit with nothing between.
+
+    Undoing a tree's writes into its inputs re-applies the X pairs that set polarities."""
+    out: list[Gate] = []
+    for g in gates:
+        if g.name == "x" and not g.controls and out and out[-1] == g:
+            out.pop()
+        else:
+            out.append(g)
+    return out
 
 
 def majority(lits: Sequence[Lit], out: int) -> list[Gate]:
@@ -175,16 +236,338 @@ def majority(lits: Sequence[Lit], out: int) -> list[Gate]:
     return [*spread, *core, *inverse(spread)]
 
 
-def counted_threshold(
-    lits: Sequence[Lit], t: int, out: int, borrow: Borrow, release: Release
+# --- The fused popcount-and-compare tree -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Gates after which [sum >= t] = parity(top) xor flip.
+
+    `ops` compute carries into the fresh qubits `work` with temporary ANDs and sums in place
+    (inputs change: run `inverse(ops)` to restore them and return `work` to |0>).
+    """
+
+    ops: list[Gate]
+    top: list[Lit]
+    flip: bool
+    work: list[int]
+
+    def parity(self) -> bool:
+        return (sum(lit.negated for lit in self.top) + self.flip) % 2 == 1
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Column k holds the answer after adding 2^k - t (inputs complemented if `complement`)."""
+
+    k: int
+    complement: bool
+    ands: int
+
+
+def tree_ands(columns: Sequence[int], constant: int, k: int, phase: bool = False) -> int:
+    """ANDs the tree spends: column j of n literals (plus a constant bit) costs floor(n/2)
+    and sends floor((n + constant bit)/2) carries up; in `phase` mode column k-1's carries
+    are phases (CZ), not qubits."""
+    ands = carry = 0
+    for j in range(k):
+        n = (columns[j] if j < len(columns) else 0) + carry
+        if not (phase and j == k - 1):
+            ands += n // 2
+        carry = (n + ((constant >> j) & 1)) // 2
+    return ands
+
+
+def _columns(terms: Sequence[tuple[Lit, int]]) -> list[int]:
+    width = max((w.bit_length() for _, w in terms), default=0)
+    return [sum((w >> j) & 1 for _, w in terms) for j in range(width)]
+
+
+def _plan(terms: Sequence[tuple[Lit, int]], t: int, bound: int, phase: bool) -> _Plan:
+    """The cheapest (k, complement) for [s >= t], s in 0..bound.
+
+    Plain: v = s + 2^k - t has bit k = [s >= t] when 2^k >= t and 2^k > bound - t.
+    Complement: s' = total - s, [s >= t] = not [s' >= total - t + 1], needing 2^k >= both
+    thresholds. One k above the least is tried too: the carries may fall better.
+    """
+    total = sum(w for _, w in terms)
+    columns = _columns(terms)
+    best: _Plan | None = None
+    for complement in (False, True):
+        tt = total - t + 1 if complement else t
+        need = max(t, tt) if complement else max(t, bound - t + 1)
+        kmin = max(need - 1, 0).bit_length()
+        for k in (kmin, kmin + 1):
+            plan = _Plan(k, complement, tree_ands(columns, (1 << k) - tt, k, phase))
+            if best is None or plan.ands < best.ands:
+                best = plan
+    assert best is not None
+    return best
+
+
+def popcount_at_least(
+    terms: Sequence[tuple[Lit, int]],
+    t: int,
+    borrow: Borrow,
+    bound: int | None = None,
+) -> Tree:
+    """The tree for [sum of weight * literal >= t], 1 <= t <= total; `bound` caps the sums
+    that can occur (a counter's reachable values), which may shorten the tree."""
+    total = sum(w for _, w in terms)
+    plan = _plan(terms, t, total if bound is None else bound, phase=False)
+    return _build(terms, t, plan, borrow, phase=False)[0]
+
+
+def phase_at_least_terms(
+    terms: Sequence[tuple[Lit, int]],
+    t: int,
+    borrow: Borrow,
+    release: Release,
+    bound: int | None = None,
 ) -> list[Gate]:
-    """out ^= [popcount(lits) >= t] via a binary counter of borrowed qubits."""
-    register = borrow(len(lits).bit_length())
-    count: list[Gate] = []
-    for lit in lits:
-        count += add_constant(register, [lit], 1)
-    ops = [*count, *at_least_into(register, t, out), *inverse(count)]
-    release(register)
+    """Phase -1 where sum of weight * literal >= t; the last carries become CZs, so this
+    needs one AND fewer per carry into the top column (n - 2 for an AND of n literals)."""
+    total = sum(w for _, w in terms)
+    if t <= 0:
+        return _minus_one(terms[0][0].qubit) if terms else []
+    if t > min(total, bound if bound is not None else total):
+        return []
+    if t == total and all(w == 1 for _, w in terms):
+        return phase_all([lit for lit, _ in terms], borrow, release)
+    plan = _plan(terms, t, total if bound is None else bound, phase=True)
+    tree, forward = _build(terms, t, plan, borrow, phase=True)
+    release(tree.work)
+    return [*forward, *inverse(tree.ops)]
+
+
+@dataclass
+class _Builder:
+    borrow: Borrow
+    ops: list[Gate] = field(default_factory=list)  # the tree: AND carries, in-place sums
+    # The tree with the phases interleaved: a phase reads its literals as they are at that
+    # moment, later sums overwrite them. The undo is inverse(ops): phases are applied once.
+    seq: list[Gate] = field(default_factory=list)
+    work: list[int] = field(default_factory=list)
+    sign: bool = False  # a global -1 owed by the phases
+
+    def emit(self, gates: list[Gate]) -> None:
+        self.ops += gates
+        self.seq += gates
+
+    def fresh(self) -> int:
+        (q,) = self.borrow(1)
+        self.work.append(q)
+        return q
+
+    def and_(self, a: Lit, b: Lit) -> Lit:
+        q = self.fresh()
+        self.emit(and_lits(a, b, q))
+        return Lit(q)
+
+    def xor_into(self, target: Lit, source: Lit) -> Lit:
+        """target's qubit ^= source's qubit: the literal target xor source, in place."""
+        self.emit([cx(source.qubit, target.qubit)])
+        return Lit(target.qubit, target.negated != source.negated)
+
+    def phase_of(self, lits: list[Lit], negate: bool = False) -> None:
+        """Phase -1 where the AND of lits (negated if asked) holds."""
+        self.sign ^= negate
+        if len(lits) == 1:
+            self.sign ^= lits[0].negated
+            self.seq.append(Gate("z", (lits[0].qubit,)))
+        else:
+            self.seq += mcz(lits)
+
+    def full_adder(
+        self, a: Lit, b: Lit, c: Lit, need_sum: bool, phase: bool
+    ) -> tuple[Lit | None, Lit]:
+        """carry = MAJ = ((a^c) & (b^c)) ^ c with one AND (a phase in `phase` mode); the
+        sum a^b^c is left on c's qubit when needed. Returns (carry, sum)."""
+        a2, b2 = self.xor_into(a, c), self.xor_into(b, c)
+        carry: Lit | None = None
+        if phase:
+            self.phase_of([a2, b2])
+            self.phase_of([c])
+        else:
+            carry = self.xor_into(self.and_(a2, b2), c)
+        total = self.xor_into(self.xor_into(c, a2), b2) if need_sum else c
+        return carry, total
+
+
+def _build(
+    terms: Sequence[tuple[Lit, int]], t: int, plan: _Plan, borrow: Borrow, phase: bool
+) -> tuple[Tree, list[Gate]]:
+    total = sum(w for _, w in terms)
+    if plan.complement:
+        terms = [(lit.flip(), w) for lit, w in terms]
+        t = total - t + 1
+    b = _Builder(borrow)
+    columns: list[deque[Lit]] = [deque() for _ in range(plan.k + 1)]
+    used: set[int] = set()
+    for lit, w in terms:
+        for j in range(min(w.bit_length(), plan.k + 1)):
+            if (w >> j) & 1:
+                if lit.qubit in used:  # the tree writes in place: a second use needs a copy
+                    q = b.fresh()
+                    b.emit([cx(lit.qubit, q)])
+                    lit = Lit(q, lit.negated)
+                used.add(lit.qubit)
+                columns[j].append(lit)
+    constant = (1 << plan.k) - t
+    for j in range(plan.k):
+        bits, const = columns[j], (constant >> j) & 1
+        last = phase and j == plan.k - 1
+        carries: list[Lit | None] = []
+        while len(bits) >= 3:
+            a, bb, c = bits.popleft(), bits.popleft(), bits.popleft()
+            need_sum = bool(bits) or const == 1
+            carry, total_ = b.full_adder(a, bb, c, need_sum, last)
+            carries.append(carry)
+            if need_sum:
+                bits.append(total_)
+        if len(bits) == 2 and const == 0:  # half adder; its sum would be discarded
+            x_, y_ = bits
+            if last:
+                b.phase_of([x_, y_])
+            else:
+                carries.append(b.and_(x_, y_))
+        elif len(bits) == 2:  # x + y + 1: carry x OR y = not (not x and not y)
+            x_, y_ = bits
+            if last:
+                b.phase_of([x_.flip(), y_.flip()], negate=True)
+            else:
+                carries.append(b.and_(x_.flip(), y_.flip()).flip())
+        elif len(bits) == 1 and const == 1:  # x + 1: carry x, free
+            if last:
+                b.phase_of([bits[0]])
+            else:
+                carries.append(bits[0])
+        columns[j + 1].extend(c for c in carries if c is not None)
+    top = list(columns[plan.k])
+    flip = plan.complement
+    if phase:
+        for lit in top:
+            b.phase_of([lit])
+        if flip:  # the complement's answer is negated: -1 everywhere, then the phases
+            b.sign ^= True
+        if b.sign and terms:
+            b.seq += _minus_one(terms[0][0].qubit)
+    return Tree(b.ops, top, flip, b.work), b.seq
+
+
+def _minus_one(q: int) -> list[Gate]:
+    """A global phase of -1 as gates (X Z X Z = -I), so phase oracles stay exact."""
+    return [x(q), Gate("z", (q,)), x(q), Gate("z", (q,))]
+
+
+def and_lits(a: Lit, b: Lit, target: int) -> list[Gate]:
+    """target = a AND b (literals) into a fresh |0> target: one temporary AND."""
+    flips = [x(lit.qubit) for lit in (a, b) if lit.negated]
+    return [*flips, temp_and(a.qubit, b.qubit, target), *flips]
+
+
+def and_tree(lits: Sequence[Lit], borrow: Borrow) -> tuple[list[Gate], list[Lit], list[int]]:
+    """ANDs pairing literals level by level until at most two remain (log depth).
+
+    Returns the gates, the two (or fewer) literals whose AND is the AND of all, and the work
+    qubits (held until `inverse` of the gates has run)."""
+    level = list(lits)
+    ops: list[Gate] = []
+    work: list[int] = []
+    while len(level) > 2:
+        pairs = min(len(level) // 2, len(level) - 2)  # each AND removes one literal
+        nxt: list[Lit] = []
+        for i in range(pairs):
+            (q,) = borrow(1)
+            work.append(q)
+            ops += and_lits(level[2 * i], level[2 * i + 1], q)
+            nxt.append(Lit(q))
+        level = nxt + level[2 * pairs :]
+    return ops, level, work
+
+
+def phase_all(lits_in: Sequence[Lit], borrow: Borrow, release: Release) -> list[Gate]:
+    """Phase -1 where every literal holds: n - 2 temporary ANDs and one CZ (for n >= 3)."""
+    lits = _normalise(lits_in)
+    if lits is None or not lits:
+        return []
+    ops, last, work = and_tree(lits, borrow)
+    release(work)
+    return [*ops, *mcz(last), *inverse(ops)]
+
+
+def mcx_tree(controls: Sequence[Lit], target: int, borrow: Borrow, release: Release) -> list[Gate]:
+    """target ^= AND(controls): n - 2 temporary ANDs and one Toffoli (for n >= 3)."""
+    lits = _normalise(controls)
+    if lits is None:
+        return []
+    ops, last, work = and_tree(lits, borrow)
+    release(work)
+    return [*ops, *mcx(last, target), *inverse(ops)]
+
+
+def mcp_tree(lits_in: Sequence[Lit], angle: Angle, borrow: Borrow, release: Release) -> list[Gate]:
+    """Phase exp(i*angle) where every literal holds: n - 2 temporary ANDs and one cp."""
+    lits = _normalise(lits_in)
+    if lits is None or not lits:
+        return []
+    ops, last, work = and_tree(lits, borrow)
+    core = mcp(last, angle)
+    release(work)
+    return [*ops, *core, *inverse(ops)] if core else []
+
+
+def increment(
+    register: Sequence[int], control: Lit, borrow: Borrow, release: Release
+) -> list[Gate]:
+    """register += control (mod 2^len): a carry chain of len - 1 temporary ANDs.
+
+    a_0 = control, a_i = a_(i-1) AND r_(i-1); then top down r_i ^= a_i and a_i is undone
+    at once (it still reads the unflipped r_(i-1)), so the chain never holds garbage.
+    """
+    chain = [control]
+    compute: list[list[Gate]] = []
+    work: list[int] = []
+    for i in range(1, len(register)):
+        (q,) = borrow(1)
+        work.append(q)
+        compute.append(and_lits(chain[-1], Lit(register[i - 1]), q))
+        chain.append(Lit(q))
+    ops = [g for step in compute for g in step]
+    for i in reversed(range(1, len(register))):
+        ops.append(cx(chain[i].qubit, register[i]))
+        ops += inverse(compute[i - 1])
+    if register:
+        ops += [x(control.qubit)] * control.negated + [cx(control.qubit, register[0])]
+        ops += [x(control.qubit)] * control.negated
+    release(work)
+    return ops
+
+
+def add_controlled(
+    register: Sequence[int], controls: Sequence[Lit], amount: int, borrow: Borrow, release: Release
+) -> list[Gate]:
+    """register += amount when every control holds (mod 2^len), with carry chains."""
+    lits = _normalise(controls)
+    if lits is None or not amount:
+        return []
+    ops: list[Gate] = []
+    work: list[int] = []
+    if len(lits) == 1:
+        control = lits[0]
+    else:
+        pre, last, work = and_tree(lits, borrow)
+        (q,) = borrow(1)
+        work.append(q)
+        pre += and_lits(last[0], last[1], q)
+        ops += pre
+        control = Lit(q)
+    for j in range(len(register)):
+        if (amount >> j) & 1:
+            ops += increment(register[j:], control, borrow, release)
+    if len(lits) > 1:
+        ops += inverse(pre)
+    release(work)
     return ops
 
 

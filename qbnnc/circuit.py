@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from qbnnc.model import Angle
 
@@ -19,17 +20,30 @@ SELF_INVERSE = frozenset({"x", "y", "z", "h"})
 INVERSES = {"s": "sdg", "sdg": "s", "t": "tdg", "tdg": "t"}
 PARAMETRISED = frozenset({"p", "rz", "rx", "ry"})
 
+TempRole = Literal["compute", "uncompute"]
+_OTHER_ROLE: dict[TempRole, TempRole] = {"compute": "uncompute", "uncompute": "compute"}
+
 
 @dataclass(frozen=True)
 class Gate:
-    """`ctrl(controls) @ name(angle)` on `qubits`: the first `controls` qubits are controls."""
+    """`ctrl(controls) @ name(angle)` on `qubits`: the first `controls` qubits are controls.
+
+    `temp` marks a temporary logical AND (Gidney, arXiv:1709.06648): a ccx whose target is
+    known to be |0> before it ("compute") or known to hold the AND of its controls
+    ("uncompute", which leaves |0>). It acts as ccx, so any consumer may treat it as one;
+    the cost model charges 4 T each way instead of 7, and `uncompute measure` replaces the
+    uncompute by a measurement and a classically controlled CZ.
+    """
 
     name: str
     qubits: tuple[int, ...]
     controls: int = 0
     angle: Angle | None = None
+    temp: TempRole | None = None
 
     def inverse(self) -> Gate:
+        if self.temp is not None:
+            return replace(self, temp=_OTHER_ROLE[self.temp])
         if self.name in SELF_INVERSE:
             return self
         if self.name in INVERSES:
@@ -39,7 +53,12 @@ class Gate:
         raise ValueError(f"gate {self.name} has no inverse in the IR")
 
     def remap(self, qubits: tuple[int, ...]) -> Gate:
-        return Gate(self.name, tuple(qubits[q] for q in self.qubits), self.controls, self.angle)
+        return replace(self, qubits=tuple(qubits[q] for q in self.qubits))
+
+
+def temp_and(a: int, b: int, target: int) -> Gate:
+    """target = a AND b, for a target known to be |0>: a temporary logical AND."""
+    return Gate("x", (a, b, target), 2, temp="compute")
 
 
 @dataclass(frozen=True)
@@ -67,7 +86,28 @@ class Call:
         return Call(self.block, tuple(qubits[q] for q in self.qubits), self.inverse, self.repeat)
 
 
-Op = Gate | Measure | Call
+@dataclass(frozen=True)
+class IfBit:
+    """Apply `body` when classical bit `index` of `register` reads 1 (a dynamic circuit).
+
+    Written by `uncompute measure` for the phase fix and reset after measuring an AND's
+    target. It has no inverse: blocks holding one are never inverted or made gates.
+    """
+
+    register: str
+    index: int
+    body: tuple[Gate, ...]
+
+    @property
+    def qubits(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(q for g in self.body for q in g.qubits))
+
+    def remap(self, qubits: tuple[int, ...]) -> IfBit:
+        return IfBit(self.register, self.index, tuple(g.remap(qubits) for g in self.body))
+
+
+Op = Gate | Measure | Call | IfBit
+Flat = Gate | Measure | IfBit
 
 
 @dataclass(frozen=True)
@@ -116,13 +156,13 @@ class Circuit:
 
 def expand(
     ops: tuple[Op, ...], blocks: dict[str, Block], inverse: bool = False
-) -> Iterator[Gate | Measure]:
+) -> Iterator[Flat]:
     """The gates of `ops` with every call inlined, in order (reversed and inverted if asked)."""
     sequence = reversed(ops) if inverse else ops
     for op in sequence:
         if isinstance(op, Gate):
             yield op.inverse() if inverse else op
-        elif isinstance(op, Measure):
+        elif isinstance(op, Measure | IfBit):
             if inverse:
                 raise ValueError("a block with measurements cannot be inverted")
             yield op
@@ -133,7 +173,7 @@ def expand(
                     yield inner.remap(op.qubits)
 
 
-def flatten(circuit: Circuit) -> Iterator[Gate | Measure]:
+def flatten(circuit: Circuit) -> Iterator[Flat]:
     """Every gate and measurement of the program, calls inlined."""
     return expand(circuit.body, circuit.block_map)
 
@@ -151,7 +191,7 @@ def invert(ops: list[Op] | tuple[Op, ...]) -> list[Op]:
     return out
 
 
-def count_ops(circuit: Circuit, key: Callable[[Gate | Measure], Hashable]) -> Counter[Hashable]:
+def count_ops(circuit: Circuit, key: Callable[[Flat], Hashable]) -> Counter[Hashable]:
     """How many flat operations fall under each `key`, counted through calls and repeats.
 
     Each block is tallied once and its tally multiplied by its calls, so a circuit with
@@ -178,3 +218,19 @@ def count_ops(circuit: Circuit, key: Callable[[Gate | Measure], Hashable]) -> Co
 def flat_size(circuit: Circuit) -> int:
     """The number of gates and measurements the flat program would have."""
     return sum(count_ops(circuit, lambda op: None).values())
+
+
+def measuring_blocks(circuit: Circuit) -> frozenset[str]:
+    """Blocks that measure (directly or through calls): emitters inline them, never gates."""
+    blocks = circuit.block_map
+    memo: dict[str, bool] = {}
+
+    def measures(name: str) -> bool:
+        if name not in memo:
+            memo[name] = any(
+                isinstance(op, Measure | IfBit) or (isinstance(op, Call) and measures(op.block))
+                for op in blocks[name].body
+            )
+        return memo[name]
+
+    return frozenset(name for name in blocks if measures(name))

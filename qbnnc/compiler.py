@@ -11,10 +11,12 @@ from qbnnc.check import check
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.grover import build_circuit
 from qbnnc.model import Model
+from qbnnc.oracle import OptimizeFor
 from qbnnc.parse import parse
 from qbnnc.passes import run_passes
 from qbnnc.program import Program
 from qbnnc.semantics import MAX_COUNTED_WEIGHTS, Census, census, optimal_iterations
+from qbnnc.uncompute import measure_uncompute
 
 
 def read_source(path: str | os.PathLike[str]) -> str:
@@ -112,23 +114,25 @@ def compile_model(
     target: str = "generic",
     optimize: bool = True,
     limit: int | None = None,
+    *,
+    optimize_for: OptimizeFor = "qubits",
 ) -> Program:
     """Compile a checked model into a program for `target`.
 
     `limit` caps examples x weighted lines (see `check_size`); None: MAX_LINE_EVALUATIONS.
+    `optimize_for`: "qubits" (default) picks the oracle plan with the fewest qubits, "gates"
+    the one with the fewest Toffoli-equivalents, trading qubits for gates.
     """
     check_size(model, limit)
     tally = count_marked(model)
     check_reachable(model, tally)
     iterations = choose_iterations(model, tally)
-    if model.uncompute == "measure":
-        raise _error(
-            model, "uncompute", "`uncompute measure` is not supported yet; use `uncompute unitary`"
-        )
     df = build_dataflow(model)
     if optimize:
         df = run_passes(df)
-    circuit = build_circuit(model, df, tally, iterations)
+    circuit = build_circuit(model, df, tally, iterations, optimize_for)
+    if model.uncompute == "measure":
+        circuit = measure_uncompute(circuit)
     program = Program(model, _with_header(circuit, model, iterations), tally, iterations, target)
     from qbnnc.targets import prepare
 
@@ -136,16 +140,26 @@ def compile_model(
 
 
 def compile(
-    source: str, path: str | None = None, target: str = "generic", optimize: bool = True
+    source: str,
+    path: str | None = None,
+    target: str = "generic",
+    optimize: bool = True,
+    *,
+    optimize_for: OptimizeFor = "qubits",
 ) -> Program:
     """Compile `.bnn` source text (path: where it came from, for messages and `data from`)."""
-    return compile_model(load_model(source, path), target, optimize)
+    model = load_model(source, path)
+    return compile_model(model, target, optimize, optimize_for=optimize_for)
 
 
 def compile_file(
-    path: str | os.PathLike[str], target: str = "generic", optimize: bool = True
+    path: str | os.PathLike[str],
+    target: str = "generic",
+    optimize: bool = True,
+    *,
+    optimize_for: OptimizeFor = "qubits",
 ) -> Program:
-    return compile(read_source(path), str(path), target, optimize)
+    return compile(read_source(path), str(path), target, optimize, optimize_for=optimize_for)
 
 
 def _with_header(circuit, model: Model, iterations: int):  # noqa: ANN001, ANN202

@@ -3,22 +3,27 @@
 Every count qbnnc reports (Toffolis, T gates, rotations) comes from these expansions, so
 `stats`, the `clifford+t` target and the benchmarks always agree.
 
-Conventions (documented in docs/cost-model.md):
+Conventions (the table in docs/cost-model.md):
 - `ctrl(k) @ x`, k >= 3: a V-chain of 2k-3 Toffolis over k-2 clean ancillas.
 - `ctrl(k) @ z`: H-conjugated `ctrl(k) @ x` (ccz is one Toffoli-equivalent).
 - `ctrl(k) @ p(a)`, k >= 1: where a/2 is a multiple of pi/4 and k = 1, the textbook
   three-phase, two-CNOT form; otherwise the AND of all k+1 qubits is computed into an
   ancilla (k Toffolis over k ancillas), the phase applied to it, and the AND uncomputed.
 - A Toffoli is the standard 7-T circuit (T-depth 3 is not the point: T count is).
+- A temporary logical AND (`Gate.temp`, Gidney arXiv:1709.06648) is one Toffoli-equivalent
+  of 4 T to compute into |0>, and 4 T to uncompute unitarily (the adjoint circuit). Undone
+  by measurement (`uncompute measure`: H, measure, classically controlled CZ and X) it costs
+  no T and no Toffoli.
 - A phase that is not a multiple of pi/4 is an arbitrary-angle rotation: no T count.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from functools import lru_cache
 
-from qbnnc.circuit import Block, Call, Circuit, Gate, Measure, Op, Register
+from qbnnc.circuit import Block, Call, Circuit, Flat, Gate, IfBit, Measure, Op, Register
 from qbnnc.model import Angle
 
 CLIFFORD_T = frozenset({"h", "s", "sdg", "t", "tdg", "x", "z", "cx"})
@@ -112,6 +117,10 @@ def _small_to_clifford_t(g: Gate) -> list[Gate]:
         return [g]
     if g.name == "z" and g.controls == 1:
         return [Gate("h", (q[1],)), Gate("x", q, 1), Gate("h", (q[1],))]
+    if g.name == "x" and g.controls == 2 and g.temp == "compute":
+        return _temporary_and(*q)
+    if g.name == "x" and g.controls == 2 and g.temp == "uncompute":
+        return [s.inverse() for s in reversed(_temporary_and(*q))]
     if g.name == "x" and g.controls == 2:
         return _toffoli(*q)
     if g.name == "z" and g.controls == 2:
@@ -145,9 +154,29 @@ def _toffoli(a: int, b: int, c: int) -> list[Gate]:
     ]  # fmt: skip
 
 
+def _temporary_and(a: int, b: int, c: int) -> list[Gate]:
+    """c = a AND b for c in |0>, with 4 T (Gidney, arXiv:1709.06648, figure 3)."""
+
+    def g(name: str, *qs: int) -> Gate:
+        return Gate(name, qs, len(qs) - 1)
+
+    return [
+        g("h", c), g("t", c), g("x", a, c), g("x", b, c), g("x", c, a), g("x", c, b),
+        g("tdg", a), g("tdg", b), g("t", c), g("x", c, a), g("x", c, b), g("h", c), g("s", c),
+    ]  # fmt: skip
+
+
+def measured_uncompute(g: Gate, register: str, index: int) -> list[Op]:
+    """Undo a temporary AND by measurement: H, measure, and if 1 a CZ on the controls and an X
+    that resets the target. No T gate (Gidney, arXiv:1709.06648, figure 3)."""
+    a, b, t = g.qubits
+    fix = (Gate("z", (a, b), 1), Gate("x", (t,)))
+    return [Gate("h", (t,)), Measure(t, register, index), IfBit(register, index, fix)]
+
+
 def _shape(g: Gate) -> Gate:
     """The gate on qubits 0..n-1: costs depend only on its kind, controls and angle."""
-    return Gate(g.name, tuple(range(len(g.qubits))), g.controls, g.angle)
+    return replace(g, qubits=tuple(range(len(g.qubits))))
 
 
 @lru_cache(maxsize=4096)
@@ -164,22 +193,28 @@ def _costs(shape: Gate) -> tuple[int, int | None, int]:
     return toffolis, t, 0
 
 
-def rotation_count(g: Gate | Measure) -> int:
+def rotation_count(g: Flat) -> int:
     """Arbitrary-angle rotations left in the expansion of `g`."""
-    return 0 if isinstance(g, Measure) else _costs(_shape(g))[2]
+    return _costs(_shape(g))[2] if isinstance(g, Gate) else 0
 
 
-def toffoli_count(g: Gate | Measure) -> int:
-    """Toffolis (and Toffoli-equivalent CCZs) in the expansion of a gate on 3+ qubits."""
-    return 0 if isinstance(g, Measure) else _costs(_shape(g))[0]
+def toffoli_count(g: Flat) -> int:
+    """Toffolis (and Toffoli-equivalent CCZs and temporary ANDs) in the expansion of a gate
+    on 3+ qubits; a measured uncomputation is none."""
+    return _costs(_shape(g))[0] if isinstance(g, Gate) else 0
 
 
-def t_count(g: Gate | Measure) -> int | None:
+def t_count(g: Flat) -> int | None:
     """T and T-dagger gates in the Clifford+T expansion; None if a rotation remains."""
-    return 0 if isinstance(g, Measure) else _costs(_shape(g))[1]
+    return _costs(_shape(g))[1] if isinstance(g, Gate) else 0
 
 
-def is_rotation(g: Gate | Measure) -> bool:
+def and_count(g: Flat) -> int:
+    """1 for a computed temporary AND (the multiplicative cost of reversible logic)."""
+    return int(isinstance(g, Gate) and g.temp == "compute")
+
+
+def is_rotation(g: Flat) -> bool:
     """Whether the gate leaves an arbitrary-angle rotation in the Clifford+T expansion."""
     return rotation_count(g) > 0
 
@@ -202,6 +237,9 @@ def prepare_clifford_t(circuit: Circuit) -> Circuit:
         for op in ops:
             if isinstance(op, Gate):
                 out += to_clifford_t(op, anc)
+            elif isinstance(op, IfBit):
+                fix = tuple(small for g in op.body for small in to_clifford_t(g, anc))
+                out.append(IfBit(op.register, op.index, fix))
             elif isinstance(op, Call):
                 out.append(Call(op.block, op.qubits + tuple(anc), op.inverse, op.repeat))
             else:

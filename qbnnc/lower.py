@@ -2,17 +2,21 @@
 
 Neuron outputs get fresh work qubits; XOR/XNOR lines get none: just around the neuron that
 reads them, a CNOT folds the weight into the line's qubit and a second CNOT restores it.
-Negations cost nothing (they flip a literal's polarity).
+Negations cost nothing (they flip a literal's polarity). Each neuron is the fused popcount
+tree of `arith.threshold_fresh`: for AND, OR and MAJ its one temporary AND is the output.
+
+Work qubits come from a `Pool` that hands out the lowest free qubit, so a qubit freed by an
+uncomputed value is the next one reused and the program's width is the peak of live values.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from qbnnc.arith import Lit, cx, inverse, threshold, x
-from qbnnc.circuit import Block, Call, Gate, Op
+from qbnnc.arith import Lit, cx, inverse, threshold_fresh, x
+from qbnnc.circuit import Block, Call, Gate, IfBit, Op
 from qbnnc.dataflow import CONSTANT_LEAVES, AtLeast, Correct, Dataflow, Not, WeightBit, Xor
 
 
@@ -41,6 +45,12 @@ class Pool:
     def give(self, qubits: list[int]) -> None:
         self.free.extend(qubits)
 
+    def copy(self) -> Pool:
+        """An independent pool in the same state, for building an alternative to compare."""
+        twin = Pool(self.start)
+        twin.free, twin.high = list(self.free), self.high
+        return twin
+
 
 @dataclass
 class Blocks:
@@ -65,26 +75,30 @@ class Blocks:
 
 
 def _qubits(op: Op) -> tuple[int, ...]:
-    return op.qubits if isinstance(op, Gate | Call) else (op.qubit,)
+    return op.qubits if isinstance(op, Gate | Call | IfBit) else (op.qubit,)
 
 
 def _localise(op: Op, local: dict[int, int]) -> Op:
-    if isinstance(op, Gate):
-        return Gate(op.name, tuple(local[q] for q in op.qubits), op.controls, op.angle)
-    if isinstance(op, Call):
-        return Call(op.block, tuple(local[q] for q in op.qubits), op.inverse, op.repeat)
+    if isinstance(op, Gate | Call):
+        return replace(op, qubits=tuple(local[q] for q in op.qubits))
     raise ValueError("measurements are not packaged into blocks")
 
 
 @dataclass(frozen=True)
 class Forward:
     """An example's forward pass: `compute` leaves the sink's literals readable; its inverse
-    returns every work qubit to |0>."""
+    returns every work qubit to |0>.
+
+    `last_held` is set when the sink reads one neuron's output and that neuron's call ends
+    `compute`: the qubits that call holds. Running `compute` and then the inverse of all but
+    its last op keeps only that neuron's output (Bennett's trick), freeing the rest.
+    """
 
     compute: list[Op]
     literals: list[Lit]
     held: list[int]  # work qubits in use until the inverse of `compute` has run
     never: bool = False  # the example can never be classified correctly
+    last_held: list[int] | None = None
 
 
 def lower_forward(
@@ -101,6 +115,8 @@ def lower_forward(
     values: dict[int, Lit] = {}
     ops: list[Op] = []
     held: list[int] = []
+    held_by: dict[int, list[int]] = {}  # neuron node -> the qubits its call keeps
+    last_neuron: int | None = None  # the neuron whose call is the last op so far
     for node in df.cone(sink):
         op = df.op(node)
         if isinstance(op, WeightBit):
@@ -113,13 +129,14 @@ def lower_forward(
                 ops.append(x(q))
         elif isinstance(op, AtLeast):
             pre, lits, scratch = _window(df, df.args(node), values, pool)
-            (out,) = pool.take()
-            held.append(out)
-            core = threshold(lits, op.threshold, out, pool.take, pool.give)
-            neuron = [*pre, *core, *inverse(pre)]
+            fresh = threshold_fresh(lits, op.threshold, pool.take, pool.give)
+            held += fresh.held
+            held_by[node] = fresh.held
+            neuron = [*pre, *fresh.ops, *inverse(pre)]
             pool.give(scratch)
-            values[node] = Lit(out)
+            values[node] = fresh.lit
             ops.append(blocks.call(_block_name(df.label(node)), neuron))
+            last_neuron = node
         elif isinstance(op, Correct):
             if any(
                 isinstance(df.op(a), CONSTANT_LEAVES) and not df.op(a).value for a in df.args(sink)
@@ -128,8 +145,25 @@ def lower_forward(
                 return Forward([], [], [], never=True)
             pre, lits, scratch = _window(df, df.args(node), values, pool)
             ops.extend(pre)
-            return Forward(ops, lits, held + scratch)
+            args = df.args(node)
+            last_held = None
+            if (
+                len(args) == 1
+                and not pre
+                and last_neuron is not None
+                and _negates(df, args[0], last_neuron)
+                and lits[0].qubit in held_by[last_neuron]
+            ):
+                last_held = held_by[last_neuron]
+            return Forward(ops, lits, held + scratch, last_held=last_held)
     raise AssertionError("a cone ends at its sink")
+
+
+def _negates(df: Dataflow, node: int, neuron: int) -> bool:
+    """Whether `node` is `neuron` under some Not nodes (the sink reads its output)."""
+    while isinstance(df.op(node), Not):
+        node = df.args(node)[0]
+    return node == neuron
 
 
 def _block_name(label: str) -> str:

@@ -1,8 +1,16 @@
 """The oracles: mark the weight strings that classify at least `min_correct` examples.
 
-Counter oracle (default, exact): each example's forward pass adds its multiplicity to a
-binary counter when the example is classified correctly and is uncomputed at once; the
-phase of counter >= K is flipped; the counting is undone.
+`oracle counter` (default, exact) is built one of two ways, whichever the cost model
+prefers for `optimize_for`:
+- tally: each example's forward pass leaves its correct bit in a qubit of its own (the
+  rest of the pass is undone at once, Bennett style); one fused popcount-and-compare tree
+  over those bits flips the phase (for `accept all` just an AND tree and a CZ); the bits
+  are undone by replaying the passes. Fewest ANDs; a qubit per distinct example.
+- streaming counter: each pass adds its example's multiplicity into a binary counter whose
+  width grows with the examples seen (carry chains of temporary ANDs) and is undone at
+  once; a tree over the counter's bits flips the phase; the counting is undone. Fewest
+  qubits.
+Both run four forward passes per example.
 
 Phase oracle (the paper's): each correct example adds the phase `step` (times 2^j on phase
 qubit j) to its weight string; phase estimation reads the count into the phase register;
@@ -13,28 +21,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from qbnnc.arith import (
     Lit,
-    add_constant,
+    add_controlled,
+    and_lits,
+    and_tree,
     bit_reverse,
-    mcp,
-    phase_at_least,
-    phase_on_values,
+    cx,
+    inverse,
+    mcp_tree,
+    phase_all,
+    phase_at_least_terms,
     qft_dagger,
+    x,
 )
-from qbnnc.circuit import Call, Gate, Op, Register, invert
+from qbnnc.circuit import Block, Call, Gate, Op, Register, count_ops, invert
 from qbnnc.dataflow import Correct, Dataflow
+from qbnnc.decompose import toffoli_count
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.lower import Blocks, Pool, lower_forward
+from qbnnc.lower import Blocks, Forward, Pool, lower_forward
 from qbnnc.model import Model
 from qbnnc.semantics import Census
+
+OptimizeFor = Literal["gates", "qubits"]
 
 
 @dataclass(frozen=True)
 class OracleCircuit:
     call: Call
-    register: Register
+    register: Register | None  # a named register (counter, phase register) if the oracle has one
+    plan: str = ""
 
 
 def counter_width(num_examples: int) -> int:
@@ -43,60 +61,151 @@ def counter_width(num_examples: int) -> int:
 
 
 def build_oracle(
+    model: Model,
+    df: Dataflow,
+    census: Census | None,
+    blocks: Blocks,
+    pool: Pool,
+    optimize_for: OptimizeFor = "qubits",
+) -> tuple[OracleCircuit, Blocks, Pool]:
+    """The oracle's call; the blocks and pool it was built in (the caller continues with them).
+
+    For `oracle counter` both plans are built and the cost model picks: fewest
+    Toffoli-equivalents for "gates" (ties: fewer qubits), fewest qubits for "qubits".
+    """
+    if model.oracle.kind == "phase":
+        return _phase_oracle(model, df, census, blocks, pool), blocks, pool
+    options = []
+    for plan in (_tally_oracle, _streaming_counter):
+        b, p = Blocks(list(blocks.blocks), dict(blocks.by_body), blocks.names.copy()), pool.copy()
+        oracle = plan(model, df, b, p)
+        circuit_blocks = {blk.name: blk for blk in b.blocks}
+        cost = _toffolis(oracle.call, circuit_blocks)
+        options.append(
+            ((cost, p.high) if optimize_for == "gates" else (p.high, cost), oracle, b, p)
+        )
+    _, oracle, b, p = min(options, key=lambda o: o[0])
+    return oracle, b, p
+
+
+def _toffolis(call: Call, blocks: dict[str, Block]) -> int:
+    from qbnnc.circuit import Circuit
+
+    c = Circuit(0, tuple(blocks.values()), (call,), (), ())
+    return sum(k * v for k, v in count_ops(c, toffoli_count).items())
+
+
+def _sinks(df: Dataflow) -> list[tuple[int, int, int]]:
+    """(sink, multiplicity, first original example) of every sink."""
+    out = []
+    for sink in df.sinks:
+        op = df.op(sink)
+        assert isinstance(op, Correct)
+        out.append((sink, op.multiplicity, op.examples[0]))
+    return out
+
+
+def _weight_qubit(i: int) -> int:
+    return i
+
+
+def _keep_correct_bit(fwd: Forward, pool: Pool) -> tuple[list[Op], Lit, list[int]]:
+    """Ops leaving only the example's correct bit computed: its literal and held qubits."""
+    if fwd.last_held is not None:
+        # Bennett: the output neuron stays, everything before it is undone now.
+        keep = set(fwd.last_held)
+        pool.give([q for q in fwd.held if q not in keep])
+        return [*fwd.compute, *invert(fwd.compute[:-1])], fwd.literals[0], fwd.last_held
+    (b,) = pool.take()
+    lits = fwd.literals
+    if len(lits) == 1:
+        copy = [cx(lits[0].qubit, b)] + ([x(b)] if lits[0].negated else [])
+    else:
+        tree, last, work = and_tree(lits, pool.take)
+        copy = [*tree, *and_lits(last[0], last[1], b), *inverse(tree)]
+        pool.give(work)
+    pool.give(fwd.held)
+    return [*fwd.compute, *copy, *invert(fwd.compute)], Lit(b), [b]
+
+
+def _tally_oracle(model: Model, df: Dataflow, blocks: Blocks, pool: Pool) -> OracleCircuit:
+    keep: list[Op] = []
+    terms: list[tuple[Lit, int]] = []
+    held: list[int] = []
+    for sink, multiplicity, first in _sinks(df):
+        fwd = lower_forward(df, sink, _weight_qubit, pool, blocks)
+        if fwd.never:
+            continue
+        ops, lit, qubits = _keep_correct_bit(fwd, pool)
+        keep.append(blocks.call(f"correct_e{first}", ops))
+        terms.append((lit, multiplicity))
+        held += qubits
+    flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give)
+    pool.give(held)
+    body = [*keep, *([blocks.call("at_least", flip)] if flip else []), *invert(keep)]
+    return OracleCircuit(blocks.call("oracle", body), None, "tally")
+
+
+def _streaming_counter(model: Model, df: Dataflow, blocks: Blocks, pool: Pool) -> OracleCircuit:
+    total = model.num_examples
+    register = pool.take(counter_width(total))
+    ops: list[Op] = []
+    seen = 0
+    for sink, multiplicity, first in _sinks(df):
+        fwd = lower_forward(df, sink, _weight_qubit, pool, blocks)
+        if fwd.never:
+            continue
+        seen += multiplicity
+        # The count so far fits in bit_length(seen) bits: carries never reach the rest.
+        live = register[: max(1, seen.bit_length())]
+        add = add_controlled(live, fwd.literals, multiplicity, pool.take, pool.give)
+        ops.append(blocks.call(f"count_e{first}", [*fwd.compute, *add, *invert(fwd.compute)]))
+        pool.give(fwd.held)
+    count = blocks.call("count_correct", ops)
+    terms = [(Lit(q), 1 << i) for i, q in enumerate(register)]
+    flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give, seen)
+    pool.give(register)
+    oracle = [count, *flip, *invert([count])]
+    start = register[0]
+    role = "counter of correctly classified examples"
+    return OracleCircuit(
+        blocks.call("oracle", oracle), Register("counter", start, len(register), role), "counter"
+    )
+
+
+def _phase_oracle(
     model: Model, df: Dataflow, census: Census | None, blocks: Blocks, pool: Pool
 ) -> OracleCircuit:
-    start = pool.high
-    if model.oracle.kind == "counter":
-        width = counter_width(model.num_examples)
-        role = "counter of correctly classified examples"
-    else:
-        width = model.oracle.precision or counter_width(model.num_examples)
-        role = "phase-estimation register (reads the correct count)"
+    width = model.oracle.precision or counter_width(model.num_examples)
     register = pool.take(width)
-    assert register == list(range(start, start + width)), "the oracle register comes first"
-
-    def weight_qubit(i: int) -> int:
-        return i
-
-    def sweep(name: str, action: callable) -> list[Op]:  # type: ignore[valid-type]
-        ops: list[Op] = []
-        for sink in df.sinks:
-            fwd = lower_forward(df, sink, weight_qubit, pool, blocks)
-            if fwd.never:
-                continue
-            multiplicity = df.op(sink).multiplicity
-            assert isinstance(df.op(sink), Correct)
-            first = df.op(sink).examples[0]
-            body = [*fwd.compute, *action(fwd.literals, multiplicity), *invert(fwd.compute)]
-            ops.append(blocks.call(f"{name}_e{first}", body))
-            pool.give(fwd.held)
-        return ops
-
-    if model.oracle.kind == "counter":
-        ops = sweep("count", lambda lits, m: add_constant(register, lits, m))
-        count = blocks.call("count_correct", ops)
-        flip = phase_at_least(register, model.accept.min_correct)
-        oracle = [count, *flip, *invert([count])]
-        name = "counter"
-    else:
-        step = model.oracle.step
-        assert step is not None
-
-        def kick(lits: list[Lit], m: int) -> list[Gate]:
-            gates: list[Gate] = []
-            for j, q in enumerate(register):
-                gates += mcp([*lits, Lit(q)], step.times(m * 2**j))
-            return gates
-
-        hadamards: list[Op] = [Gate("h", (q,)) for q in register]
-        estimate = blocks.call(
-            "phase_estimation", [*hadamards, *sweep("phase", kick), *qft_dagger(register)]
-        )
-        values = phase_readout(model, census)
-        flip = phase_on_values(register, [bit_reverse(v, width) for v in values])
-        oracle = [estimate, *flip, *invert([estimate])]
-        name = "phase_register"
-    return OracleCircuit(blocks.call("oracle", oracle), Register(name, start, width, role))
+    start = register[0]
+    step = model.oracle.step
+    assert step is not None
+    sweep: list[Op] = []
+    for sink, multiplicity, first in _sinks(df):
+        fwd = lower_forward(df, sink, _weight_qubit, pool, blocks)
+        if fwd.never:
+            continue
+        kick: list[Gate] = []
+        for j, q in enumerate(register):
+            angle = step.times(multiplicity * 2**j)
+            kick += mcp_tree([*fwd.literals, Lit(q)], angle, pool.take, pool.give)
+        body = [*fwd.compute, *kick, *invert(fwd.compute)]
+        sweep.append(blocks.call(f"phase_e{first}", body))
+        pool.give(fwd.held)
+    hadamards: list[Op] = [Gate("h", (q,)) for q in register]
+    estimate = blocks.call("phase_estimation", [*hadamards, *sweep, *qft_dagger(register)])
+    values = phase_readout(model, census)
+    flip: list[Gate] = []
+    for v in sorted({bit_reverse(v, width) for v in values}):
+        lits = [Lit(q, not (v >> i) & 1) for i, q in enumerate(register)]
+        flip += phase_all(lits, pool.take, pool.give)
+    pool.give(register)
+    oracle = [estimate, *flip, *invert([estimate])]
+    role = "phase-estimation register (reads the correct count)"
+    return OracleCircuit(
+        blocks.call("oracle", oracle), Register("phase_register", start, width, role), "phase"
+    )
 
 
 def phase_readout(model: Model, census: Census | None) -> list[int]:

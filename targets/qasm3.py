@@ -3,6 +3,10 @@
 Structured (default): each block becomes a `gate` definition and the Grover iterations a
 `for` loop over a constant range, so the text grows with the model and the data, not with
 the iteration count. Flat: only standard gates (`ctrl @` for three or more controls).
+
+With `uncompute measure` blocks measure mid-circuit and branch (`if (and_bit[0]) {...}`),
+which a `gate` cannot: those blocks are written inline at each call (non-measuring blocks
+inside them stay gate calls), and the iteration loop's body holds the inlined statements.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Iterable
 import openqasm3
 import openqasm3.ast as ast
 
-from qbnnc.circuit import Call, Circuit, Gate, Measure, Op, flatten
+from qbnnc.circuit import Block, Call, Circuit, Gate, IfBit, Measure, Op, flatten, measuring_blocks
 from qbnnc.model import Angle
 
 # stdgates.inc names for a base gate with a given number of controls.
@@ -46,7 +50,11 @@ def program(circuit: Circuit, flat: bool = False) -> ast.Program:
     if flat:
         statements += [_statement(op, qubit_ref) for op in flatten(circuit)]
     else:
+        inline = measuring_blocks(circuit)
+        blocks = circuit.block_map
         for block in circuit.blocks:
+            if block.name in inline:
+                continue
             params = [f"q{i}" for i in range(block.arity)]
             body = [s for op in block.body for s in _statements(op, lambda q, p=params: _id(p[q]))]
             statements.append(
@@ -62,12 +70,23 @@ def program(circuit: Circuit, flat: bool = False) -> ast.Program:
                         ast.RangeDefinition(
                             ast.IntegerLiteral(0), ast.IntegerLiteral(op.repeat - 1), None
                         ),
-                        [_call(once, qubit_ref)],
+                        _structured(once, qubit_ref, blocks, inline),
                     )
                 )
             else:
-                statements += _statements(op, qubit_ref)
+                statements += _structured(op, qubit_ref, blocks, inline)
     return ast.Program(statements, version="3.0")
+
+
+def _structured(op: Op, ref, blocks: dict[str, Block], inline: frozenset[str]):  # noqa: ANN001, ANN202
+    """Statements for `op`: a gate call, or the body of a measuring block written in place."""
+    if not (isinstance(op, Call) and op.block in inline):
+        return list(_statements(op, ref))
+    out: list[ast.Statement] = []
+    for _ in range(op.repeat):
+        for inner in blocks[op.block].body:
+            out += _structured(inner.remap(op.qubits), ref, blocks, inline)
+    return out
 
 
 def _program_qubits(circuit: Circuit):  # noqa: ANN202
@@ -87,7 +106,11 @@ def _statements(op: Op, ref) -> Iterable[ast.Statement]:  # noqa: ANN001
     return [_statement(op, ref)]
 
 
-def _statement(op: Gate | Measure, ref) -> ast.Statement:  # noqa: ANN001
+def _statement(op: Gate | Measure | IfBit, ref) -> ast.Statement:  # noqa: ANN001
+    if isinstance(op, IfBit):
+        return ast.BranchingStatement(
+            _indexed(op.register, op.index), [_statement(g, ref) for g in op.body], []
+        )
     if isinstance(op, Measure):
         return ast.QuantumMeasurementStatement(
             ast.QuantumMeasurement(ref(op.qubit)), _indexed(op.register, op.index)

@@ -103,3 +103,38 @@ def test_bit_reverse() -> None:
     assert bit_reverse(0b001, 3) == 0b100
     assert bit_reverse(0b110, 3) == 0b011
     assert bit_reverse(0, 0) == 0
+
+
+@pytest.mark.parametrize("bits", [1, 2, 3, 4])
+def test_add_controlled_by_carry_chains(bits: int) -> None:
+    from qbnnc.arith import add_controlled
+    from qbnnc.decompose import and_count
+
+    for amount in range(2**bits):
+        for n_controls in (1, 2, 3):
+            pool = Pool(start=bits + n_controls)
+            register = list(range(bits))
+            controls = [Lit(bits + i, i == 1) for i in range(n_controls)]
+            gates = add_controlled(register, controls, amount, pool.take, pool.give)
+            if amount == 1 and n_controls == 1:
+                assert sum(map(and_count, gates)) == bits - 1  # the carry chain
+            for state in range(2 ** (bits + n_controls)):
+                on = all(((state >> c.qubit) & 1) ^ c.negated for c in controls)
+                v = _value(state, register)
+                want = (state & ~(2**bits - 1)) | ((v + amount * on) % 2**bits)
+                assert run_classical(gates, state) == want
+
+
+@pytest.mark.parametrize("n", range(1, 8))
+def test_phase_all_is_an_and_tree_of_n_minus_2(n: int) -> None:
+    from qbnnc.arith import phase_all
+    from qbnnc.decompose import and_count
+    from qbnnc.reversible import run_signed
+
+    pool = Pool(start=n)
+    lits = [Lit(q, q % 2 == 1) for q in range(n)]
+    gates = phase_all(lits, pool.take, pool.give)
+    assert sum(map(and_count, gates)) == max(n - 2, 0)
+    for state in range(2**n):
+        hit = all(((state >> q) & 1) ^ (q % 2) for q in range(n))
+        assert run_signed(gates, state) == (state, -1 if hit else 1)
