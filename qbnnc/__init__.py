@@ -8,6 +8,8 @@ from qbnnc.compiler import compile, compile_file, compile_model, load_model  # n
 from qbnnc.diagnostics import CompileError, Diagnostic  # noqa: E402
 from qbnnc.model import Model  # noqa: E402
 from qbnnc.program import Program  # noqa: E402
+from qbnnc.simulate import run  # noqa: E402
+from qbnnc.train import train  # noqa: E402
 
 __all__ = [
     "CompileError",
@@ -19,4 +21,6 @@ __all__ = [
     "compile_file",
     "compile_model",
     "load_model",
+    "run",
+    "train",
 ]

@@ -25,8 +25,10 @@ usage:
   qbnnc MODEL.bnn [-o OUT] [--target NAME] [--flat]   compile (OUT: .qasm, .json, or - for stdout)
   qbnnc check MODEL.bnn                              parse and check; print a summary
   qbnnc stats MODEL.bnn [--json] [--target NAME]     resource counts, without writing a circuit
-  qbnnc run MODEL.bnn [--shots N] [--seed S]         simulate locally, show what it measures
-  qbnnc train MODEL.bnn [--seed S]                   find the best weights (number unknown)
+  qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--json]
+                                                     simulate locally, show what it measures
+  qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
+                                                     find the best weights (number unknown)
   qbnnc targets                                      list the targets
 
 `qbnnc COMMAND --help` tells more. Exit status: 0 success, 1 error in the model, its data or
@@ -228,22 +230,285 @@ def cmd_targets(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _not_yet(name: str) -> Callable[[list[str]], int]:
-    def run(argv: list[str]) -> int:
-        p = _Parser(prog=f"qbnnc {name}", description=f"qbnnc {name} (not implemented yet).")
-        p.add_argument("model", metavar="MODEL.bnn")
-        ns, _ = p.parse_known_args(argv)
-        _load(ns.model)
-        raise CompileError.single(None, f"`qbnnc {name}` is not implemented yet")
+# --- stats, run, train -----------------------------------------------------------------------
 
-    return run
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
+def _natural(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+class Status:
+    """A one-line progress indicator on stderr, for work that takes more than a moment.
+
+    Only when stderr is a terminal (pipes and tests stay clean), and only once the work has
+    run for `delay` seconds; a background thread keeps the elapsed time ticking while a
+    long stage (such as compiling a large model) gives no news of its own.
+    """
+
+    def __init__(self, message: str, delay: float = 1.5, stream=None) -> None:  # noqa: ANN001
+        import threading
+        import time
+
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.message = message
+        self.delay = delay
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._shown = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+
+    def __enter__(self) -> Status:
+        if self.enabled:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.enabled:
+            self._thread.join()
+            if self._shown:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+
+    def __call__(self, message: str) -> None:
+        """Show a new message (the work's own news: a round, a stage)."""
+        self.message = message
+        self._draw()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.25):
+            self._draw()
+
+    def _draw(self) -> None:
+        elapsed = self._clock() - self._start
+        if not self.enabled or elapsed < self.delay or self._stop.is_set():
+            return
+        self._shown = True
+        self.stream.write(f"\r\x1b[Kqbnnc: {self.message} ({elapsed:.0f} s)")
+        self.stream.flush()
+
+
+def _model_args(p: _Parser, target: bool = True) -> None:
+    p.add_argument("model", metavar="MODEL.bnn", help="the model (network, data, train settings)")
+    if target:
+        p.add_argument(
+            "--target",
+            default="generic",
+            metavar="NAME",
+            help="compile for this target first (default: generic; `qbnnc targets` lists them)",
+        )
+    p.add_argument("--no-opt", action="store_true", help="skip the dataflow optimisation passes")
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    print(json.dumps(data, sort_keys=True, indent=2))
+
+
+def _stats_parser() -> _Parser:
+    p = _Parser(
+        prog="qbnnc stats",
+        description=(
+            "Count the resources of MODEL's training circuit without writing or flattening it: "
+            "qubits, gates per name (as Qiskit names them when it loads the program), "
+            "two-qubit gates, Toffolis and T gates after expansion (qbnnc/decompose.py), "
+            "arbitrary rotations, depth, the marked count and success probability, and the "
+            "classical baseline (weight strings x examples for exhaustive search, against "
+            "iterations x forward passes for the circuit)."
+        ),
+        epilog="Counts multiply through repeated blocks, so billions of gates count in seconds.",
+    )
+    _model_args(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object (sorted keys)")
+    return p
+
+
+def cmd_stats(argv: list[str]) -> int:
+    from qbnnc.stats import render, stats
+
+    ns = _stats_parser().parse_args(argv)
+    model = _load(ns.model)
+    with Status(f"compiling {model.name}") as status:
+        program = compile_model(model, target=ns.target, optimize=not ns.no_opt)
+        status("counting")
+        table = stats(program)
+    if ns.json:
+        _print_json(table)
+    else:
+        print(render(table, model.name))
+    return EXIT_OK
+
+
+def _run_parser() -> _Parser:
+    p = _Parser(
+        prog="qbnnc run",
+        description=(
+            "Compile MODEL and simulate its circuit locally: exactly on Qiskit Aer through the "
+            "written OpenQASM 3 (shots drawn with --seed), or for a device target on that "
+            "target's local emulator. Prints each measured weight string (canonical order, "
+            "weight 0 first) with its count, frequency, examples correct, and whether the "
+            "oracle marks it. Circuits above 30 qubits are refused: use `qbnnc stats`."
+        ),
+    )
+    _model_args(p)
+    p.add_argument("--shots", type=_positive, default=1024, metavar="N", help="default 1024")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="sampling seed (default 0)")
+    p.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="also draw the probability of each weight string (or of marked vs unmarked "
+        "when there are more than 16) after 0..K iterations",
+    )
+    p.add_argument(
+        "--plot-iterations",
+        type=_natural,
+        metavar="K",
+        help="the K of --plot (default: the model's iterations, at least 1)",
+    )
+    p.add_argument(
+        "--rows", type=_natural, default=32, metavar="N", help="table rows (default 32; 0: all)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead")
+    return p
+
+
+def cmd_run(argv: list[str]) -> int:
+    from qbnnc.simulate import run
+
+    ns = _run_parser().parse_args(argv)
+    if ns.plot is not None and Path(ns.plot).suffix.lower() != ".png":
+        raise UsageError(
+            f"qbnnc run: error: --plot writes a PNG: name it FILE.png, not '{ns.plot}'"
+        )
+    model = _load(ns.model)
+    with Status(f"compiling {model.name}") as status:
+        program = compile_model(model, target=ns.target, optimize=not ns.no_opt)
+        result = run(program, shots=ns.shots, seed=ns.seed, progress=status)
+        if ns.plot is not None:
+            from qbnnc.plot import plot
+
+            k = ns.plot_iterations if ns.plot_iterations is not None else program.iterations
+            plot(model, ns.plot, max(k, 1) if ns.plot_iterations is None else k, status)
+    if ns.json:
+        _print_json(result.to_json())
+    else:
+        print(render_run(result, ns.rows))
+    return EXIT_OK
+
+
+def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunResult
+    """`qbnnc run` without --json: a header and the measured weight strings."""
+    p = result.success_probability
+    expected = "unknown" if p is None else f"{p:.4f}"
+    lines = [
+        f"{result.model}: {result.shots} shots (seed {result.seed}) on {result.backend}, "
+        f"target {result.target}, {result.iterations} iterations",
+        f"marked: measured {result.marked_frequency:.4f} of shots, expected {expected}",
+    ]
+    shown = result.outcomes if rows == 0 else result.outcomes[:rows]
+    width = max([len("weights")] + [len(o.weights) for o in shown])
+    lines.append(
+        f"{'weights'.ljust(width)}  {'count':>7}  {'frequency':>9}  {'correct':>7}  marked"
+    )
+    for o in shown:
+        lines.append(
+            f"{o.weights.ljust(width)}  {o.count:>7}  {o.frequency:>9.4f}  {o.correct:>7}  "
+            f"{'yes' if o.marked else 'no'}"
+        )
+    hidden = result.outcomes[len(shown) :]
+    if hidden:
+        lines.append(
+            f"... {len(hidden)} more weight strings ({sum(o.count for o in hidden)} shots); "
+            "--rows 0 shows all"
+        )
+    return "\n".join(lines)
+
+
+def _train_parser() -> _Parser:
+    p = _Parser(
+        prog="qbnnc train",
+        description=(
+            "Find weights with the most correct examples when their number is unknown: "
+            "Boyer-Brassard-Hoyer-Tapp exponential search (iteration bound growing by 6/5) "
+            "inside Durr-Hoyer minimum finding. Each round compiles the circuit that marks "
+            "`correct >= best seen + 1` (the model's accept and iterations are not used), runs "
+            "it, and checks each measured weight string on the data. Stops when every example "
+            "is classified or after Durr-Hoyer's budget of 22.5 sqrt(N) + 1.4 log2(N)^2 oracle "
+            "calls (N = 2^weights)."
+        ),
+    )
+    _model_args(p, target=False)
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument(
+        "--shots-per-round",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="measurements per circuit run (default 1, as in BBHT; each costs its iterations)",
+    )
+    p.add_argument(
+        "--backend",
+        default="aer",
+        metavar="NAME",
+        help="aer (default: Qiskit Aer through OpenQASM 3), a target's emulator, or any "
+        "installed pytket backend class, e.g. AerBackend",
+    )
+    p.add_argument(
+        "--budget",
+        type=_positive,
+        metavar="CALLS",
+        help="oracle calls before giving up on improving (default: Durr-Hoyer's)",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead")
+    return p
+
+
+def cmd_train(argv: list[str]) -> int:
+    from qbnnc.train import render, train
+
+    ns = _train_parser().parse_args(argv)
+    model = _load(ns.model)
+    with Status(f"training {model.name}") as status:
+        result = train(
+            model,
+            seed=ns.seed,
+            shots_per_round=ns.shots_per_round,
+            backend=ns.backend,
+            budget=ns.budget,
+            progress=status,
+            optimize=not ns.no_opt,
+        )
+    if ns.json:
+        _print_json(result.to_json())
+    else:
+        print(render(result))
+    return EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "check": cmd_check,
-    "stats": _not_yet("stats"),
-    "run": _not_yet("run"),
-    "train": _not_yet("train"),
+    "stats": cmd_stats,
+    "run": cmd_run,
+    "train": cmd_train,
     "targets": cmd_targets,
 }
 

@@ -14,52 +14,8 @@ import numpy as np
 
 from qbnnc.model import Model
 from qbnnc.semantics import correct_counts, success_probability
-
-
-def weight_distribution(qasm: str, num_weights: int) -> np.ndarray:
-    """P(weights = w) for every weight string w (index bit i = weight i), simulated exactly."""
-    import qiskit.qasm3
-    from qiskit import transpile
-    from qiskit_aer import AerSimulator
-
-    circuit = inline(qiskit.qasm3.loads(qasm))
-    circuit.remove_final_measurements()
-    circuit.save_statevector()
-    sim = AerSimulator(method="statevector")
-    compiled = transpile(circuit, sim, optimization_level=0)
-    state = np.asarray(sim.run(compiled).result().get_statevector())
-    probs = np.abs(state) ** 2
-    # The weights are the first register: qubits 0..n-1, the low bits of the state index.
-    return probs.reshape(-1, 2**num_weights).sum(axis=0)
-
-
-_QISKIT_STANDARD = frozenset(
-    {"x", "y", "z", "h", "s", "sdg", "t", "tdg", "p", "rz", "cx", "cz", "cp", "ccx", "ccz"}
-    | {"mcx", "mcphase", "swap", "measure", "barrier", "reset"}
-)
-
-
-def inline(circuit):  # noqa: ANN001, ANN201 - qiskit types stay out of this module's imports
-    """Unroll constant `for` loops and inline gate definitions, leaving standard gates.
-
-    Qiskit's transpiler re-synthesises nested definitions inside a loop body from scratch
-    (minutes for the paper's 3-2-1 task); inlining first takes a fraction of a second.
-    """
-    out = circuit.copy_empty_like()
-    for inst in circuit.data:
-        op = inst.operation
-        if op.name == "for_loop":
-            indexset, loop_parameter, body = op.params
-            if loop_parameter is not None:
-                body = body.assign_parameters({loop_parameter: 0})
-            qubits = [circuit.find_bit(q).index for q in inst.qubits]
-            for _ in indexset:
-                out.compose(inline(body), qubits=qubits, inplace=True)
-        else:
-            out.append(inst)
-    while names := {i.operation.name for i in out.data} - _QISKIT_STANDARD:
-        out = out.decompose(gates_to_decompose=sorted(names))
-    return out
+from qbnnc.simulate import STANDARD_GATES as _QISKIT_STANDARD
+from qbnnc.simulate import inline, weight_distribution  # noqa: F401 - the simulation core
 
 
 def expected_distribution(model: Model, iterations: int) -> np.ndarray:
@@ -159,3 +115,47 @@ def _random_network(rng: random.Random, max_weights: int) -> str:
     oracle = rng.choice(["oracle counter", "oracle phase"])
     lines += ["train {", f"    {oracle}", "    accept all", "}"]
     return "\n".join(lines) + "\n"
+
+
+def sample_weights(qasm: str, num_weights: int, shots: int, seed: int = 1) -> np.ndarray:
+    """How often each weight string is measured in `shots` runs of the program with Aer.
+
+    For dynamic circuits (`uncompute measure`): gate definitions and loops are expanded,
+    `if` blocks and mid-circuit measurements kept, and every shot simulated.
+    """
+    import qiskit.qasm3
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+
+    circuit = qiskit.qasm3.loads(qasm)
+    flat = circuit.copy_empty_like()
+    _expand_into(flat, circuit, list(circuit.qubits), list(circuit.clbits))
+    sim = AerSimulator(method="statevector")
+    result = sim.run(transpile(flat, sim, optimization_level=0), shots=shots, seed_simulator=seed)
+    names = [reg.name for reg in flat.cregs][::-1]  # Qiskit prints registers last first
+    counts = np.zeros(2**num_weights, dtype=int)
+    for key, n in result.result().get_counts().items():
+        counts[int(key.split()[names.index("weights")], 2)] += n
+    return counts
+
+
+def _expand_into(out, source, qubits, clbits) -> None:  # noqa: ANN001 - qiskit types
+    """Append `source`'s instructions on `qubits`/`clbits`: definitions inlined, loops unrolled."""
+    for inst in source.data:
+        op = inst.operation
+        qs = [qubits[source.find_bit(q).index] for q in inst.qubits]
+        cs = [clbits[source.find_bit(c).index] for c in inst.clbits]
+        if op.name == "for_loop":
+            indexset, _, body = op.params
+            for _ in indexset:
+                _expand_into(out, body, qs, cs)
+        elif op.name == "if_else":
+            true_body = op.params[0]
+            inner = true_body.copy_empty_like()
+            _expand_into(inner, true_body, list(true_body.qubits), list(true_body.clbits))
+            out.append(op.replace_blocks([inner]), qs, cs)
+        elif op.name in _QISKIT_STANDARD or op.definition is None:
+            out.append(op, qs, cs)
+        else:
+            d = op.definition
+            _expand_into(out, d, list(qs), list(cs))

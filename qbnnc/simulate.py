@@ -1,0 +1,406 @@
+"""Local simulation: what a compiled program measures, exactly and in sampled shots.
+
+The generic target is simulated through the program it writes: the OpenQASM 3 text is
+loaded with `qiskit.qasm3.loads`, its loops unrolled and its gate definitions inlined
+(`inline`, far faster than letting Qiskit's transpiler unroll nested definitions), and run
+on Aer's statevector. The result is the probability of every weight string (index bit i =
+weight i); shots are drawn from it with a seeded generator, so a seed fixes the counts.
+
+Device targets run on the target's local emulator (a pytket backend, noisy where the
+vendor provides a noise model) through `targets.emulator`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from qbnnc.circuit import Call, Circuit, Gate
+from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.model import Model
+from qbnnc.semantics import correct_counts, weight_string
+
+if TYPE_CHECKING:
+    from qbnnc.program import Program
+
+# A statevector of 30 qubits is 16 GiB; wider programs are refused with a pointer to `stats`.
+MAX_QUBITS = 30
+
+Progress = Callable[[str], None]
+
+
+def check_width(program: Program, limit: int = MAX_QUBITS) -> None:
+    """Refuse programs too wide for a statevector on this machine."""
+    device = getattr(program, "device", None)
+    width = program.circuit.num_qubits if device is None else device.n_qubits
+    if width > limit:
+        raise CompileError(
+            [
+                Diagnostic(
+                    program.model.path,
+                    0,
+                    0,
+                    f"the circuit has {width} qubits, too many to simulate here (the limit is "
+                    f"{limit}); `qbnnc stats` counts its resources without simulating it",
+                )
+            ]
+        )
+
+
+# --- Qiskit: load, unroll, simulate ----------------------------------------------------------
+
+STANDARD_GATES = frozenset(
+    {"x", "y", "z", "h", "s", "sdg", "t", "tdg", "p", "rz", "cx", "cz", "cp", "ccx", "ccz"}
+    | {"mcx", "mcphase", "swap", "measure", "barrier", "reset"}
+)
+
+
+def inline(circuit):  # noqa: ANN001, ANN201 - qiskit types stay out of this module's imports
+    """Unroll constant `for` loops and inline gate definitions, leaving standard gates.
+
+    Qiskit's transpiler re-synthesises nested definitions inside a loop body from scratch
+    (minutes for the paper's 3-2-1 task); inlining first takes a fraction of a second.
+    """
+    out = circuit.copy_empty_like()
+    for inst in circuit.data:
+        op = inst.operation
+        if op.name == "for_loop":
+            indexset, loop_parameter, body = op.params
+            if loop_parameter is not None:
+                body = body.assign_parameters({loop_parameter: 0})
+            qubits = [circuit.find_bit(q).index for q in inst.qubits]
+            clbits = [circuit.find_bit(c).index for c in inst.clbits]
+            for _ in indexset:
+                out.compose(inline(body), qubits=qubits, clbits=clbits, inplace=True)
+        else:
+            out.append(inst)
+    while names := {i.operation.name for i in out.data} - STANDARD_GATES - {"if_else"}:
+        out = out.decompose(gates_to_decompose=sorted(names))
+    return out
+
+
+def unroll(circuit):  # noqa: ANN001, ANN201
+    """The loaded program as Qiskit would run it flat: loops unrolled, and only the program's
+    own gate definitions inlined; library gates (mcx, c3z, if_else...) stay as loaded.
+
+    Its `count_ops()` and `depth()` are what `qbnnc stats` must report.
+    """
+    from qiskit.circuit import Gate as QiskitGate
+
+    out = circuit.copy_empty_like()
+
+    def place(source, qubits, clbits) -> None:  # noqa: ANN001
+        for inst in source.data:
+            op = inst.operation
+            qs = [qubits[source.find_bit(q).index] for q in inst.qubits]
+            cs = [clbits[source.find_bit(c).index] for c in inst.clbits]
+            if op.name == "for_loop":
+                indexset, loop_parameter, body = op.params
+                if loop_parameter is not None:
+                    body = body.assign_parameters({loop_parameter: 0})
+                for _ in indexset:
+                    place(body, qs, cs)
+            elif type(op) is QiskitGate and op.definition is not None:
+                place(op.definition, qs, cs)  # a `gate` the program defines (or its inverse)
+            else:
+                out.append(op, qs, cs)
+
+    place(circuit, list(out.qubits), list(out.clbits))
+    return out
+
+
+def statevector_probabilities(qasm: str, num_weights: int) -> np.ndarray:
+    """P(weights = w) for every weight string w (index bit i = weight i), simulated exactly."""
+    import qiskit.qasm3
+    from qiskit_aer.library import SaveProbabilities
+
+    circuit = inline(qiskit.qasm3.loads(qasm))
+    circuit.remove_final_measurements()
+    # The weights are the first register: qubits 0..n-1, the low bits of the index.
+    circuit.append(SaveProbabilities(num_weights, label="weights"), range(num_weights))
+    return _aer_run(circuit)["weights"]
+
+
+def _aer():  # noqa: ANN202
+    """Aer's statevector simulator, set for these circuits.
+
+    Gate fusion merges runs of Toffolis and CNOTs into dense unitaries on up to 5 qubits,
+    which costs more than it saves here (about 5x slower on the paper's 3-2-1 task); one
+    thread is as fast as two on small states and leaves the other core free.
+    """
+    from qiskit_aer import AerSimulator
+
+    return AerSimulator(method="statevector", fusion_enable=False, max_parallel_threads=1)
+
+
+def _aer_run(circuit) -> dict[str, Any]:  # noqa: ANN001
+    from qiskit import transpile
+
+    sim = _aer()
+    compiled = transpile(circuit, sim, optimization_level=0)
+    data = sim.run(compiled, shots=1).result().data(0)
+    return {k: np.asarray(v, dtype=float) for k, v in data.items() if k != "counts"}
+
+
+def weight_distribution(qasm: str, num_weights: int) -> np.ndarray:
+    """P(weights = w) for every weight string w of an OpenQASM 3 program, simulated exactly."""
+    return statevector_probabilities(qasm, num_weights)
+
+
+def distribution(program: Program) -> np.ndarray:
+    """The exact probability of each weight string the program measures."""
+    check_width(program)
+    return statevector_probabilities(program.qasm3(), program.model.num_weights)
+
+
+def sample(probabilities: np.ndarray, shots: int, seed: int | None) -> Counter[int]:
+    """`shots` weight strings drawn from `probabilities` (fixed by `seed`)."""
+    rng = np.random.default_rng(seed)
+    p = np.clip(probabilities, 0, None)
+    counts = rng.multinomial(shots, p / p.sum())
+    return Counter({int(w): int(c) for w, c in enumerate(counts) if c})
+
+
+# --- iterations one at a time, for plots ------------------------------------------------------
+
+
+def iteration_circuits(program: Program) -> tuple[Circuit, Circuit]:
+    """(preparation, one Grover iteration) of `program`'s circuit, without measurements."""
+    circuit = program.circuit
+    calls = [op for op in circuit.body if isinstance(op, Call)]
+    if len(calls) != 1:
+        raise ValueError("the program has no Grover iteration to repeat")
+    (loop,) = calls
+    prep = tuple(op for op in circuit.body[: circuit.body.index(loop)] if isinstance(op, Gate))
+    iteration = (Call(loop.block, loop.qubits, loop.inverse),)
+    # Classical registers stay declared: a measuring iteration writes its own bits.
+    return replace(circuit, body=prep), replace(circuit, body=iteration)
+
+
+class GroverSimulator:
+    """The weights' distribution after k Grover iterations of one program, for any k.
+
+    The preparation and one iteration are loaded from the program's OpenQASM 3 once; the
+    state is then evolved one iteration at a time on Aer's statevector, saving the weights'
+    probabilities after each, and continued from the saved state when a larger k is asked.
+    """
+
+    def __init__(self, program: Program) -> None:
+        import qiskit.qasm3
+        from qiskit import transpile
+
+        from qbnnc.targets.qasm3 import emit
+
+        check_width(program)
+        prep_ir, step_ir = iteration_circuits(program)
+        self.num_weights = program.model.num_weights
+        self._sim = _aer()
+        self._prep = transpile(inline(qiskit.qasm3.loads(emit(prep_ir))), self._sim)
+        self._step = transpile(inline(qiskit.qasm3.loads(emit(step_ir))), self._sim)
+        self._probabilities: list[np.ndarray] = []
+        self._state: np.ndarray | None = None
+
+    @property
+    def simulated(self) -> int:
+        """Iterations simulated so far."""
+        return len(self._probabilities) - 1
+
+    def probabilities(self, k: int) -> np.ndarray:
+        """P(weights = w) after `k` iterations (index bit i = weight i)."""
+        if k >= len(self._probabilities):
+            self._extend(k)
+        return self._probabilities[k]
+
+    def _extend(self, k: int) -> None:
+        from qiskit_aer.library import SaveProbabilities, SaveStatevector, SetStatevector
+
+        n = self.num_weights
+        circuit = self._prep.copy_empty_like()
+        first = len(self._probabilities)
+        if self._state is None:
+            circuit.compose(self._prep, inplace=True)
+            circuit.append(SaveProbabilities(n, label="k0"), range(n))
+            first = 1
+        else:
+            circuit.append(SetStatevector(self._state), circuit.qubits)
+        for i in range(first, k + 1):
+            circuit.compose(self._step, inplace=True)
+            circuit.append(SaveProbabilities(n, label=f"k{i}"), range(n))
+        circuit.append(SaveStatevector(circuit.num_qubits, label="state"), circuit.qubits)
+        data = self._sim.run(circuit, shots=1).result().data(0)
+        start = 0 if self._state is None else first
+        self._probabilities += [np.asarray(data[f"k{i}"], dtype=float) for i in range(start, k + 1)]
+        self._state = np.asarray(data["state"])
+
+
+def iteration_distributions(
+    model: Model, iterations: int, progress: Progress | None = None
+) -> np.ndarray:
+    """P(weights = w) after k = 0..iterations Grover iterations, one row per k."""
+    from qbnnc.compiler import compile_model
+
+    program = compile_model(replace(model, iterations=1))
+    if progress:
+        progress(f"simulating iterations 0..{iterations}")
+    sim = GroverSimulator(program)
+    return np.stack([sim.probabilities(k) for k in range(iterations + 1)])
+
+
+# --- run: the user's view --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One measured weight string and what it is worth on the data."""
+
+    weights: str  # canonical order, weight 0 first
+    count: int
+    frequency: float
+    correct: int
+    marked: bool
+
+
+@dataclass(frozen=True)
+class RunResult:
+    model: str
+    target: str
+    backend: str
+    shots: int
+    seed: int | None
+    iterations: int
+    marked: int | None
+    success_probability: float | None
+    outcomes: tuple[Outcome, ...]  # most frequent first
+
+    @property
+    def marked_frequency(self) -> float:
+        return sum(o.frequency for o in self.outcomes if o.marked)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "target": self.target,
+            "backend": self.backend,
+            "shots": self.shots,
+            "seed": self.seed,
+            "iterations": self.iterations,
+            "marked": self.marked,
+            "success_probability": self.success_probability,
+            "marked_frequency": self.marked_frequency,
+            "outcomes": [o.__dict__ for o in self.outcomes],
+        }
+
+
+def run(
+    program: Program,
+    shots: int = 1024,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Simulate `program` locally and tabulate what it measures.
+
+    The generic (and clifford+t) programs run exactly on Aer's statevector and the shots
+    are drawn with `seed`; a device target runs its device circuit on the target's
+    emulator (`targets.emulator`), `shots` times, with `seed`.
+    """
+    if shots < 1:
+        raise ValueError("shots must be at least 1")
+    check_width(program)
+    model = program.model
+    if getattr(program, "device", None) is not None:
+        counts, backend = _emulate(program, shots, seed, progress)
+    else:
+        if progress:
+            progress(f"simulating {program.circuit.num_qubits} qubits")
+        counts = sample(distribution(program), shots, seed)
+        backend = "aer statevector (via OpenQASM 3)"
+    scores = _scores(model, counts)
+    k = model.accept.min_correct
+
+    def _canonical(w: int) -> str:
+        return weight_string(w, model.num_weights)
+
+    outcomes = tuple(
+        Outcome(weight_string(w, model.num_weights), c, c / shots, scores[w], scores[w] >= k)
+        for w, c in sorted(counts.items(), key=lambda wc: (-wc[1], _canonical(wc[0])))
+    )
+    return RunResult(
+        model=model.name,
+        target=program.target,
+        backend=backend,
+        shots=shots,
+        seed=seed,
+        iterations=program.iterations,
+        marked=program.marked,
+        success_probability=program.success_probability,
+        outcomes=outcomes,
+    )
+
+
+def _scores(model: Model, counts: Counter[int]) -> dict[int, int]:
+    """Correct examples of each measured weight string (all at once when they are few)."""
+    from qbnnc.semantics import MAX_COUNTED_WEIGHTS, correct
+
+    if model.num_weights <= min(MAX_COUNTED_WEIGHTS, 16):
+        table = correct_counts(model)
+        return {w: int(table[w]) for w in counts}
+    return {w: correct(model, w) for w in counts}
+
+
+def _emulate(
+    program: Program, shots: int, seed: int | None, progress: Progress | None
+) -> tuple[Counter[int], str]:
+    """Shots of the device circuit on the target's local emulator (`targets.emulator`), or
+    on pytket-qiskit's noiseless AerBackend where the target has none."""
+    from qbnnc.targets import emulator
+
+    backend = emulator(program.target)
+    name = type(backend).__name__ + " (the target's emulator)"
+    if backend is None:
+        try:
+            from pytket.extensions.qiskit import AerBackend
+        except ImportError:
+            raise CompileError.single(
+                None,
+                f"target '{program.target}' has no local emulator, and running its device "
+                "circuit noiselessly needs pytket-qiskit: pip install pytket-qiskit",
+            ) from None
+        backend = AerBackend()
+        name = "AerBackend (noiseless: the target has no local emulator)"
+    if progress:
+        progress(f"running {shots} shots on {type(backend).__name__}")
+    counts = run_pytket(
+        backend, program.device, program.model.num_weights, shots, seed, optimisation_level=0
+    )
+    return counts, name
+
+
+def run_pytket(
+    backend: Any,  # noqa: ANN401 - a pytket Backend
+    circuit: Any,  # noqa: ANN401 - a pytket Circuit
+    num_weights: int,
+    shots: int,
+    seed: int | None,
+    optimisation_level: int = 1,
+) -> Counter[int]:
+    """Shots of a pytket circuit on a pytket backend, as weight strings (bit i = weight i).
+
+    A device circuit is already valid for its device: level 0 only makes it valid for the
+    emulator, without re-optimising what the vendor's compiler produced.
+    """
+    from pytket.circuit import Bit
+
+    compiled = backend.get_compiled_circuit(circuit, optimisation_level=optimisation_level)
+    kwargs: dict[str, Any] = {"n_shots": shots}
+    if seed is not None:
+        kwargs["seed"] = seed
+    result = backend.run_circuit(compiled, **kwargs)
+    bits = [Bit("weights", i) for i in range(num_weights)]
+    out: Counter[int] = Counter()
+    for key, c in result.get_counts(cbits=bits).items():
+        out[sum(int(b) << i for i, b in enumerate(key))] += int(c)
+    return out

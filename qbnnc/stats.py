@@ -1,0 +1,470 @@
+"""Resource counts of a compiled program, taken from the structured circuit without flattening it.
+
+Every count walks the blocks once (per direction) and multiplies through calls and repeats, so a
+circuit with billions of flat gates is counted in time proportional to its structured size.
+Gate names are the names Qiskit gives the gates when it loads the written program
+(`qiskit.qasm3.loads`), so the counts can be checked against the program itself.
+
+The depth is exact, equal to `QuantumCircuit.depth()` of the flat program: each block is
+summarised by its longest-path matrix in the (max, +) algebra (`L[i][j]`: the most gates on
+a path from where wire i enters the block to where wire j leaves it), and matrices compose
+through calls, inverses (the transpose) and repeats (matrix powers). Blocks too wide for a
+matrix are walked with a time vector instead; a repeated wide block is walked until each
+repetition adds the same time to every wire it touches, after which the rest is arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from qbnnc.circuit import (
+    Block,
+    Call,
+    Circuit,
+    Flat,
+    Gate,
+    IfBit,
+    Measure,
+    Op,
+    measuring_blocks,
+)
+from qbnnc.decompose import rotation_count, t_count, toffoli_count
+
+if TYPE_CHECKING:
+    from qbnnc.program import Program
+
+# Keys of `qbnnc stats --json` that outputs.md requires, in the order the table prints them.
+REQUIRED_KEYS = (
+    "qubits",
+    "weight_qubits",
+    "examples",
+    "iterations",
+    "marked",
+    "success_probability",
+    "gates",
+    "two_qubit_gates",
+    "toffoli_count",
+    "t_count",
+    "rotations",
+    "depth",
+)
+
+
+# --- gate names ------------------------------------------------------------------------------
+
+
+def qiskit_name(op: Flat) -> str:
+    """The name Qiskit's importer gives `ctrl(k) @ name` (checked by loading each form).
+
+    x: cx, ccx, then mcx; p: cp, then mcphase; any other gate g: cg, ccg, then c3g, c4g...
+    """
+    if isinstance(op, Measure):
+        return "measure"
+    if isinstance(op, IfBit):
+        return "if_else"
+    k = op.controls
+    if k == 0:
+        return op.name
+    if op.name == "x" and k >= 3:
+        return "mcx"
+    if op.name == "p" and k >= 2:
+        return "mcphase"
+    return "c" * k + op.name if k <= 2 else f"c{k}{op.name}"
+
+
+# --- counts --------------------------------------------------------------------------------
+
+MEASURE = "measure"
+IF = "if_else"  # Qiskit's name for an `if (bit) { ... }` block, one instruction
+
+
+def _shape(op: Flat) -> Hashable:
+    """What a flat operation's name and costs depend on: everything but which qubits."""
+    if isinstance(op, Measure):
+        return MEASURE
+    if isinstance(op, IfBit):
+        return (IF, len(op.qubits), tuple(_shape(g) for g in op.body))
+    return replace(op, qubits=tuple(range(len(op.qubits))))
+
+
+def count_directed(circuit: Circuit, key: Callable[[Flat], Hashable]) -> Counter[Hashable]:
+    """`count_ops`, but each block is tallied per direction it is called in, and the key sees
+    the gates of an inverted call inverted (t as tdg, s as sdg): `count_ops` tallies a block
+    once whatever the direction, which is right only for keys that inversion keeps."""
+    blocks = circuit.block_map
+    memo: dict[tuple[str, bool], Counter[Hashable]] = {}
+
+    def tally(ops: tuple[Op, ...], inverse: bool) -> Counter[Hashable]:
+        total: Counter[Hashable] = Counter()
+        for op in ops:
+            if isinstance(op, Call):
+                direction = op.inverse != inverse
+                if (op.block, direction) not in memo:
+                    memo[op.block, direction] = tally(blocks[op.block].body, direction)
+                for k, v in memo[op.block, direction].items():
+                    total[k] += v * op.repeat
+            else:
+                total[key(op.inverse() if inverse and isinstance(op, Gate) else op)] += 1
+        return total
+
+    return tally(circuit.body, False)
+
+
+@dataclass(frozen=True)
+class GateCounts:
+    gates: dict[str, int]
+    two_qubit_gates: int
+    toffoli_count: int
+    t_count: int | None
+    rotations: int
+
+
+def gate_counts(circuit: Circuit) -> GateCounts:
+    """Every count but the depth, from one structured pass (the count of each gate shape).
+
+    An `if` block is one `if_else` in `gates`, as Qiskit counts it; the gates inside it
+    count towards the two-qubit, Toffoli, T and rotation totals.
+    """
+    shapes = count_directed(circuit, _shape)
+    names: Counter[str] = Counter()
+    two = toffolis = rotations = 0
+    t: int | None = 0
+    for shape, n in shapes.items():
+        if shape == MEASURE:
+            names[MEASURE] += n
+            continue
+        if isinstance(shape, tuple):
+            names[IF] += n
+            inner = list(shape[2])
+        else:
+            names[qiskit_name(shape)] += n
+            inner = [shape]
+        for g in inner:
+            two += n * (len(g.qubits) == 2)
+            toffolis += n * toffoli_count(g)
+            rotations += n * rotation_count(g)
+            gate_t = t_count(g)
+            t = None if t is None or gate_t is None else t + n * gate_t
+    return GateCounts(dict(sorted(names.items())), two, toffolis, t, rotations)
+
+
+# --- depth -----------------------------------------------------------------------------------
+
+NEG = -math.inf
+# Blocks up to this many qubits get a longest-path matrix (arity^2 floats, built in
+# arity x body work); wider ones are walked with a time vector at each use.
+MATRIX_ARITY = 160
+
+
+def _maxplus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(max, +) product: out[i][j] = max_k a[i][k] + b[k][j]."""
+    out = np.full((a.shape[0], b.shape[1]), NEG)
+    for k in range(a.shape[1]):
+        np.maximum(out, a[:, k, None] + b[None, k, :], out=out)
+    return out
+
+
+def _identity(n: int) -> np.ndarray:
+    m = np.full((n, n), NEG)
+    np.fill_diagonal(m, 0.0)
+    return m
+
+
+class DepthModel:
+    """Exact ASAP depth of a structured circuit (see the module docstring).
+
+    Wires are the program's qubits, then its classical bits (a measurement and an `if`
+    occupy their bit, as in Qiskit's depth). Blocks that measure use global bits, so they
+    are always walked, never summarised by a matrix.
+    """
+
+    def __init__(self, circuit: Circuit, matrix_arity: int = MATRIX_ARITY) -> None:
+        self.blocks = circuit.block_map
+        self.matrix_arity = matrix_arity
+        self.measuring = measuring_blocks(circuit)
+        self.clbit: dict[tuple[str, int], int] = {}
+        for name, size in circuit.clbits:
+            for i in range(size):
+                self.clbit[name, i] = circuit.num_qubits + len(self.clbit)
+        self.num_wires = circuit.num_qubits + len(self.clbit)
+        self._matrices: dict[str, np.ndarray] = {}
+        self._powers: dict[tuple[str, bool, int], np.ndarray] = {}
+        self._touched: dict[str, tuple[np.ndarray, frozenset[int]]] = {}
+        # id(call) -> (call, qubits): the call is kept so that its id is not reused.
+        self._arrays: dict[int, tuple[Call, np.ndarray]] = {}
+
+    # Matrices of narrow blocks.
+
+    def has_matrix(self, name: str) -> bool:
+        return self.blocks[name].arity <= self.matrix_arity and name not in self.measuring
+
+    def matrix(self, name: str) -> np.ndarray:
+        if name not in self._matrices:
+            block = self.blocks[name]
+            m = _identity(block.arity)
+            for op in block.body:
+                qs = list(op.qubits)
+                if isinstance(op, Gate):
+                    m[:, qs] = (m[:, qs].max(axis=1) + 1)[:, None]
+                elif isinstance(op, Call):
+                    m[:, qs] = _maxplus(m[:, qs], self.call_matrix(op))
+                else:
+                    raise AssertionError("a measuring block has no matrix")
+            self._matrices[name] = m
+        return self._matrices[name]
+
+    def call_matrix(self, call: Call) -> np.ndarray:
+        """The matrix of `call` on its own qubits: inverse is the transpose, repeat a power."""
+        key = (call.block, call.inverse, call.repeat)  # the qubits do not matter
+        if key not in self._powers:
+            base = self.matrix(call.block)
+            if call.inverse:
+                base = base.T.copy()
+            result, square, r = None, base, call.repeat
+            while r:
+                if r & 1:
+                    result = square if result is None else _maxplus(result, square)
+                r >>= 1
+                if r:
+                    square = _maxplus(square, square)
+            self._powers[key] = result if result is not None else _identity(base.shape[0])
+        return self._powers[key]
+
+    def touched(self, name: str) -> tuple[np.ndarray, frozenset[int]]:
+        """Which formal qubits of the block anything inside acts on, and which bits."""
+        if name not in self._touched:
+            block = self.blocks[name]
+            mask = np.zeros(block.arity, dtype=bool)
+            bits: set[int] = set()
+            for op in block.body:
+                if isinstance(op, Call):
+                    inner, inner_bits = self.touched(op.block)
+                    mask[list(op.qubits)] |= inner
+                    bits |= inner_bits
+                else:
+                    mask[list(op.qubits) if not isinstance(op, Measure) else [op.qubit]] = True
+                    if isinstance(op, Measure | IfBit):
+                        bits.add(self.clbit[op.register, op.index])
+            self._touched[name] = (mask, frozenset(bits))
+        return self._touched[name]
+
+    # Time vectors through wide blocks.
+
+    def advance(self, t: np.ndarray, ops: tuple[Op, ...], wires: np.ndarray, inverse: bool) -> None:
+        """Move the time vector `t` (one entry per wire) through `ops` on `wires`, in place."""
+        for op in reversed(ops) if inverse else ops:
+            if isinstance(op, Gate):
+                if len(op.qubits) == 1:
+                    t[wires[op.qubits[0]]] += 1
+                else:
+                    qs = wires[list(op.qubits)]
+                    t[qs] = t[qs].max() + 1
+            elif isinstance(op, Call):
+                self.call(t, op, wires, inverse)
+            else:
+                qubits = [op.qubit] if isinstance(op, Measure) else list(op.qubits)
+                ws = [*wires[qubits], self.clbit[op.register, op.index]]
+                t[ws] = t[ws].max() + 1
+
+    def call(self, t: np.ndarray, call: Call, wires: np.ndarray, inverse: bool = False) -> None:
+        """`call` (inverted once more when `inverse`) on the time vector."""
+        qs = wires[self._qubits(call)]
+        flipped = call.inverse != inverse
+        if self.has_matrix(call.block):
+            m = self.call_matrix(Call(call.block, (), flipped, call.repeat))
+            t[qs] = (t[qs][:, None] + m).max(axis=0)
+            return
+        body = self.blocks[call.block].body
+        mask, bits = self.touched(call.block)
+        moved = np.concatenate([qs[mask], np.asarray(sorted(bits), dtype=np.intp)])
+        for done in range(call.repeat):
+            before = t[moved]
+            self.advance(t, body, qs, flipped)
+            shift = t[moved] - before
+            if done + 1 < call.repeat and shift.size and np.all(shift == shift[0]):
+                # Every wire the block touches moved by the same c: the (max, +) map is
+                # homogeneous, so each remaining repetition adds c again.
+                t[moved] += shift[0] * (call.repeat - done - 1)
+                return
+
+    def _qubits(self, call: Call) -> np.ndarray:
+        """The call's qubits as an index array, made once per call site."""
+        key = id(call)
+        if key not in self._arrays:
+            self._arrays[key] = (call, np.asarray(call.qubits, dtype=np.intp))
+        return self._arrays[key][1]
+
+
+def depth(circuit: Circuit, matrix_arity: int = MATRIX_ARITY) -> int:
+    """The flat program's depth (Qiskit's `QuantumCircuit.depth()`), measurements included."""
+    model = DepthModel(circuit, matrix_arity)
+    t = np.zeros(model.num_wires)
+    model.advance(t, circuit.body, np.arange(circuit.num_qubits), inverse=False)
+    return int(t.max()) if t.size else 0
+
+
+# --- the classical baseline ------------------------------------------------------------------
+
+# Blocks that hold one example's forward pass (computed, used, uncomputed), as the oracles
+# name them: count_e3 (counter), correct_e3 (tally), phase_e3 (phase); _2... for variants.
+EXAMPLE_BLOCK = re.compile(r"(count|correct|phase)_e\d+(_\d+)?")
+
+
+def forward_passes_per_iteration(circuit: Circuit) -> int:
+    """Example forward passes one oracle call (one Grover iteration) runs.
+
+    Each is one call of an example's block, which computes the network, records the result
+    and uncomputes it; the oracle calls every example twice (to count, then to uncount).
+    """
+    blocks = circuit.block_map
+    memo: dict[str, int] = {}
+
+    def passes(block: Block) -> int:
+        if block.name not in memo:
+            total = 0
+            for op in block.body:
+                if isinstance(op, Call):
+                    inner = blocks[op.block]
+                    one = 1 if EXAMPLE_BLOCK.fullmatch(inner.name) else passes(inner)
+                    total += one * op.repeat
+            memo[block.name] = total
+        return memo[block.name]
+
+    return passes(blocks["oracle"]) if "oracle" in blocks else 0
+
+
+# --- the whole table -------------------------------------------------------------------------
+
+
+def stats(program: Program) -> dict[str, Any]:
+    """Every key of `qbnnc stats --json` (outputs.md), plus the classical baseline."""
+    device = getattr(program, "device", None)
+    model = program.model
+    if device is not None:
+        counts = device_counts(device)
+    else:
+        counts = _circuit_counts(program.circuit)
+    n, e = model.num_weights, model.num_examples
+    per_iteration = forward_passes_per_iteration(program.circuit)
+    out: dict[str, Any] = {
+        "qubits": counts.pop("qubits"),
+        "weight_qubits": n,
+        "examples": e,
+        "iterations": program.iterations,
+        "marked": program.marked,
+        "success_probability": program.success_probability,
+        **counts,
+        "target": program.target,
+        "oracle": model.oracle.kind,
+        "oracle_calls": program.iterations,
+        "forward_passes_per_iteration": per_iteration,
+        "circuit_forward_passes": program.iterations * per_iteration,
+        "classical_evaluations": (1 << n) * e,
+    }
+    return dict(sorted(out.items()))
+
+
+def _circuit_counts(circuit: Circuit) -> dict[str, Any]:
+    g = gate_counts(circuit)
+    return {
+        "qubits": circuit.num_qubits,
+        "gates": g.gates,
+        "two_qubit_gates": g.two_qubit_gates,
+        "toffoli_count": g.toffoli_count,
+        "t_count": g.t_count,
+        "rotations": g.rotations,
+        "depth": depth(circuit),
+    }
+
+
+def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Circuit
+    """Counts of a device-compiled (flat) pytket circuit, under the names its written program
+    has: the program `-o` writes for a device target is this circuit converted by
+    `tk_to_qiskit`, so the counts are taken from that conversion (PhasedX is `r`, ZZPhase
+    `rzz`, ...); its depth is the device circuit's."""
+    from pytket.extensions.qiskit import tk_to_qiskit
+
+    qc = tk_to_qiskit(device, perm_warning=False)
+    names: Counter[str] = Counter()
+    two = toffolis = rotations = 0
+    t: int | None = 0
+    for inst in qc.data:
+        op = inst.operation
+        if op.name == "barrier":
+            continue
+        names[op.name] += 1
+        two += len(inst.qubits) == 2
+        toffolis += len(inst.qubits) >= 3
+        if op.name in ("t", "tdg"):
+            t = None if t is None else t + 1
+        elif any(not _eighth_turns(p) for p in op.params):
+            rotations += 1
+            t = None
+    return {
+        "qubits": qc.num_qubits,
+        "gates": dict(sorted(names.items())),
+        "two_qubit_gates": two,
+        "toffoli_count": toffolis,
+        "t_count": t,
+        "rotations": rotations,
+        "depth": qc.depth(),
+    }
+
+
+def _eighth_turns(angle: Any) -> bool:  # noqa: ANN401 - a Qiskit parameter (float or symbol)
+    """Whether an angle in radians is a multiple of pi/4 (a Clifford+T phase)."""
+    try:
+        value = float(angle) / (math.pi / 4)
+    except TypeError:
+        return False
+    return abs(value - round(value)) < 1e-9
+
+
+# --- the human table -------------------------------------------------------------------------
+
+
+def render(table: dict[str, Any], model_name: str | None = None) -> str:
+    """`qbnnc stats MODEL` without --json: a readable two-column table."""
+
+    def big(n: int) -> str:
+        return f"{n:,}" if n < 10**15 else f"about 2^{math.log2(n):.1f}"
+
+    def rows() -> list[tuple[str, str]]:
+        p = table["success_probability"]
+        out = [
+            ("target", table["target"]),
+            ("qubits", big(table["qubits"])),
+            ("weight qubits", big(table["weight_qubits"])),
+            ("examples", big(table["examples"])),
+            ("oracle", table["oracle"]),
+            ("iterations", big(table["iterations"])),
+            ("marked", "not counted" if table["marked"] is None else big(table["marked"])),
+            ("success probability", "unknown" if p is None else f"{p:.6f}"),
+            ("gates", big(sum(table["gates"].values()))),
+        ]
+        out += [(f"  {name}", big(n)) for name, n in table["gates"].items()]
+        t = table["t_count"]
+        out += [
+            ("two-qubit gates", big(table["two_qubit_gates"])),
+            ("Toffolis (expanded)", big(table["toffoli_count"])),
+            ("T count", "n/a (arbitrary rotations remain)" if t is None else big(t)),
+            ("rotations", big(table["rotations"])),
+            ("depth", big(table["depth"])),
+            ("classical baseline", ""),
+            ("  exhaustive evaluations", big(table["classical_evaluations"])),
+            ("  circuit forward passes", big(table["circuit_forward_passes"])),
+        ]
+        return out
+
+    lines = [f"stats for {model_name}" if model_name else "stats"]
+    body = rows()
+    width = max(len(k) for k, _ in body)
+    lines += [f"  {k.ljust(width)}  {v}".rstrip() for k, v in body]
+    return "\n".join(lines)

@@ -1,0 +1,380 @@
+"""Training without knowing how many good weight strings exist.
+
+Dürr–Høyer minimum finding ("A quantum algorithm for finding the minimum", 1996) around
+the exponential search of Boyer, Brassard, Høyer and Tapp ("Tight bounds on quantum
+searching", 1998):
+
+1. Start from a uniformly random weight string y (measuring H^n|0>, no oracle call) and
+   check it classically: best = correct(y).
+2. Search for a string with more than `best` correct examples: the circuit marks
+   `correct >= best + 1`. BBHT: m = 1; pick j uniformly in [0, m), run the circuit with j
+   Grover iterations, measure, check every measured string on the data. A better string
+   becomes the new best (go to 2); otherwise m = min(6/5 m, sqrt(N)) and try again.
+3. Stop when the best classifies every example (nothing can beat it) or when the oracle
+   calls spent reach Dürr and Høyer's budget 22.5 sqrt(N) + 1.4 log2(N)^2, after which the
+   best string is a global optimum with probability at least 1/2 (far more in practice).
+
+The model's own `accept` and `iterations` are not used. Each circuit is built without
+counting the weight strings (the compiler's census would answer the very question the
+search asks), and a phase oracle that cannot read every count 0..examples exactly is
+replaced by the counter oracle. Oracle calls are Grover iterations times shots.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from qbnnc.diagnostics import CompileError
+from qbnnc.model import Accept, Model, Oracle
+from qbnnc.semantics import correct, weight_string
+
+if TYPE_CHECKING:
+    from qbnnc.program import Program
+
+GROWTH = 6 / 5  # BBHT's lambda: any value in (1, 4/3) works
+Progress = Callable[[str], None]
+
+
+def dh_budget(num_weights: int) -> int:
+    """Dürr and Høyer's stopping time in oracle calls: 22.5 sqrt(N) + 1.4 log2(N)^2, rounded
+    up (in integers: N = 2^weights overflows a float beyond 1023 weights)."""
+    n = num_weights
+    root_milli = math.isqrt((1 << n) * 10**6)  # floor(1000 sqrt(N))
+    return (45 * root_milli + 1999) // 2000 + math.ceil(1.4 * n * n)
+
+
+@dataclass(frozen=True)
+class Round:
+    """One circuit run: `shots` measurements after `iterations` Grover iterations."""
+
+    threshold: int  # the circuit marks correct >= threshold
+    iterations: int
+    measured: tuple[str, ...]  # canonical weight strings, one per shot
+    correct: tuple[int, ...]  # correct examples of each measured string
+    improved: bool
+
+    @property
+    def oracle_calls(self) -> int:
+        return self.iterations * len(self.measured)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    model: str
+    weights: str  # canonical order, weight 0 first
+    correct: int
+    examples: int
+    oracle_calls: int
+    classical_evaluations: int  # what exhaustive search evaluates: 2^weights x examples
+    candidate_checks: int  # measured strings checked on the data (plus the first guess)
+    budget: int
+    oracle: str
+    backend: str
+    seed: int | None
+    shots_per_round: int
+    rounds: tuple[Round, ...]
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.examples
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "weights": self.weights,
+            "correct": self.correct,
+            "examples": self.examples,
+            "accuracy": self.accuracy,
+            "oracle_calls": self.oracle_calls,
+            "classical_evaluations": self.classical_evaluations,
+            "candidate_checks": self.candidate_checks,
+            "budget": self.budget,
+            "oracle": self.oracle,
+            "backend": self.backend,
+            "seed": self.seed,
+            "shots_per_round": self.shots_per_round,
+            "rounds": [
+                {
+                    "threshold": r.threshold,
+                    "iterations": r.iterations,
+                    "measured": list(r.measured),
+                    "correct": list(r.correct),
+                    "improved": r.improved,
+                }
+                for r in self.rounds
+            ],
+        }
+
+
+# --- circuits built blind -------------------------------------------------------------------
+
+
+def blind_program(model: Model, threshold: int, iterations: int, optimize: bool = True) -> Program:
+    """The training circuit marking `correct >= threshold`, built without the census.
+
+    `compile_model` counts every weight string first (for `iterations auto`, the marked
+    count and its reachability check); a search for an unknown optimum must not, so this
+    runs the same stages with no census (the circuit is the same: only the phase
+    oracle's read-out check uses the census, and then every count 0..examples is checked).
+    """
+    from qbnnc.build_dataflow import build_dataflow
+    from qbnnc.grover import build_circuit
+    from qbnnc.passes import run_passes
+    from qbnnc.program import Program
+
+    marked = replace(
+        model,
+        accept=Accept("correct", threshold, f"correct >= {threshold}"),
+        iterations=iterations,
+        expect=None,
+    )
+    df = build_dataflow(marked)
+    circuit = build_circuit(marked, run_passes(df) if optimize else df, None, iterations)
+    if marked.uncompute == "measure":
+        from qbnnc.uncompute import measure_uncompute
+
+        circuit = measure_uncompute(circuit)
+    # The header names the model (pytket's circuit name is read from it).
+    header = (f"model: {model.name}", f"blind search: correct >= {threshold}")
+    return Program(marked, replace(circuit, header=header), None, iterations)
+
+
+def training_model(model: Model) -> Model:
+    """The model with an oracle that reads every count exactly (see the module docstring)."""
+    if model.oracle.kind == "phase" and not phase_reads_every_count(model):
+        return replace(model, oracle=Oracle("counter"))
+    return model
+
+
+def phase_reads_every_count(model: Model) -> bool:
+    """Whether phase estimation reads each count 0..examples as its own integer value, so
+    that every threshold is exact without knowing which counts are reachable."""
+    step, p = model.oracle.step, model.oracle.precision
+    if step is None or step.pi_multiple is None or p is None:
+        return False
+    ratio = step.pi_multiple * 2**p / 2
+    values = [c * ratio for c in range(model.num_examples + 1)]
+    if any(v.denominator != 1 for v in values):
+        return False
+    return len({int(v) % 2**p for v in values}) == len(values)
+
+
+# --- samplers: who runs the circuits --------------------------------------------------------
+
+
+class Sampler:
+    """Runs the circuit for (threshold, iterations) and returns the measured weight strings."""
+
+    name = "sampler"
+
+    def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
+        raise NotImplementedError
+
+
+class AerSampler(Sampler):
+    """Qiskit Aer through the emitted OpenQASM 3: one statevector per threshold, evolved one
+    iteration at a time as larger iteration counts are asked for; shots drawn from it."""
+
+    name = "aer"
+
+    def __init__(self, model: Model, optimize: bool = True) -> None:
+        from qbnnc.simulate import GroverSimulator
+
+        self.model = model
+        self.optimize = optimize
+        self._make = GroverSimulator
+        self._sims: dict[int, Any] = {}
+
+    def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
+        import numpy as np
+
+        if threshold not in self._sims:
+            program = blind_program(self.model, threshold, 1, self.optimize)
+            self._sims[threshold] = self._make(program)
+        p = self._sims[threshold].probabilities(iterations)
+        rng = np.random.default_rng(seed)
+        return [int(w) for w in rng.choice(len(p), size=shots, p=p / p.sum())]
+
+
+class PytketSampler(Sampler):
+    """Any pytket backend: the circuit for each (threshold, iterations) is compiled for the
+    backend and run `shots` times."""
+
+    def __init__(
+        self,
+        model: Model,
+        backend: Any,  # noqa: ANN401 - a pytket Backend
+        name: str,
+        optimize: bool = True,
+    ) -> None:
+        self.model = model
+        self.backend = backend
+        self.name = name
+        self.optimize = optimize
+
+    def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
+        from qbnnc.simulate import run_pytket
+
+        program = blind_program(self.model, threshold, iterations, self.optimize)
+        counts = run_pytket(self.backend, program.pytket(), self.model.num_weights, shots, seed)
+        return sorted(counts.elements())
+
+
+BUILT_IN = ("aer", "generic")
+
+
+def resolve_backend(name: str) -> Any:  # noqa: ANN401 - a pytket Backend
+    """A pytket backend by name: a device target's emulator (`qbnnc targets`), or a backend
+    class of an installed pytket extension (`AerBackend`, `AerStateBackend`, ...; any case,
+    the `Backend` suffix optional), made with no arguments."""
+    import importlib
+    import pkgutil
+
+    from qbnnc.targets import TARGETS, emulator
+
+    if name in TARGETS:
+        backend = emulator(name)
+        if backend is None:
+            raise CompileError.single(
+                None,
+                f"target '{name}' has no local emulator ({TARGETS[name].emulated}); "
+                "use --backend aer or a pytket backend such as AerBackend",
+            )
+        return backend
+    try:
+        import pytket.extensions
+        from pytket.backends import Backend
+    except ImportError:
+        raise CompileError.single(None, "no pytket extension is installed") from None
+    wanted = {name.lower(), name.lower() + "backend"}
+    found: list[str] = []
+    for info in sorted(pkgutil.iter_modules(pytket.extensions.__path__), key=lambda m: m.name):
+        try:
+            module = importlib.import_module(f"pytket.extensions.{info.name}")
+        except Exception:  # noqa: BLE001, S112 - a broken extension is skipped, not fatal
+            continue
+        for attr in sorted(dir(module)):
+            cls = getattr(module, attr)
+            if not (isinstance(cls, type) and issubclass(cls, Backend) and cls is not Backend):
+                continue
+            found.append(attr)
+            if attr.lower() in wanted:
+                try:
+                    return cls()
+                except Exception as e:  # noqa: BLE001 - e.g. a backend that needs credentials
+                    raise CompileError.single(
+                        None, f"backend {attr} cannot be made here: {e}"
+                    ) from None
+    known = ", ".join(sorted(set(found))) or "none"
+    raise CompileError.single(
+        None,
+        f"unknown backend '{name}'; the choices are aer (the default), a device target's "
+        f"emulator (`qbnnc targets`), or an installed pytket backend: {known}",
+    )
+
+
+# --- the search ------------------------------------------------------------------------------
+
+
+def train(
+    model: Model | Program,
+    seed: int | None = 0,
+    shots_per_round: int = 1,
+    backend: str | None = None,
+    budget: int | None = None,
+    progress: Progress | None = None,
+    optimize: bool = True,
+) -> TrainResult:
+    """Find a weight string with the most correct examples without knowing how many exist.
+
+    `backend`: None or "aer" for Qiskit Aer through OpenQASM 3, else a pytket backend name
+    (see `resolve_backend`). `budget`: oracle calls before giving up on improving (default
+    Dürr–Høyer's). `progress` is told about each round; `optimize=False` skips the
+    dataflow passes (as `--no-opt`).
+    """
+    if not isinstance(model, Model):
+        model = model.model
+    if shots_per_round < 1:
+        raise ValueError("shots_per_round must be at least 1")
+    model = training_model(model)
+    n, e = model.num_weights, model.num_examples
+    sampler: Sampler
+    if backend is None or backend.lower() in BUILT_IN:
+        sampler = AerSampler(model, optimize)
+    else:
+        sampler = PytketSampler(model, resolve_backend(backend), backend, optimize)
+    rng = random.Random(seed)
+    limit = dh_budget(n) if budget is None else budget
+    cap = math.sqrt(2.0**n) if n < 1024 else math.inf  # BBHT's bound on m: sqrt(N)
+
+    best_w = rng.getrandbits(n) if n else 0
+    best = correct(model, best_w)
+    checks = 1
+    calls = 0
+    rounds: list[Round] = []
+    while best < e and calls < limit:
+        threshold = best + 1
+        m = 1.0
+        improved = False
+        while calls < limit and not improved:
+            j = rng.randrange(math.ceil(m))
+            measured = sampler.measure(threshold, j, shots_per_round, rng.getrandbits(32))
+            scores = [correct(model, w) for w in measured]
+            checks += len(measured)
+            calls += j * len(measured)
+            top = max(range(len(measured)), key=lambda i: (scores[i], -measured[i]))
+            improved = scores[top] >= threshold
+            if improved:
+                best_w, best = measured[top], scores[top]
+            rounds.append(
+                Round(
+                    threshold,
+                    j,
+                    tuple(weight_string(w, n) for w in measured),
+                    tuple(scores),
+                    improved,
+                )
+            )
+            if progress:
+                progress(
+                    f"round {len(rounds)}: threshold {threshold}, {j} iterations, "
+                    f"best {best}/{e}, {calls} oracle calls"
+                )
+            m = min(GROWTH * m, cap)
+    return TrainResult(
+        model=model.name,
+        weights=weight_string(best_w, n),
+        correct=best,
+        examples=e,
+        oracle_calls=calls,
+        classical_evaluations=(1 << n) * e,
+        candidate_checks=checks,
+        budget=limit,
+        oracle=model.oracle.kind,
+        backend=sampler.name,
+        seed=seed,
+        shots_per_round=shots_per_round,
+        rounds=tuple(rounds),
+    )
+
+
+def render(result: TrainResult) -> str:
+    """`qbnnc train` without --json: each round, then the result."""
+    lines = [f"training {result.model}: {result.oracle} oracle, backend {result.backend}"]
+    lines.append(f"  {'round':>5}  {'threshold':>9}  {'iterations':>10}  measured (correct)")
+    for i, r in enumerate(result.rounds, 1):
+        shots = ", ".join(f"{w} ({c})" for w, c in zip(r.measured, r.correct, strict=True))
+        mark = "  better" if r.improved else ""
+        lines.append(f"  {i:>5}  {r.threshold:>9}  {r.iterations:>10}  {shots}{mark}")
+    lines += [
+        f"weights: {result.weights} (canonical order, weight 0 first)",
+        f"correct: {result.correct} of {result.examples} ({100 * result.accuracy:.1f}%)",
+        f"oracle calls: {result.oracle_calls} (budget {result.budget})",
+        f"exhaustive search would evaluate: {result.classical_evaluations} "
+        f"(weight strings x examples)",
+    ]
+    return "\n".join(lines)

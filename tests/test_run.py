@@ -1,0 +1,158 @@
+"""`qbnnc run`: local simulation, its table and JSON, the iteration plot, the width limit."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import qbnnc
+from qbnnc.cli import Status, main
+from qbnnc.compiler import compile_file, load_model, read_source
+from qbnnc.diagnostics import CompileError
+from qbnnc.plot import MAX_CURVES, plot
+from qbnnc.semantics import correct, correct_counts, weight_string
+from qbnnc.simulate import MAX_QUBITS, iteration_distributions, run
+from qbnnc.testing import expected_distribution
+
+ROOT = Path(__file__).resolve().parent.parent
+PAPER = ROOT / "examples" / "paper"
+QBN31 = PAPER / "qbn31_task1.bnn"  # 3 weights: 8 curves
+AND221 = PAPER / "qbnn221_and.bnn"  # 6 weights: marked vs unmarked
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _as_int(s: str) -> int:
+    return sum(int(b) << i for i, b in enumerate(s))
+
+
+def test_run_tabulates_what_the_circuit_measures() -> None:
+    program = compile_file(AND221)
+    result = qbnnc.run(program, shots=500, seed=3)
+    assert sum(o.count for o in result.outcomes) == 500
+    assert [o.count for o in result.outcomes] == sorted(
+        (o.count for o in result.outcomes), reverse=True
+    )
+    for o in result.outcomes:
+        assert o.correct == correct(program.model, _as_int(o.weights))
+        assert o.marked == (o.correct >= program.model.accept.min_correct)
+        assert o.frequency == o.count / 500
+    # 500 shots of p = 0.987: the marked frequency is within a few standard deviations.
+    assert abs(result.marked_frequency - program.success_probability) < 0.03
+    assert run(program, shots=500, seed=3) == result  # the seed fixes the counts
+
+
+def test_run_counts_follow_the_exact_distribution() -> None:
+    program = compile_file(QBN31)
+    result = run(program, shots=20_000, seed=1)
+    want = expected_distribution(program.model, program.iterations)
+    got = np.zeros_like(want)
+    for o in result.outcomes:
+        got[_as_int(o.weights)] = o.frequency
+    assert np.abs(got - want).max() < 0.02
+
+
+def test_run_cli_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(AND221), "--shots", "100", "--seed", "7", "--rows", "3"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "100 shots (seed 7)" in lines[0]
+    assert lines[2].split() == ["weights", "count", "frequency", "correct", "marked"]
+    assert len(lines[3].split()[0]) == 6 and lines[3].split()[-1] in ("yes", "no")
+    assert "--rows 0 shows all" in lines[-1]
+    assert main(["run", str(AND221), "--shots", "100", "--seed", "7", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["shots"] == 100 and data["seed"] == 7
+    assert sum(o["count"] for o in data["outcomes"]) == 100
+    assert {"weights", "count", "frequency", "correct", "marked"} == set(data["outcomes"][0])
+
+
+@pytest.mark.parametrize(("path", "curves"), [(QBN31, 8), (AND221, 2)], ids=["each", "totals"])
+def test_plot_writes_a_png_with_one_curve_per_legend_entry(
+    path: Path, curves: int, tmp_path: Path
+) -> None:
+    model = load_model(read_source(path), str(path))
+    out = tmp_path / "grover.png"
+    data = plot(model, out, 4)
+    assert out.read_bytes()[:8] == PNG
+    assert len(data.curves) == curves and len(set(c.label for c in data.curves)) == curves
+    assert data.iterations == (0, 1, 2, 3, 4)
+    for k in data.iterations:
+        assert sum(c.probabilities[k] for c in data.curves) == pytest.approx(1)
+    marked = sum(c.probabilities[2] for c in data.curves if c.marked)
+    good = correct_counts(model) >= model.accept.min_correct
+    assert marked == pytest.approx(expected_distribution(model, 2)[good].sum(), abs=1e-9)
+    assert 2**model.num_weights <= MAX_CURVES or curves == 2
+
+
+def test_run_cli_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "p.png"
+    assert main(["run", str(QBN31), "--shots", "10", "--plot", str(out)]) == 0
+    assert out.read_bytes()[:8] == PNG
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.png"]  # no temporary left
+    assert main(["run", str(QBN31), "--plot", str(tmp_path / "p.pdf")]) == 2
+    assert "FILE.png" in capsys.readouterr().err
+
+
+def test_iterations_one_at_a_time_follow_grovers_formula() -> None:
+    model = load_model(read_source(AND221), str(AND221))
+    got = iteration_distributions(model, 5)
+    for k in range(6):
+        assert np.abs(got[k] - expected_distribution(model, k)).max() < 1e-9
+
+
+def test_circuits_too_wide_to_simulate_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = "\n".join(f"    {i:05b} -> {i % 2}" for i in range(8))
+    model = tmp_path / "wide.bnn"
+    model.write_text(
+        "network wide {\n    input x[5]\n    layer h[5] from x\n    layer y[1] from h\n}\n"
+        f"data {{\n{rows}\n}}\ntrain {{\n    iterations 1\n}}\n"
+    )
+    program = compile_file(model)
+    assert program.circuit.num_qubits > MAX_QUBITS
+    with pytest.raises(CompileError, match="qbnnc stats"):
+        run(program)
+    assert main(["run", str(model)]) == 1
+    err = capsys.readouterr().err
+    assert "too many to simulate" in err and "Traceback" not in err
+
+
+def test_bad_shots_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(AND221), "--shots", "0"]) == 2
+    assert "--shots" in capsys.readouterr().err
+
+
+def test_weight_strings_print_in_canonical_order() -> None:
+    program = compile_file(AND221)
+    result = run(program, shots=50, seed=0)
+    for o in result.outcomes:
+        assert weight_string(_as_int(o.weights), 6) == o.weights
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_only_on_a_terminal_and_only_after_a_delay() -> None:
+    pipe = io.StringIO()
+    with Status("working", delay=0, stream=pipe) as status:
+        status("still working")
+        time.sleep(0.3)
+    assert pipe.getvalue() == ""
+    tty = _Tty()
+    with Status("working", delay=10, stream=tty) as status:
+        status("quick")
+    assert tty.getvalue() == ""  # finished before the delay: nothing shown
+    tty = _Tty()
+    with Status("working", delay=0, stream=tty) as status:
+        status("round 1")
+        time.sleep(0.3)
+    text = tty.getvalue()
+    assert "qbnnc: round 1" in text and text.endswith("\r\x1b[K")
