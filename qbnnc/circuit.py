@@ -194,25 +194,28 @@ def invert(ops: list[Op] | tuple[Op, ...]) -> list[Op]:
 def count_ops(circuit: Circuit, key: Callable[[Flat], Hashable]) -> Counter[Hashable]:
     """How many flat operations fall under each `key`, counted through calls and repeats.
 
-    Each block is tallied once and its tally multiplied by its calls, so a circuit with
-    billions of flat gates is counted in time proportional to its structured size.
+    Each block is tallied once per direction it is called in, and the tally multiplied by
+    its calls, so a circuit with billions of flat gates is counted in time proportional to
+    its structured size. `key` sees each gate as the flat program holds it: inside an
+    inverted call, inverted (tdg where the block has t).
     """
     blocks = circuit.block_map
-    memo: dict[str, Counter[Hashable]] = {}
+    memo: dict[tuple[str, bool], Counter[Hashable]] = {}
 
-    def tally(ops: tuple[Op, ...]) -> Counter[Hashable]:
+    def tally(ops: tuple[Op, ...], inverse: bool) -> Counter[Hashable]:
         total: Counter[Hashable] = Counter()
         for op in ops:
             if isinstance(op, Call):
-                if op.block not in memo:
-                    memo[op.block] = tally(blocks[op.block].body)
-                for k, v in memo[op.block].items():
+                direction = op.inverse != inverse
+                if (op.block, direction) not in memo:
+                    memo[op.block, direction] = tally(blocks[op.block].body, direction)
+                for k, v in memo[op.block, direction].items():
                     total[k] += v * op.repeat
             else:
-                total[key(op)] += 1
+                total[key(op.inverse() if inverse and isinstance(op, Gate) else op)] += 1
         return total
 
-    return tally(circuit.body)
+    return tally(circuit.body, False)
 
 
 def flat_size(circuit: Circuit) -> int:

@@ -116,15 +116,18 @@ def compile_model(
     limit: int | None = None,
     *,
     optimize_for: OptimizeFor = "qubits",
+    count: bool = True,
 ) -> Program:
     """Compile a checked model into a program for `target`.
 
     `limit` caps examples x weighted lines (see `check_size`); None: MAX_LINE_EVALUATIONS.
     `optimize_for`: "qubits" (default) picks the oracle plan with the fewest qubits, "gates"
     the one with the fewest Toffoli-equivalents, trading qubits for gates.
+    `count=False` skips the classical census (and so `marked` and the reachability check):
+    for searches that must not know the answer; `iterations` must then be explicit.
     """
     check_size(model, limit)
-    tally = count_marked(model)
+    tally = count_marked(model) if count else None
     check_reachable(model, tally)
     iterations = choose_iterations(model, tally)
     df = build_dataflow(model)

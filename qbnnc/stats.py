@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ from qbnnc.circuit import (
     IfBit,
     Measure,
     Op,
+    count_ops,
     measuring_blocks,
 )
 from qbnnc.decompose import rotation_count, t_count, toffoli_count
@@ -94,29 +95,6 @@ def _shape(op: Flat) -> Hashable:
     return replace(op, qubits=tuple(range(len(op.qubits))))
 
 
-def count_directed(circuit: Circuit, key: Callable[[Flat], Hashable]) -> Counter[Hashable]:
-    """`count_ops`, but each block is tallied per direction it is called in, and the key sees
-    the gates of an inverted call inverted (t as tdg, s as sdg): `count_ops` tallies a block
-    once whatever the direction, which is right only for keys that inversion keeps."""
-    blocks = circuit.block_map
-    memo: dict[tuple[str, bool], Counter[Hashable]] = {}
-
-    def tally(ops: tuple[Op, ...], inverse: bool) -> Counter[Hashable]:
-        total: Counter[Hashable] = Counter()
-        for op in ops:
-            if isinstance(op, Call):
-                direction = op.inverse != inverse
-                if (op.block, direction) not in memo:
-                    memo[op.block, direction] = tally(blocks[op.block].body, direction)
-                for k, v in memo[op.block, direction].items():
-                    total[k] += v * op.repeat
-            else:
-                total[key(op.inverse() if inverse and isinstance(op, Gate) else op)] += 1
-        return total
-
-    return tally(circuit.body, False)
-
-
 @dataclass(frozen=True)
 class GateCounts:
     gates: dict[str, int]
@@ -132,7 +110,7 @@ def gate_counts(circuit: Circuit) -> GateCounts:
     An `if` block is one `if_else` in `gates`, as Qiskit counts it; the gates inside it
     count towards the two-qubit, Toffoli, T and rotation totals.
     """
-    shapes = count_directed(circuit, _shape)
+    shapes = count_ops(circuit, _shape)
     names: Counter[str] = Counter()
     two = toffolis = rotations = 0
     t: int | None = 0

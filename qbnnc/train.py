@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from qbnnc.compiler import compile_model
 from qbnnc.diagnostics import CompileError
 from qbnnc.model import Accept, Model, Oracle
 from qbnnc.semantics import correct, weight_string
@@ -114,33 +115,15 @@ class TrainResult:
 
 
 def blind_program(model: Model, threshold: int, iterations: int, optimize: bool = True) -> Program:
-    """The training circuit marking `correct >= threshold`, built without the census.
-
-    `compile_model` counts every weight string first (for `iterations auto`, the marked
-    count and its reachability check); a search for an unknown optimum must not, so this
-    runs the same stages with no census (the circuit is the same: only the phase
-    oracle's read-out check uses the census, and then every count 0..examples is checked).
-    """
-    from qbnnc.build_dataflow import build_dataflow
-    from qbnnc.grover import build_circuit
-    from qbnnc.passes import run_passes
-    from qbnnc.program import Program
-
+    """The training circuit marking `correct >= threshold`, compiled without the census:
+    a search for an unknown optimum must not count every weight string first."""
     marked = replace(
         model,
         accept=Accept("correct", threshold, f"correct >= {threshold}"),
         iterations=iterations,
         expect=None,
     )
-    df = build_dataflow(marked)
-    circuit = build_circuit(marked, run_passes(df) if optimize else df, None, iterations)
-    if marked.uncompute == "measure":
-        from qbnnc.uncompute import measure_uncompute
-
-        circuit = measure_uncompute(circuit)
-    # The header names the model (pytket's circuit name is read from it).
-    header = (f"model: {model.name}", f"blind search: correct >= {threshold}")
-    return Program(marked, replace(circuit, header=header), None, iterations)
+    return compile_model(marked, optimize=optimize, count=False)
 
 
 def training_model(model: Model) -> Model:
