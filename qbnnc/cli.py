@@ -47,6 +47,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: error: {message}\n{self.format_usage().rstrip()}")
 
 
+def _add_optimize_for(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--optimize-for",
+        choices=("qubits", "gates"),
+        default="qubits",
+        help="qubits (default): the oracle plan with the fewest qubits; gates: the one with "
+        "the fewest Toffoli-equivalents, at the cost of more qubits",
+    )
+
+
 def _compile_parser() -> _Parser:
     p = _Parser(
         prog="qbnnc",
@@ -69,6 +79,7 @@ def _compile_parser() -> _Parser:
         help="write only standard gates (no gate definitions or loops)",
     )
     p.add_argument("--no-opt", action="store_true", help="skip the dataflow optimisation passes")
+    _add_optimize_for(p)
     p.add_argument("--version", action="version", version=f"qbnnc {__version__}")
     return p
 
@@ -115,7 +126,9 @@ def _dispatch(args: list[str]) -> int:
 def cmd_compile(argv: list[str]) -> int:
     ns = _compile_parser().parse_args(argv)
     model = _load(ns.model)
-    program = compile_model(model, target=ns.target, optimize=not ns.no_opt)
+    program = compile_model(
+        model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
+    )
     out = ns.output or str(Path(ns.model).with_suffix(".qasm"))
     if out == "-":
         sys.stdout.write(program.qasm3(flat=ns.flat))
@@ -316,6 +329,7 @@ def _model_args(p: _Parser, target: bool = True) -> None:
             help="compile for this target first (default: generic; `qbnnc targets` lists them)",
         )
     p.add_argument("--no-opt", action="store_true", help="skip the dataflow optimisation passes")
+    _add_optimize_for(p)
 
 
 def _print_json(data: object) -> None:
@@ -348,7 +362,9 @@ def cmd_stats(argv: list[str]) -> int:
     ns = _stats_parser().parse_args(argv)
     model = _load(ns.model)
     with Status(f"compiling {model.name}") as status:
-        program = compile_model(model, target=ns.target, optimize=not ns.no_opt)
+        program = compile_model(
+            model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
+        )
         status("counting")
         table = stats(program)
     if ns.json:
@@ -401,7 +417,9 @@ def cmd_run(argv: list[str]) -> int:
         )
     model = _load(ns.model)
     with Status(f"compiling {model.name}") as status:
-        program = compile_model(model, target=ns.target, optimize=not ns.no_opt)
+        program = compile_model(
+            model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
+        )
         result = run(program, shots=ns.shots, seed=ns.seed, progress=status)
         if ns.plot is not None:
             from qbnnc.plot import plot

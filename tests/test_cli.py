@@ -141,3 +141,15 @@ def test_json_output_is_a_pytket_circuit(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     circuit = Circuit.from_dict(json.loads(out.read_text()))
     assert circuit.n_qubits == 12
+
+
+def test_optimize_for_trades_qubits_for_gates() -> None:
+    parity = ROOT / "examples" / "csv" / "parity3.bnn"
+    counts = {}
+    for choice in ("qubits", "gates"):
+        run = qbnnc("stats", str(parity), "--json", "--optimize-for", choice)
+        assert run.returncode == 0, run.stderr
+        counts[choice] = json.loads(run.stdout)
+    assert counts["gates"]["toffoli_count"] < counts["qubits"]["toffoli_count"]
+    assert counts["gates"]["qubits"] > counts["qubits"]["qubits"]
+    assert counts["gates"]["success_probability"] == counts["qubits"]["success_probability"]
