@@ -20,8 +20,10 @@ BAD = "network n {\n    input x[2]\n    layer y[1] from q\n}\ndata {\n    00 -> 
 
 
 def qbnnc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    # -P: the working directory must not shadow the installed package with the source
+    # folder (qbnnc.passes exists only as installed, from passes/).
     return subprocess.run(
-        [sys.executable, "-m", "qbnnc", *args], capture_output=True, text=True, cwd=cwd
+        [sys.executable, "-P", "-m", "qbnnc", *args], capture_output=True, text=True, cwd=cwd
     )
 
 

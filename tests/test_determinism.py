@@ -19,7 +19,7 @@ MODELS = [
 def _compile(model: Path, out: Path, seed: str, *flags: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     run = subprocess.run(
-        [sys.executable, "-m", "qbnnc", str(model), "-o", str(out), *flags],
+        [sys.executable, "-P", "-m", "qbnnc", str(model), "-o", str(out), *flags],
         env=env,
         capture_output=True,
         text=True,

@@ -17,7 +17,10 @@ def test_error_transcript_is_what_qbnnc_prints(tmp_path: Path) -> None:
     assert block, "the README's error transcript is missing"
     (tmp_path / "bad.bnn").write_text(block.group(1))
     run = subprocess.run(
-        [sys.executable, "-m", "qbnnc", "bad.bnn"], cwd=tmp_path, capture_output=True, text=True
+        [sys.executable, "-P", "-m", "qbnnc", "bad.bnn"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 1
     assert run.stderr == block.group(2)
@@ -28,7 +31,7 @@ def test_library_snippet_runs() -> None:
     code = re.search(r"```python\n(import qbnnc\n.*?)```", README, re.S)
     assert code, "the README's library snippet is missing"
     run = subprocess.run(
-        [sys.executable, "-c", code.group(1)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-P", "-c", code.group(1)], cwd=ROOT, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
     assert "h[0].x[0]" in run.stdout
