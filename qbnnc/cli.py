@@ -137,9 +137,9 @@ def cmd_compile(argv: list[str]) -> int:
     if suffix == ".qasm":
         text = program.qasm3(flat=ns.flat)
     elif suffix == ".json":
-        import json
+        from qbnnc.targets.pytket_circuit import to_json
 
-        text = json.dumps(program.pytket().to_dict(), sort_keys=True) + "\n"
+        text = to_json(program.pytket())
     else:
         raise UsageError(
             f"qbnnc: error: cannot tell the format of '{out}': "

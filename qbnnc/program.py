@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.circuit import Circuit, flat_size
@@ -25,6 +25,9 @@ class Program:
     census: Census | None  # None when the weights were too many to count
     iterations: int
     target: str = "generic"
+    # A device target's circuit as compiled by its vendor's pytket extension (None otherwise):
+    # what `pytket()`, `.json` output, `stats` and emulation use for that target.
+    device: Any = field(default=None, compare=False, repr=False)
 
     @property
     def weight_names(self) -> list[str]:
@@ -44,6 +47,11 @@ class Program:
         """The OpenQASM 3 program: structured (gate definitions, a loop) unless `flat`."""
         from qbnnc.targets.qasm3 import emit
 
+        if self.device is not None:
+            from qbnnc.targets import get_target
+            from qbnnc.targets.device import qasm3
+
+            return qasm3(self, get_target(self.target))  # a device circuit is flat already
         if flat:
             self.require_flat_fits("--flat OpenQASM 3")
         return emit(self.circuit, flat=flat)
@@ -65,10 +73,16 @@ class Program:
                 ]
             )
 
-    def pytket(self) -> pytket.Circuit:
+    def pytket(self, flat: bool = False) -> pytket.Circuit:
+        """The pytket circuit: the device circuit for a device target; otherwise built from
+        the IR, repeated blocks as CircBoxes unless `flat`."""
+        if self.device is not None:
+            return self.device.copy()
         from qbnnc.targets.pytket_circuit import to_pytket
 
-        return to_pytket(self.circuit)
+        if flat:
+            self.require_flat_fits("a flat pytket circuit")
+        return to_pytket(self.circuit, boxes=not flat)
 
     def stats(self) -> dict[str, Any]:
         from qbnnc.stats import stats

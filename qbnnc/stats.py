@@ -366,7 +366,9 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
     """Counts of a device-compiled (flat) pytket circuit, under the names its written program
     has: the program `-o` writes for a device target is this circuit converted by
     `tk_to_qiskit`, so the counts are taken from that conversion (PhasedX is `r`, ZZPhase
-    `rzz`, ...); its depth is the device circuit's."""
+    `rzz`, ...). `qubits` is the number of device qubits the circuit uses: the written
+    program addresses physical qubits by index (`node[53]`), so its register is as wide as
+    the highest index used, not as the circuit."""
     from pytket.extensions.qiskit import tk_to_qiskit
 
     qc = tk_to_qiskit(device, perm_warning=False)
@@ -386,7 +388,7 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
             rotations += 1
             t = None
     return {
-        "qubits": qc.num_qubits,
+        "qubits": device.n_qubits,
         "gates": dict(sorted(names.items())),
         "two_qubit_gates": two,
         "toffoli_count": toffolis,

@@ -1,16 +1,251 @@
-"""Targets: the gate sets and devices a program can be compiled for, loaded lazily."""
+"""Targets: the gate sets and devices a program can be compiled for, loaded lazily.
+
+The registry below is plain data: listing the targets (`qbnnc targets`) imports no vendor
+library, and a target's module (with its vendor imports) loads only when that target is
+chosen. Each module has `prepare(program, target) -> Program`; device modules also have
+`emulator(target)`.
+
+| target | module | result |
+| --- | --- | --- |
+| `generic` | (none) | the compiler's own circuit: stdgates.inc plus `ctrl @` gates |
+| `clifford+t` | `clifford_t` | every gate expanded by `qbnnc.decompose`, ancillas added |
+| `quantinuum-*` | `quantinuum` | `Program.device`: a pytket circuit valid for the H-series device |
+| `ibm-*` | `ibm` | `Program.device`: a pytket circuit in the device's ISA, on its coupling map |
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.program import Program
+
+if TYPE_CHECKING:
+    from pytket.backends import Backend
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A pip package a target needs, and a module whose presence shows it is installed."""
+
+    pip: str
+    module: str
+
+    def installed(self) -> bool:
+        try:
+            return importlib.util.find_spec(self.module) is not None
+        except ModuleNotFoundError:  # a missing parent package (e.g. no pytket at all)
+            return False
+
+
+@dataclass(frozen=True)
+class Target:
+    """One entry of the registry: what `qbnnc targets` shows and where the code lives."""
+
+    name: str
+    description: str
+    gate_set: str
+    max_qubits: int | None  # None: no limit of its own
+    requires: tuple[Requirement, ...] = ()
+    extra: str | None = None  # the optional-dependency group of qbnnc that installs them
+    module: str | None = None  # qbnnc.targets.<module>; None: the compiler's own circuit
+    device: str | None = None  # the vendor's device (or fake backend) name
+    emulated: str = "Aer statevector, exact (via OpenQASM 3)"
+
+    def missing(self) -> list[str]:
+        """The pip packages this target needs that are not installed."""
+        return [r.pip for r in self.requires if not r.installed()]
+
+    @property
+    def package(self) -> str:
+        return ", ".join(r.pip for r in self.requires) if self.requires else "(built in)"
+
+
+_QUANTINUUM = (Requirement("pytket-quantinuum", "pytket.extensions.quantinuum"),)
+_IBM = (
+    Requirement("pytket-qiskit", "pytket.extensions.qiskit"),
+    Requirement("qiskit-ibm-runtime", "qiskit_ibm_runtime"),
+    Requirement("qiskit-aer", "qiskit_aer"),
+)
+_QUANTINUUM_GATES = "PhasedX Rz ZZPhase (all-to-all), measure, reset, conditionals"
+_IBM_HERON = "CZ Rz SX X on the heavy-hex coupling map, measure"
+_IBM_EAGLE = "ECR Rz SX X on the heavy-hex coupling map (ECR directed), measure"
+
+TARGETS: dict[str, Target] = {
+    t.name: t
+    for t in (
+        Target(
+            "generic",
+            "the compiler's own gates: stdgates.inc and multi-controlled gates (`ctrl @`)",
+            "stdgates.inc + ctrl(k) @ x, z, p",
+            None,
+        ),
+        Target(
+            "clifford+t",
+            "every gate expanded into Clifford+T by the cost model (ancilla register added); "
+            "phase oracles need a step that is a multiple of pi/4 and precision <= 3",
+            "h s sdg t tdg x z cx, measure",
+            None,
+            module="clifford_t",
+        ),
+        Target(
+            "quantinuum-h1",
+            "Quantinuum H1-1, compiled offline by pytket-quantinuum (optimisation level 2)",
+            _QUANTINUUM_GATES,
+            20,
+            _QUANTINUUM,
+            "quantinuum",
+            "quantinuum",
+            "H1-1",
+            "none offline (Quantinuum's local emulator needs pytket-pecos)",
+        ),
+        Target(
+            "quantinuum-h2",
+            "Quantinuum H2-1, compiled offline by pytket-quantinuum (optimisation level 2)",
+            _QUANTINUUM_GATES,
+            56,
+            _QUANTINUUM,
+            "quantinuum",
+            "quantinuum",
+            "H2-1",
+            "none offline (Quantinuum's local emulator needs pytket-pecos)",
+        ),
+        Target(
+            "ibm-torino",
+            "IBM Torino (Heron r1), compiled offline by pytket-qiskit from qiskit-ibm-runtime's "
+            "FakeTorino: routed to its coupling map, in its ISA",
+            _IBM_HERON,
+            133,
+            _IBM,
+            "ibm",
+            "ibm",
+            "FakeTorino",
+            "Aer with FakeTorino's noise model (pytket-qiskit AerBackend), sampled",
+        ),
+        Target(
+            "ibm-brisbane",
+            "IBM Brisbane (Eagle r3), compiled offline by pytket-qiskit from qiskit-ibm-runtime's "
+            "FakeBrisbane: routed to its coupling map, in its ISA",
+            _IBM_EAGLE,
+            127,
+            _IBM,
+            "ibm",
+            "ibm",
+            "FakeBrisbane",
+            "Aer with FakeBrisbane's noise model (pytket-qiskit AerBackend), sampled",
+        ),
+    )
+}
+
+
+def get_target(name: str) -> Target:
+    """The registry entry for `name`; CompileError listing the valid names otherwise."""
+    if name not in TARGETS:
+        raise CompileError(
+            [
+                Diagnostic(
+                    None,
+                    0,
+                    0,
+                    f"unknown target '{name}'; the targets are: {', '.join(TARGETS)} "
+                    "(`qbnnc targets` describes them)",
+                )
+            ]
+        )
+    return TARGETS[name]
+
+
+def _load(target: Target) -> Any:  # noqa: ANN401 - a target module
+    """Import the target's module, after checking that its vendor packages are installed."""
+    missing = target.missing()
+    if missing:
+        extra = f", or: pip install 'qbnnc[{target.extra}]'" if target.extra else ""
+        raise CompileError(
+            [
+                Diagnostic(
+                    None,
+                    0,
+                    0,
+                    f"target '{target.name}' needs the package{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(missing)}: pip install {' '.join(missing)}{extra}",
+                )
+            ]
+        )
+    assert target.module is not None
+    return importlib.import_module(f"{__name__}.{target.module}")
+
+
+def check_width(program: Program, target: Target) -> None:
+    """A circuit wider than the device is an error naming both numbers."""
+    width = program.circuit.num_qubits
+    if target.max_qubits is not None and width > target.max_qubits:
+        raise CompileError(
+            [
+                Diagnostic(
+                    program.model.path,
+                    0,
+                    0,
+                    f"the circuit needs {width} qubits but target '{target.name}' "
+                    f"({target.device}) has {target.max_qubits}; pick a larger device "
+                    "(`qbnnc targets`) or shrink the model",
+                )
+            ]
+        )
 
 
 def prepare(program: Program, target: str) -> Program:
-    """The program in `target`'s gate set (the generic target is the compiler's own)."""
-    if target == "generic":
-        return program
-    from qbnnc.diagnostics import CompileError, Diagnostic
+    """The program compiled for `target` (the generic target is the compiler's own)."""
+    spec = get_target(target)
+    if spec.module is None:
+        return replace(program, target=spec.name)
+    check_width(program, spec)
+    return _load(spec).prepare(replace(program, target=spec.name), spec)
 
-    raise CompileError(
-        [Diagnostic(None, 0, 0, f"unknown target '{target}'; `qbnnc targets` lists them")]
-    )
+
+def header_with_target(header: tuple[str, ...], target: Target) -> tuple[str, ...]:
+    """The program's comment header with a line naming the target, before the qubit list."""
+    line = f"target: {target.name}" + (f" ({target.device})" if target.device else "")
+    at = header.index("qubits:") if "qubits:" in header else len(header)
+    return (*header[:at], line, *header[at:])
+
+
+def emulator(name: str) -> Backend | None:
+    """A pytket backend that emulates target `name` locally, or None where none exists.
+
+    For a device target, run `program.device` (already valid for the device) on it, e.g.
+    `backend.run_circuit(backend.get_compiled_circuit(program.device, 0), n_shots=1000)`.
+    IBM targets get Aer with the fake device's noise model; Quantinuum targets None (its
+    local emulator needs pytket-pecos, not a dependency); generic and clifford+t None (they
+    are simulated exactly from their OpenQASM 3, `qbnnc.simulate`).
+    """
+    spec = get_target(name)
+    if spec.module is None:
+        return None
+    module = _load(spec)
+    make = getattr(module, "emulator", None)
+    return make(spec) if make is not None else None
+
+
+def describe_targets() -> str:
+    """What `qbnnc targets` prints: every target, its gate set, qubit limit and package."""
+    rows = [("target", "qubits", "package", "gate set")]
+    for t in TARGETS.values():
+        missing = t.missing()
+        status = "" if not t.requires else " (missing)" if missing else " (installed)"
+        limit = str(t.max_qubits) if t.max_qubits is not None else "any"
+        rows.append((t.name, limit, t.package + status, t.gate_set))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r[:3], widths, strict=True)) + "  " + r[3]
+        for r in rows
+    ]
+    lines.append("")
+    for t in TARGETS.values():
+        lines.append(f"{t.name}: {t.description}.")
+        lines.append(f"  local emulation: {t.emulated}")
+        if t.extra:
+            lines.append(f"  install: pip install 'qbnnc[{t.extra}]'")
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""The `clifford+t` target: every gate in `h s sdg t tdg x z cx` (and measurement).
+
+The expansion is the cost model's own (`qbnnc.decompose.prepare_clifford_t`), so the T
+count `stats` reports is the T count of the program this target writes. Blocks stay
+blocks (each gains the shared clean-ancilla register), so the structured OpenQASM 3 stays
+small. A phase that is not a multiple of pi/4 has no exact Clifford+T form: that is an
+error at the model's oracle line, since only the phase oracle writes such angles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from qbnnc.decompose import RotationError, prepare_clifford_t
+from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.program import Program
+
+if TYPE_CHECKING:
+    from qbnnc.targets import Target
+
+
+def prepare(program: Program, target: Target) -> Program:
+    """The program with its circuit expanded into Clifford+T."""
+    model = program.model
+    try:
+        circuit = prepare_clifford_t(program.circuit)
+    except RotationError as e:
+        oracle = model.oracle
+        hint = ""
+        if oracle.kind == "phase":
+            hint = (
+                f" (the phase oracle with step {oracle.step} and precision {oracle.precision} "
+                "needs rotations finer than pi/4: use a step that is a multiple of pi/4 with "
+                "precision 3 or less, or `oracle counter`)"
+            )
+        raise CompileError(
+            [
+                Diagnostic.at(
+                    model.spans.get("oracle") or model.spans.get("train"),
+                    f"target '{target.name}' cannot express this circuit exactly: {e}{hint}",
+                    model.source,
+                )
+            ]
+        ) from None
+    # The header names the qubits and registers: rebuild it for the added ancillas.
+    from qbnnc.compiler import _with_header
+    from qbnnc.targets import header_with_target
+
+    circuit = _with_header(circuit, model, program.iterations)
+    circuit = replace(circuit, header=header_with_target(circuit.header, target))
+    return replace(program, circuit=circuit)
