@@ -366,12 +366,12 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
     """Counts of a device-compiled (flat) pytket circuit, under the names its written program
     has: the program `-o` writes for a device target is this circuit converted by
     `tk_to_qiskit`, so the counts are taken from that conversion (PhasedX is `r`, ZZPhase
-    `rzz`, ...). `qubits` is the number of device qubits the circuit uses: the written
-    program addresses physical qubits by index (`node[53]`), so its register is as wide as
-    the highest index used, not as the circuit."""
+    `rzz`, ...) and its qubits compacted as the written program has them."""
     from pytket.extensions.qiskit import tk_to_qiskit
 
-    qc = tk_to_qiskit(device, perm_warning=False)
+    from qbnnc.targets.device import compacted
+
+    qc = tk_to_qiskit(compacted(device)[0], perm_warning=False)
     names: Counter[str] = Counter()
     two = toffolis = rotations = 0
     t: int | None = 0
@@ -388,7 +388,7 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
             rotations += 1
             t = None
     return {
-        "qubits": device.n_qubits,
+        "qubits": qc.num_qubits,
         "gates": dict(sorted(names.items())),
         "two_qubit_gates": two,
         "toffoli_count": toffolis,

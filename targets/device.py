@@ -168,6 +168,17 @@ def measured_from(device: Circuit) -> dict[Bit, Qubit]:
     return out
 
 
+def compacted(device: Circuit) -> tuple[Circuit, dict[Qubit, Qubit]]:
+    """A copy of `device` with its physical qubits (`node[i]`, as routing names them)
+    renamed to `q[0..k-1]` in order, and the renaming; a copy as it is when none are."""
+    out = device.copy()
+    physical = [q for q in out.qubits if q.reg_name == "node"]
+    renamed = {q: Qubit("q", i) for i, q in enumerate(physical)}
+    if renamed:
+        out.rename_units(renamed)  # type: ignore[arg-type]
+    return out, renamed
+
+
 def qasm3(program: Program, target: Target) -> str:
     """The device circuit as OpenQASM 3, printed by Qiskit's exporter (pytket writes none).
 
@@ -175,19 +186,27 @@ def qasm3(program: Program, target: Target) -> str:
     which moves no measurement (the measurements are on the wires the gates act on; only
     the final, unmeasured qubit labels would move). Device gates outside stdgates.inc
     (Quantinuum's `rzz`, `r`; IBM's `sx`, `ecr` are standard or defined) come out as gate
-    definitions. The comment header is the program's, plus the target and where each
-    weight is measured.
+    definitions. A routed circuit's physical qubits (`node[53]`) are renamed to one compact
+    register `q`, so the program declares exactly the qubits it uses (as `stats` counts
+    them); the header records which device qubit each one is, and where each weight is
+    measured. `program.pytket()` keeps the physical names for submission.
     """
     import qiskit.qasm3
     from pytket.extensions.qiskit import tk_to_qiskit
 
-    device = program.device
-    text = qiskit.qasm3.dumps(tk_to_qiskit(device, perm_warning=False))
     from qbnnc.targets import header_with_target
 
-    header = list(header_with_target(program.circuit.header, target))
+    device, renamed = compacted(program.device)
+    header = [
+        "qubits (the compiler's, before device compilation):" if line == "qubits:" else line
+        for line in header_with_target(program.circuit.header, target)
+    ]
+    if renamed:
+        header.append("device qubits:")
+        header += [f"  {new} = {old}" for old, new in renamed.items()]
+    text = qiskit.qasm3.dumps(tk_to_qiskit(device, perm_warning=False))
     where = measured_from(device)
-    header.append("measured from (device qubits):")
+    header.append("measured from:")
     header += [
         f"  weights[{i}] <- {where[Bit('weights', i)]}"
         for i in range(program.model.num_weights)
