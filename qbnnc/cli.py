@@ -25,7 +25,7 @@ usage:
   qbnnc MODEL.bnn [-o OUT] [--target NAME] [--flat]   compile (OUT: .qasm, .json, or - for stdout)
   qbnnc check MODEL.bnn                              parse and check; print a summary
   qbnnc stats MODEL.bnn [--json] [--target NAME]     resource counts, without writing a circuit
-  qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--json]
+  qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--target NAME] [--json]
                                                      simulate locally, show what it measures
   qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
                                                      find the best weights (number unknown)
@@ -380,7 +380,8 @@ def _run_parser() -> _Parser:
         description=(
             "Compile MODEL and simulate its circuit locally: exactly on Qiskit Aer through the "
             "written OpenQASM 3 (shots drawn with --seed), or for a device target on that "
-            "target's local emulator. Prints each measured weight string (canonical order, "
+            "target's local emulator (IBM: Aer with the device's noise model; noiseless Aer "
+            "where a target has none). Prints each measured weight string (canonical order, "
             "weight 0 first) with its count, frequency, examples correct, and whether the "
             "oracle marks it. Circuits above 30 qubits are refused: use `qbnnc stats`."
         ),

@@ -85,7 +85,8 @@ def inline(circuit):  # noqa: ANN001, ANN201 - qiskit types stay out of this mod
 
 def unroll(circuit):  # noqa: ANN001, ANN201
     """The loaded program as Qiskit would run it flat: loops unrolled, and only the program's
-    own gate definitions inlined; library gates (mcx, c3z, if_else...) stay as loaded.
+    own gate definitions inlined (also inside `if` branches); library gates (mcx, c3z...)
+    and `if` statements stay as loaded.
 
     Its `count_ops()` and `depth()` are what `qbnnc stats` must report.
     """
@@ -106,6 +107,9 @@ def unroll(circuit):  # noqa: ANN001, ANN201
                     place(body, qs, cs)
             elif type(op) is QiskitGate and op.definition is not None:
                 place(op.definition, qs, cs)  # a `gate` the program defines (or its inverse)
+            elif op.name == "if_else":  # `uncompute measure`: unroll inside the branch too
+                (branch,) = op.blocks
+                out.append(op.replace_blocks([unroll(branch)]), qs, cs)
             else:
                 out.append(op, qs, cs)
 

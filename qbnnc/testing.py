@@ -14,8 +14,7 @@ import numpy as np
 
 from qbnnc.model import Model
 from qbnnc.semantics import correct_counts, success_probability
-from qbnnc.simulate import STANDARD_GATES as _QISKIT_STANDARD
-from qbnnc.simulate import inline, weight_distribution  # noqa: F401 - the simulation core
+from qbnnc.simulate import inline, unroll, weight_distribution  # noqa: F401 - the simulation core
 
 
 def expected_distribution(model: Model, iterations: int) -> np.ndarray:
@@ -127,9 +126,7 @@ def sample_weights(qasm: str, num_weights: int, shots: int, seed: int = 1) -> np
     from qiskit import transpile
     from qiskit_aer import AerSimulator
 
-    circuit = qiskit.qasm3.loads(qasm)
-    flat = circuit.copy_empty_like()
-    _expand_into(flat, circuit, list(circuit.qubits), list(circuit.clbits))
+    flat = unroll(qiskit.qasm3.loads(qasm))
     sim = AerSimulator(method="statevector")
     result = sim.run(transpile(flat, sim, optimization_level=0), shots=shots, seed_simulator=seed)
     names = [reg.name for reg in flat.cregs][::-1]  # Qiskit prints registers last first
@@ -139,23 +136,3 @@ def sample_weights(qasm: str, num_weights: int, shots: int, seed: int = 1) -> np
     return counts
 
 
-def _expand_into(out, source, qubits, clbits) -> None:  # noqa: ANN001 - qiskit types
-    """Append `source`'s instructions on `qubits`/`clbits`: definitions inlined, loops unrolled."""
-    for inst in source.data:
-        op = inst.operation
-        qs = [qubits[source.find_bit(q).index] for q in inst.qubits]
-        cs = [clbits[source.find_bit(c).index] for c in inst.clbits]
-        if op.name == "for_loop":
-            indexset, _, body = op.params
-            for _ in indexset:
-                _expand_into(out, body, qs, cs)
-        elif op.name == "if_else":
-            true_body = op.params[0]
-            inner = true_body.copy_empty_like()
-            _expand_into(inner, true_body, list(true_body.qubits), list(true_body.clbits))
-            out.append(op.replace_blocks([inner]), qs, cs)
-        elif op.name in _QISKIT_STANDARD or op.definition is None:
-            out.append(op, qs, cs)
-        else:
-            d = op.definition
-            _expand_into(out, d, list(qs), list(cs))
