@@ -80,8 +80,9 @@ class Program:
             return self.device.copy()
         from qbnnc.targets.pytket_circuit import to_pytket
 
-        if flat:
-            self.require_flat_fits("a flat pytket circuit")
+        # pytket has no loops (each repetition is a command) and `to_dict` writes a box's
+        # body at every use, so boxed or not, the circuit is as large as the flat one.
+        self.require_flat_fits("a pytket circuit (pytket has no loops)")
         return to_pytket(self.circuit, boxes=not flat)
 
     def stats(self) -> dict[str, Any]:

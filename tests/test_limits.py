@@ -23,6 +23,10 @@ def test_flat_output_of_a_huge_circuit_is_refused_but_structured_works(
     err = capsys.readouterr().err
     assert "the flat circuit would have" in err and "without --flat" in err and "stats" in err
     assert f"{model}:" in err and not flat.exists()
+    as_json = tmp_path / "c.json"  # pytket has no loops: a pytket circuit is flat in size
+    assert main([str(model), "-o", str(as_json)]) == 1
+    err = capsys.readouterr().err
+    assert "too many for a pytket circuit" in err and "stats" in err and not as_json.exists()
     structured = tmp_path / "s.qasm"
     assert main([str(model), "-o", str(structured)]) == 0
     assert "for uint _ in [0:999999]" in structured.read_text()
