@@ -246,22 +246,21 @@ def cmd_targets(argv: list[str]) -> int:
 # --- stats, run, train -----------------------------------------------------------------------
 
 
-def _positive(text: str) -> int:
+def _whole(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
+
+
+def _positive(text: str) -> int:
+    if (value := _whole(text)) < 1:
         raise argparse.ArgumentTypeError(f"{value} is not at least 1")
     return value
 
 
 def _natural(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
+    if (value := _whole(text)) < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative")
     return value
 

@@ -143,7 +143,9 @@ def lower_forward(
             ops.append(blocks.call(_block_name(df.label(node)), neuron))
             last_neuron = node
         elif isinstance(op, Correct):
-            if never_correct(df, sink):
+            if any(
+                isinstance(df.op(a), CONSTANT_LEAVES) and not df.op(a).value for a in df.args(sink)
+            ):
                 pool.give(held)
                 return Forward([], [], [], never=True)
             pre, lits, scratch = _window(df, df.args(node), values, pool)
@@ -160,12 +162,6 @@ def lower_forward(
                 last_held = held_by[last_neuron]
             return Forward(ops, lits, held + scratch, last_held=last_held)
     raise AssertionError("a cone ends at its sink")
-
-
-def never_correct(df: Dataflow, sink: int) -> bool:
-    """Whether the example of `sink` can never be classified correctly (a constant-false
-    match): it gets no gates at all."""
-    return any(isinstance(df.op(a), CONSTANT_LEAVES) and not df.op(a).value for a in df.args(sink))
 
 
 def _negates(df: Dataflow, node: int, neuron: int) -> bool:

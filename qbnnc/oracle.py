@@ -62,7 +62,6 @@ def counter_width(num_examples: int) -> int:
 
 
 _Option = tuple[tuple[int, int], "OracleCircuit", Blocks, Pool]  # (cost key, oracle, state)
-_Plan = Callable[[Model, Dataflow, Blocks, Pool, "int | None"], "OracleCircuit | None"]
 
 
 def build_oracle(
@@ -84,18 +83,18 @@ def build_oracle(
     if model.oracle.kind == "phase":
         return _phase_oracle(model, df, census, blocks, pool), blocks, pool
 
-    def build(plan: _Plan, limit: int | None = None) -> _Option | None:
+    def build(plan: Callable[[Blocks, Pool], OracleCircuit | None]) -> _Option | None:
         b, p = Blocks(list(blocks.blocks), dict(blocks.by_body), blocks.names.copy()), pool.copy()
-        oracle = plan(model, df, b, p, limit)
+        oracle = plan(b, p)
         if oracle is None:
             return None
         cost = _toffolis(oracle.call, {blk.name: blk for blk in b.blocks})
         return ((cost, p.high) if optimize_for == "gates" else (p.high, cost)), oracle, b, p
 
-    streaming = build(_streaming_counter)
+    streaming = build(lambda b, p: _streaming_counter(model, df, b, p))
     assert streaming is not None
     limit = streaming[3].high if optimize_for == "qubits" else None
-    tally = build(_tally_oracle, limit)
+    tally = build(lambda b, p: _tally_oracle(model, df, b, p, limit))
     options = [streaming] if tally is None else [tally, streaming]  # the tally wins ties
     _, oracle, b, p = min(options, key=lambda o: o[0])
     return oracle, b, p
@@ -165,10 +164,7 @@ def _tally_oracle(
     return OracleCircuit(blocks.call("oracle", body), None, "tally")
 
 
-def _streaming_counter(
-    model: Model, df: Dataflow, blocks: Blocks, pool: Pool, limit: int | None = None
-) -> OracleCircuit:
-    """Add each example's correct bit into a counter as it is computed; `limit` unused."""
+def _streaming_counter(model: Model, df: Dataflow, blocks: Blocks, pool: Pool) -> OracleCircuit:
     total = model.num_examples
     register = pool.take(counter_width(total))
     ops: list[Op] = []

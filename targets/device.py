@@ -24,10 +24,13 @@ from pytket.circuit import Bit, Circuit, OpType, Qubit
 
 from qbnnc.circuit import Call, IfBit, Measure, Op, Register, flat_size, invert, measuring_blocks
 from qbnnc.circuit import Circuit as IrCircuit
+from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.program import Program
 from qbnnc.targets.pytket_circuit import qubit_names, to_pytket
 
 if TYPE_CHECKING:
+    from pytket.backends import Backend
+
     from qbnnc.targets import Target
 
 Segment = tuple[tuple[Op, ...], int]  # operations, and how many times they run in a row
@@ -146,7 +149,20 @@ class _Pieces:
         return out
 
 
-def with_device(program: Program, device: Circuit) -> Program:
+def with_device(program: Program, target: Target, backend: Backend, device: Circuit) -> Program:
+    """The program carrying `device`, which the vendor's own `valid_circuit` must accept."""
+    if not backend.valid_circuit(device):
+        raise CompileError(
+            [
+                Diagnostic(
+                    program.model.path,
+                    0,
+                    0,
+                    f"internal: the circuit compiled for {target.name} fails the backend's "
+                    "valid_circuit (please report this with the model)",
+                )
+            ]
+        )
     return replace(program, device=device)
 
 

@@ -129,19 +129,7 @@ def prepare(program: Program, target: Target) -> Program:
         return apply
 
     device = compile_segmented(program.circuit, run(optimise), run(finish))
-    if not b.valid_circuit(device):
-        raise CompileError(
-            [
-                Diagnostic(
-                    model.path,
-                    0,
-                    0,
-                    f"internal: the circuit compiled for {target.name} fails the backend's "
-                    "valid_circuit (please report this with the model)",
-                )
-            ]
-        )
-    return with_device(program, device)
+    return with_device(program, target, b, device)
 
 
 def emulator(target: Target) -> Backend:

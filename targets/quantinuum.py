@@ -22,7 +22,6 @@ from pytket.extensions.quantinuum import (
 )
 from pytket.passes import AutoSquash, RemoveRedundancies, SequencePass
 
-from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.program import Program
 from qbnnc.targets.device import compile_segmented, with_device
 
@@ -58,19 +57,7 @@ def prepare(program: Program, target: Target) -> Program:
         return whole
 
     device = compile_segmented(program.circuit, optimise, finish)
-    if not b.valid_circuit(device):
-        raise CompileError(
-            [
-                Diagnostic(
-                    program.model.path,
-                    0,
-                    0,
-                    f"internal: the circuit compiled for {target.name} fails the backend's "
-                    "valid_circuit (please report this with the model)",
-                )
-            ]
-        )
-    return with_device(program, device)
+    return with_device(program, target, b, device)
 
 
 def emulator(target: Target) -> Backend | None:
