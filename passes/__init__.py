@@ -1,10 +1,10 @@
 """Optimisation passes over the dataflow graph, each a pure function Dataflow -> Dataflow.
 
-- fold_classical_inputs: input and label bits folded into literals (no input qubits).
+- fold_classical_inputs: what the data alone determines computed for every row at once.
 - fold_fixed_layers: constant weights of `fixed` layers folded into literals (no qubits).
 - simplify_thresholds: constants folded into neurons; constant and trivial neurons removed.
 - share_identical_neurons: one node per distinct computation (hash-consing).
-- merge_identical_examples: repeated examples become one sink with a multiplicity.
+- merge_identical_examples: rows the graph cannot tell apart become one, with a multiplicity.
 - eliminate_dead_nodes: nodes no sink depends on are removed.
 
 `run_passes` applies a pipeline until nothing changes, checking `verify` after every pass.
@@ -33,11 +33,24 @@ DEFAULT_PIPELINE: tuple[Pass, ...] = (
     eliminate_dead_nodes,
 )
 
+# A structural variant's graph (qbnnc.specialise): constants folded, no data left to fold.
+VARIANT_PIPELINE: tuple[Pass, ...] = (
+    fold_fixed_layers,
+    simplify_thresholds,
+    share_identical_neurons,
+    eliminate_dead_nodes,
+)
+
 _MAX_ROUNDS = 8
 
 
-def _shape(df: Dataflow) -> tuple[int, int]:
-    return df.graph.number_of_nodes(), df.graph.number_of_edges()
+def _shape(df: Dataflow) -> tuple[int, int, int, int]:
+    return (
+        df.graph.number_of_nodes(),
+        df.graph.number_of_edges(),
+        df.data.rows,
+        df.data.columns.shape[1],
+    )
 
 
 def run_passes(df: Dataflow, pipeline: Sequence[Pass] = DEFAULT_PIPELINE) -> Dataflow:
@@ -46,7 +59,7 @@ def run_passes(df: Dataflow, pipeline: Sequence[Pass] = DEFAULT_PIPELINE) -> Dat
     The graph is copied once here; the passes then edit that private copy in place.
     """
     verify(df)
-    df = Dataflow(df.graph.copy(), df.num_weights, df.num_examples, owned=True)
+    df = Dataflow(df.graph.copy(), df.num_weights, df.num_examples, df.data, owned=True)
     for _ in range(_MAX_ROUNDS):
         before = _shape(df)
         for p in pipeline:
@@ -54,11 +67,12 @@ def run_passes(df: Dataflow, pipeline: Sequence[Pass] = DEFAULT_PIPELINE) -> Dat
             verify(df)
         if _shape(df) == before:
             break
-    return Dataflow(df.graph, df.num_weights, df.num_examples)
+    return Dataflow(df.graph, df.num_weights, df.num_examples, df.data)
 
 
 __all__ = [
     "DEFAULT_PIPELINE",
+    "VARIANT_PIPELINE",
     "eliminate_dead_nodes",
     "fold_classical_inputs",
     "fold_fixed_layers",

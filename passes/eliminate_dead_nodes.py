@@ -6,15 +6,14 @@ from qbnnc.dataflow import Dataflow, WeightBit, editable, rebuild
 
 
 def eliminate_dead_nodes(df: Dataflow) -> Dataflow:
-    """Remove nodes no sink depends on (folded lines, neurons that became constants).
+    """Remove nodes the sink does not depend on (folded lines, neurons that became constants).
 
     Weight leaves are kept even when unread, because they are qubits of the register.
     Preserves: every example's correctness for every weight string; the weight order.
     Fixed point: after one application.
     """
-    live: set[int] = set()
-    for sink in df.sinks:
-        live |= nx.ancestors(df.graph, sink) | {sink}
+    sink = df.sink
+    live = nx.ancestors(df.graph, sink) | {sink}
     g = editable(df)
     g.remove_nodes_from(
         [n for n in df.graph if n not in live and not isinstance(df.op(n), WeightBit)]

@@ -7,9 +7,8 @@ from qbnnc.rewrite import replace_uses
 def share_identical_neurons(df: Dataflow) -> Dataflow:
     """Compute each distinct value once: nodes of the same kind on the same operands are merged.
 
-    Operand order is ignored where the operation is symmetric (XOR, AtLeast). Two examples
-    with the same input bits end up reading the very same forward pass, which lets
-    `merge_identical_examples` merge their sinks. Sinks are never merged here.
+    Operand order is ignored where the operation is symmetric (XOR, AtLeast): lines that
+    read the same values through the same operation are computed once.
     Preserves: every example's correctness for every weight string; the weight order.
     Fixed point: after one application (it visits nodes in topological order).
     """

@@ -1,14 +1,16 @@
-"""Build the dataflow graph of a checked model: one forward pass per example, unoptimised."""
+"""Build the dataflow of a checked model: the network once, the training set as data."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from qbnnc.dataflow import (
     AtLeast,
+    Column,
     Correct,
     Dataflow,
     FixedBit,
-    InputBit,
-    LabelBit,
+    TrainingSet,
     WeightBit,
     Xor,
     add_node,
@@ -17,61 +19,53 @@ from qbnnc.dataflow import (
 from qbnnc.model import Model
 
 
-def build_dataflow(model: Model) -> Dataflow:
-    """Every example's forward pass, literally: input and constant bits are nodes of their own.
+def training_set(model: Model) -> TrainingSet:
+    """One row per example: the input bits, then the label bits."""
+    width = model.input_width + model.output_width
+    columns = np.array([e.inputs + e.label for e in model.examples], dtype=np.uint8).reshape(
+        len(model.examples), width
+    )
+    return TrainingSet(columns, tuple((e,) for e in range(len(model.examples))))
 
-    A line contributes to a neuron through Xor (encoding xor) or XNOR (encoding xnor) with its
-    weight; a neuron is AtLeast(threshold); an example's sink ANDs output == label.
+
+def build_dataflow(model: Model) -> Dataflow:
+    """The forward pass of one symbolic example, literally, unoptimised.
+
+    Input bit i is `Column(i)`, label bit k is `Column(input_width + k)`. A line contributes
+    to a neuron through Xor (encoding xor) or XNOR (encoding xnor) with its weight; a neuron
+    is AtLeast(threshold); the sink ANDs output == label.
     """
     g = new_graph()
-    weight_nodes: dict[tuple[str, int, int], int] = {}
+    negated = model.encoding == "xnor"
+    values: dict[str, list[int]] = {
+        model.input_name: [
+            add_node(g, Column(i), label=f"{model.input_name}[{i}]")
+            for i in range(model.input_width)
+        ]
+    }
     index = 0
     for layer in model.layers:
-        if not layer.trainable:
-            continue
+        lines = [v for s in layer.sources for v in values[s.name]]
+        outputs = []
         for j in range(layer.width):
-            for i, line in enumerate(layer.line_names):
-                weight_nodes[(layer.name, j, i)] = add_node(
-                    g, WeightBit(index), label=f"{layer.name}[{j}].{line}"
-                )
-                index += 1
-    negated = model.encoding == "xnor"
-    for e, example in enumerate(model.examples):
-        values: dict[str, list[int]] = {
-            model.input_name: [
-                add_node(g, InputBit(b), label=f"e{e}.{model.input_name}[{i}]")
-                for i, b in enumerate(example.inputs)
-            ]
-        }
-        for layer in model.layers:
-            lines = [v for s in layer.sources for v in values[s.name]]
-            outputs = []
-            for j in range(layer.width):
-                terms = []
-                for i, line in enumerate(lines):
-                    if layer.fixed is not None:
-                        w = add_node(
-                            g, FixedBit(layer.fixed[j][i]), label=f"{layer.name}[{j}].w{i}"
-                        )
-                    else:
-                        w = weight_nodes[(layer.name, j, i)]
-                    terms.append(
-                        add_node(g, Xor(negated), (line, w), label=f"e{e}.{layer.name}[{j}].l{i}")
-                    )
-                outputs.append(
-                    add_node(g, AtLeast(layer.threshold), terms, label=f"e{e}.{layer.name}[{j}]")
-                )
-            values[layer.name] = outputs
-        matches = [
-            add_node(
-                g,
-                Xor(True),
-                (y, add_node(g, LabelBit(bit), label=f"e{e}.label[{k}]")),
-                label=f"e{e}.match[{k}]",
-            )
-            for k, (y, bit) in enumerate(
-                zip(values[model.layers[-1].name], example.label, strict=True)
-            )
-        ]
-        add_node(g, Correct((e,)), matches, label=f"e{e}.correct")
-    return Dataflow(g, model.num_weights, model.num_examples)
+            terms = []
+            for i, (line, name) in enumerate(zip(lines, layer.line_names, strict=True)):
+                if layer.fixed is not None:
+                    w = add_node(g, FixedBit(layer.fixed[j][i]), label=f"{layer.name}[{j}].w{i}")
+                else:
+                    w = add_node(g, WeightBit(index), label=f"{layer.name}[{j}].{name}")
+                    index += 1
+                terms.append(add_node(g, Xor(negated), (line, w), label=f"{layer.name}[{j}].l{i}"))
+            outputs.append(add_node(g, AtLeast(layer.threshold), terms, label=f"{layer.name}[{j}]"))
+        values[layer.name] = outputs
+    matches = [
+        add_node(
+            g,
+            Xor(True),
+            (y, add_node(g, Column(model.input_width + k), label=f"label[{k}]")),
+            label=f"match[{k}]",
+        )
+        for k, y in enumerate(values[model.layers[-1].name])
+    ]
+    add_node(g, Correct(), matches, label="correct")
+    return Dataflow(g, model.num_weights, model.num_examples, training_set(model))

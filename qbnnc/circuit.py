@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from qbnnc.model import Angle
@@ -141,7 +141,6 @@ class Circuit:
     registers: tuple[Register, ...]
     # Classical registers in declaration order: (name, size). `weights` is one of them.
     clbits: tuple[tuple[str, int], ...]
-    header: tuple[str, ...] = field(default=())
 
     def block(self, name: str) -> Block:
         for b in self.blocks:

@@ -1,10 +1,15 @@
-"""The dataflow IR: one forward pass per example, as a networkx DiGraph of typed nodes.
+"""The dataflow IR: the network's forward pass once, with the training set held as data.
 
-Each node has attributes `op` (a frozen node kind below), `args` (its operand node ids, in
-order; edges mirror them for graph algorithms) and `label` (a name for people: "e3.h[1]").
-Sinks are `Correct` nodes: 1 when every output bit of their example matches its label.
-Nodes that reach no sink may exist between passes (lowering never visits them);
-`eliminate_dead_nodes` removes them.
+The graph is a networkx DiGraph of typed nodes over one symbolic example: `Column(i)` is
+column i of the training set (an input bit, a label bit, or a per-example value that a
+pass computed), so the graph's size follows the network, not rows x network. Each node
+has attributes `op` (a frozen node kind below), `args` (its operand node ids, in order;
+edges mirror them) and `label` (a name for people: "h[1]"). The one sink is `Correct`:
+1 when every output bit of the example matches its label.
+
+`TrainingSet` holds the rows: a bit matrix with one column per `Column` leaf, and each
+row's multiplicity and the original examples it stands for (identical rows merge).
+Nodes that reach no sink may exist between passes; `eliminate_dead_nodes` removes them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -23,22 +29,15 @@ class WeightBit:
 
 
 @dataclass(frozen=True)
-class InputBit:
-    """A classical input bit of one example."""
+class Column:
+    """A classical bit that differs per example: column `index` of the training set."""
 
-    value: int
+    index: int
 
 
 @dataclass(frozen=True)
 class FixedBit:
     """A weight of a `fixed` layer: a constant, not trained."""
-
-    value: int
-
-
-@dataclass(frozen=True)
-class LabelBit:
-    """A label bit of one example."""
 
     value: int
 
@@ -71,23 +70,50 @@ class AtLeast:
 
 @dataclass(frozen=True)
 class Correct:
-    """Sink: 1 when all args are 1. Stands for the original examples `examples` (merged ones)."""
+    """The sink: 1 when all args are 1 (the example is classified correctly)."""
 
-    examples: tuple[int, ...]
+
+NodeKind = WeightBit | Column | FixedBit | Const | Not | Xor | AtLeast | Correct
+LEAVES = (WeightBit, Column, FixedBit, Const)
+CONSTANT_LEAVES = (FixedBit, Const)
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingSet:
+    """The rows of the training set as data.
+
+    `columns[r, i]` is the value of `Column(i)` in row r (uint8). Row r stands for the
+    original examples `examples[r]` (identical rows merged), so its multiplicity is their
+    number. The model's inputs are columns 0.., its labels follow; passes append columns.
+    """
+
+    columns: np.ndarray
+    examples: tuple[tuple[int, ...], ...]
 
     @property
-    def multiplicity(self) -> int:
+    def rows(self) -> int:
         return len(self.examples)
 
+    @property
+    def multiplicity(self) -> np.ndarray:
+        return np.fromiter((len(e) for e in self.examples), dtype=np.int64, count=self.rows)
 
-NodeKind = WeightBit | InputBit | FixedBit | LabelBit | Const | Not | Xor | AtLeast | Correct
-LEAVES = (WeightBit, InputBit, FixedBit, LabelBit, Const)
-CONSTANT_LEAVES = (InputBit, FixedBit, LabelBit, Const)
+    @property
+    def first(self) -> np.ndarray:
+        """The first original example of each row (rows are named after it)."""
+        return np.fromiter((e[0] for e in self.examples), dtype=np.int64, count=self.rows)
+
+    def with_columns(self, extra: np.ndarray) -> TrainingSet:
+        """The same rows with `extra` (rows x k) appended as new columns."""
+        return TrainingSet(np.concatenate([self.columns, extra], axis=1), self.examples)
+
+    def select(self, rows: np.ndarray, examples: tuple[tuple[int, ...], ...]) -> TrainingSet:
+        return TrainingSet(self.columns[rows], examples)
 
 
 @dataclass(frozen=True)
 class Dataflow:
-    """A graph plus the facts passes must keep: how many weights and original examples.
+    """The network graph, the training set, and the facts passes must keep.
 
     `owned` marks a graph that no one else holds (run_passes copies once and marks its
     working copy), so a pass may edit it in place instead of copying it again.
@@ -96,6 +122,7 @@ class Dataflow:
     graph: nx.DiGraph
     num_weights: int
     num_examples: int
+    data: TrainingSet
     owned: bool = field(default=False, compare=False)
 
     def op(self, node: int) -> NodeKind:
@@ -108,8 +135,9 @@ class Dataflow:
         return self.graph.nodes[node]["label"]
 
     @property
-    def sinks(self) -> list[int]:
-        return sorted(n for n, d in self.graph.nodes(data=True) if isinstance(d["op"], Correct))
+    def sink(self) -> int:
+        (sink,) = (n for n, d in self.graph.nodes(data=True) if isinstance(d["op"], Correct))
+        return sink
 
     def order(self) -> list[int]:
         """Nodes in a topological order; deterministic because graphs keep insertion order."""
@@ -118,8 +146,7 @@ class Dataflow:
     def cone(self, sink: int) -> list[int]:
         """The nodes `sink` depends on, itself included, operands before their users.
 
-        A post-order walk over each node's ordered operands: linear in the cone's size,
-        where sorting the whole graph per sink would be quadratic in the data.
+        A post-order walk over each node's ordered operands: linear in the cone's size.
         """
         nodes = self.graph.nodes
         seen: set[int] = set()
@@ -171,7 +198,8 @@ def verify(df: Dataflow) -> None:
     g = df.graph
     if not nx.is_directed_acyclic_graph(g):
         raise VerifyError("dataflow graph has a cycle")
-    seen: list[int] = []
+    sinks = 0
+    width = df.data.columns.shape[1]
     for node, data in g.nodes(data=True):
         op, args = data.get("op"), data.get("args")
         if op is None or args is None:
@@ -182,47 +210,56 @@ def verify(df: Dataflow) -> None:
             raise VerifyError(f"node {node}: edges do not match args")
         if isinstance(op, WeightBit) and not 0 <= op.index < df.num_weights:
             raise VerifyError(f"node {node}: weight {op.index} out of range")
+        if isinstance(op, Column) and not 0 <= op.index < width:
+            raise VerifyError(f"node {node}: column {op.index} out of range")
         if isinstance(op, Correct):
-            seen.extend(op.examples)
+            sinks += 1
             if g.out_degree(node):
                 raise VerifyError(f"sink {node} has users")
-    if sorted(seen) != list(range(df.num_examples)):
-        raise VerifyError("the sinks do not stand for every example exactly once")
+    if sinks != 1:
+        raise VerifyError(f"the graph has {sinks} sinks, not one")
+    if sorted(e for row in df.data.examples for e in row) != list(range(df.num_examples)):
+        raise VerifyError("the rows do not stand for every example exactly once")
 
 
-def evaluate(df: Dataflow, weights: int) -> dict[int, int]:
-    """Classically evaluate the graph for a weight string: original example -> 1 if correct."""
-    values: dict[int, int] = {}
-    result: dict[int, int] = {}
+def node_values(df: Dataflow, weights: int) -> dict[int, np.ndarray]:
+    """Every node's value in every row for one weight string (uint8 arrays, vectorised)."""
+    rows = df.data.rows
+    values: dict[int, np.ndarray] = {}
     for node in df.order():
         op, args = df.op(node), [values[a] for a in df.args(node)]
         match op:
             case WeightBit(index=i):
-                v = (weights >> i) & 1
-            case InputBit(value=v) | FixedBit(value=v) | LabelBit(value=v) | Const(value=v):
-                pass
+                v = np.full(rows, (weights >> i) & 1, dtype=np.uint8)
+            case Column(index=i):
+                v = df.data.columns[:, i].astype(np.uint8)
+            case FixedBit(value=b) | Const(value=b):
+                v = np.full(rows, b, dtype=np.uint8)
             case Not():
                 v = 1 - args[0]
             case Xor(negated=neg):
-                v = args[0] ^ args[1] ^ int(neg)
+                v = args[0] ^ args[1] ^ np.uint8(neg)
             case AtLeast(threshold=t):
-                v = int(sum(args) >= t)
-            case Correct(examples=examples):
-                v = int(all(args))
-                for e in examples:
-                    result[e] = v
+                total = np.sum(args, axis=0) if args else np.zeros(rows)
+                v = (total >= t).astype(np.uint8)
+            case Correct():
+                v = np.ones(rows, dtype=np.uint8)
+                for a in args:
+                    v = v & a
             case _:
                 raise VerifyError(f"unknown node kind {op}")
         values[node] = v
-    return result
+    return values
 
 
-def correct_count(df: Dataflow, weights: int) -> int:
-    return sum(evaluate(df, weights).values())
+def evaluate(df: Dataflow, weights: int) -> dict[int, int]:
+    """Classically evaluate the graph for a weight string: original example -> 1 if correct."""
+    ok = node_values(df, weights)[df.sink]
+    return {e: int(ok[r]) for r, row in enumerate(df.data.examples) for e in row}
 
 
-def rebuild(df: Dataflow, graph: nx.DiGraph) -> Dataflow:
-    return Dataflow(graph, df.num_weights, df.num_examples, df.owned)
+def rebuild(df: Dataflow, graph: nx.DiGraph, data: TrainingSet | None = None) -> Dataflow:
+    return Dataflow(graph, df.num_weights, df.num_examples, data or df.data, df.owned)
 
 
 def editable(df: Dataflow) -> nx.DiGraph:

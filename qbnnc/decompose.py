@@ -267,5 +267,4 @@ def prepare_clifford_t(circuit: Circuit) -> Circuit:
         body=expand_ops(circuit.body, anc),
         registers=registers,
         clbits=circuit.clbits,
-        header=circuit.header,
     )

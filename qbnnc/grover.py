@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from qbnnc import __version__
 from qbnnc.arith import Lit, phase_all
 from qbnnc.circuit import Call, Circuit, Gate, Measure, Op, Register
 from qbnnc.dataflow import Dataflow
-from qbnnc.lower import Blocks, Pool
+from qbnnc.lower import Blocks, Pool, lower_template
 from qbnnc.model import Model
-from qbnnc.oracle import OptimizeFor, build_oracle
+from qbnnc.oracle import OptimizeFor, Sweep, build_oracle
 from qbnnc.semantics import Census
+from qbnnc.specialise import specialise
+from qbnnc.training import Header, TrainingCircuit
 
 
 def build_circuit(
@@ -17,23 +20,28 @@ def build_circuit(
     census: Census | None,
     iterations: int,
     optimize_for: OptimizeFor = "qubits",
-) -> Circuit:
+    optimize: bool = True,
+) -> TrainingCircuit:
     """The whole training circuit; the weights are measured into `weights` in canonical order.
 
-    The diffusion's multi-controlled Z is an AND tree (n - 2 temporary ANDs and a CZ) over
-    work qubits the oracle has returned.
+    Each structure of the rows (`specialise`) gets its forward pass lowered once; the
+    oracle runs it for every row under that row's X mask. The diffusion's multi-controlled
+    Z is an AND tree (n - 2 temporary ANDs and a CZ) over work qubits the oracle has
+    returned.
     """
     n = model.num_weights
     weights = list(range(n))
-    oracle, blocks, pool = build_oracle(model, df, census, Blocks(), Pool(start=n), optimize_for)
-    hadamards: list[Op] = [Gate("h", (q,)) for q in weights]
+    blocks = Blocks()
+    variants = specialise(df, optimize)
+    templates = tuple(lower_template(v, n, blocks) for v in variants)
+    sweep = Sweep(df.data, variants, templates, n)
+    oracle, blocks, pool = build_oracle(model, sweep, census, blocks, Pool(start=n), optimize_for)
+    hadamards: tuple[Op, ...] = tuple(Gate("h", (q,)) for q in weights)
     flip = phase_all([Lit(q, True) for q in weights], pool.take, pool.give)
     diffusion = blocks.call("diffusion", [*hadamards, *flip, *hadamards])
     iteration = blocks.call("grover_iteration", [oracle.call, diffusion])
-    body: list[Op] = list(hadamards)
-    if iterations:
-        body.append(Call(iteration.block, iteration.qubits, repeat=iterations))
-    body += [Measure(q, "weights", i) for i, q in enumerate(weights)]
+    loop = Call(iteration.block, iteration.qubits, repeat=iterations)
+    measurement = tuple(Measure(q, "weights", i) for i, q in enumerate(weights))
     registers = [Register("w", 0, n, "trainable weights, canonical order")]
     if oracle.register is not None:
         registers.append(oracle.register)
@@ -41,10 +49,49 @@ def build_circuit(
     if pool.high > end:
         role = "neuron outputs, correct bits, AND targets and scratch; reused"
         registers.append(Register("work", end, pool.high - end, role))
-    return Circuit(
+    circuit = Circuit(
         num_qubits=pool.high,
         blocks=tuple(blocks.blocks),
-        body=tuple(body),
+        body=(*hadamards, *((loop,) if iterations else ()), *measurement),
         registers=tuple(registers),
         clbits=(("weights", n),),
+    )
+    forward = tuple(
+        call.block for t in templates for call in (t.compute, t.prefix) if call is not None
+    )
+    return TrainingCircuit(
+        circuit=circuit,
+        preparation=hadamards,
+        iteration=Call(iteration.block, iteration.qubits),
+        iterations=iterations,
+        measurement=measurement,
+        oracle=oracle.call.block,
+        diffusion=diffusion.block,
+        forward=forward,
+        oracle_plan=oracle.plan,
+        forward_passes_per_iteration=oracle.forward_passes,
+        header=header(model, circuit, iterations),
+    )
+
+
+def header(model: Model, circuit: Circuit, iterations: int) -> Header:
+    oracle = model.oracle
+    oracle_text = (
+        "counter"
+        if oracle.kind == "counter"
+        else f"phase, precision {oracle.precision}, step {oracle.step}"
+    )
+    return Header(
+        version=__version__,
+        model=model.name,
+        path=model.path,
+        weights=model.num_weights,
+        examples=model.num_examples,
+        qubits=circuit.num_qubits,
+        iterations=iterations,
+        oracle=oracle_text,
+        accept=model.accept.written,
+        min_correct=model.accept.min_correct,
+        registers=circuit.registers,
+        weight_names=tuple(model.weight_names),
     )

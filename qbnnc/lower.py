@@ -1,4 +1,4 @@
-"""Lower one example's forward pass from the dataflow graph to reversible gates.
+"""Lower a forward pass from the dataflow graph to reversible gates, once per structure.
 
 Neuron outputs get fresh work qubits; XOR/XNOR lines get none: just around the neuron that
 reads them, a CNOT folds the weight into the line's qubit and a second CNOT restores it.
@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qbnnc.arith import Lit, cx, inverse, threshold_fresh, x
-from qbnnc.circuit import Block, Call, Gate, IfBit, Op
+from qbnnc.circuit import Block, Call, Gate, IfBit, Op, invert
 from qbnnc.dataflow import CONSTANT_LEAVES, AtLeast, Correct, Dataflow, Not, WeightBit, Xor
+from qbnnc.specialise import Variant
 
 
 @dataclass
@@ -162,6 +163,77 @@ def lower_forward(
                 last_held = held_by[last_neuron]
             return Forward(ops, lits, held + scratch, last_held=last_held)
     raise AssertionError("a cone ends at its sink")
+
+
+@dataclass(frozen=True)
+class Template:
+    """A variant's forward pass lowered once, on template qubits: weight i is qubit i, work
+    qubit k is `num_weights + k` (k < `width`, in the order the lowering took them).
+
+    `compute` computes the sink's literals (their polarity before the row's label flips);
+    `prefix` + `last` split it for Bennett's trick when `last_held` is set (see Forward).
+    """
+
+    compute: Call | None
+    prefix: Call | None
+    last: Op | None
+    literals: tuple[Lit, ...]
+    held: tuple[int, ...]
+    last_held: tuple[int, ...] | None
+    width: int
+    never: bool
+
+
+def lower_template(variant: Variant, num_weights: int, blocks: Blocks) -> Template:
+    """Lower `variant`'s forward pass once; every row of the variant calls the result."""
+    pool = Pool(start=num_weights)
+    fwd = lower_forward(variant.df, variant.df.sink, lambda i: i, pool, blocks)
+    width = pool.high - num_weights
+    if fwd.never:
+        return Template(None, None, None, (), (), None, width, True)
+    compute = blocks.call("forward", fwd.compute) if fwd.compute else None
+    prefix = last = None
+    if fwd.last_held is not None:
+        prefix = blocks.call("forward_prefix", fwd.compute[:-1]) if fwd.compute[:-1] else None
+        last = fwd.compute[-1]
+    return Template(
+        compute,
+        prefix,
+        last,
+        tuple(fwd.literals),
+        tuple(fwd.held),
+        tuple(fwd.last_held) if fwd.last_held is not None else None,
+        width,
+        False,
+    )
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A template placed on program qubits: `qubit[q]` is template qubit q's program qubit."""
+
+    template: Template
+    qubit: tuple[int, ...]
+
+    def op(self, op: Op | None, inverse: bool = False) -> list[Op]:
+        if op is None:
+            return []
+        placed = op.remap(self.qubit)
+        return invert([placed]) if inverse else [placed]
+
+    def literals(self, negations: tuple[bool, ...]) -> list[Lit]:
+        return [
+            Lit(self.qubit[lit.qubit], lit.negated != neg)
+            for lit, neg in zip(self.template.literals, negations, strict=True)
+        ]
+
+    def work(self, qubits: tuple[int, ...] | None) -> list[int]:
+        return [self.qubit[q] for q in qubits or ()]
+
+
+def place(template: Template, num_weights: int, pool: Pool) -> Instance:
+    """Take the template's work qubits from `pool` (the caller gives them back)."""
+    return Instance(template, tuple(range(num_weights)) + tuple(pool.take(template.width)))
 
 
 def _negates(df: Dataflow, node: int, neuron: int) -> bool:

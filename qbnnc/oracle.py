@@ -19,10 +19,12 @@ the values that meet `accept` get phase -1; the phase estimation is undone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
+
+import numpy as np
 
 from qbnnc.arith import (
     Lit,
@@ -39,12 +41,13 @@ from qbnnc.arith import (
     x,
 )
 from qbnnc.circuit import Block, Call, Gate, Op, Register, count_ops, invert
-from qbnnc.dataflow import Correct, Dataflow
+from qbnnc.dataflow import TrainingSet
 from qbnnc.decompose import toffoli_count
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.lower import Blocks, Forward, Pool, lower_forward
+from qbnnc.lower import Blocks, Instance, Pool, Template, place
 from qbnnc.model import Model
 from qbnnc.semantics import Census
+from qbnnc.specialise import Variant
 
 OptimizeFor = Literal["gates", "qubits"]
 
@@ -53,7 +56,25 @@ OptimizeFor = Literal["gates", "qubits"]
 class OracleCircuit:
     call: Call
     register: Register | None  # a named register (counter, phase register) if the oracle has one
-    plan: str = ""
+    plan: str
+    forward_passes: int  # forward passes one oracle call runs (each row's, computed and undone)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The rows of the training set as the oracle visits them, with their forward passes."""
+
+    data: TrainingSet
+    variants: tuple[Variant, ...]
+    templates: tuple[Template, ...]
+    num_weights: int
+
+    def rows(self) -> Iterator[tuple[int, int, int]]:
+        """(variant, position in the variant, row) of every row that can be correct."""
+        for v, (variant, template) in enumerate(zip(self.variants, self.templates, strict=True)):
+            if not template.never:
+                for i, row in enumerate(variant.rows.tolist()):
+                    yield v, i, row
 
 
 def counter_width(num_examples: int) -> int:
@@ -66,7 +87,7 @@ _Option = tuple[tuple[int, int], "OracleCircuit", Blocks, Pool]  # (cost key, or
 
 def build_oracle(
     model: Model,
-    df: Dataflow,
+    sweep: Sweep,
     census: Census | None,
     blocks: Blocks,
     pool: Pool,
@@ -81,7 +102,7 @@ def build_oracle(
     large data this halves the compile time and changes no choice.
     """
     if model.oracle.kind == "phase":
-        return _phase_oracle(model, df, census, blocks, pool), blocks, pool
+        return _phase_oracle(model, sweep, census, blocks, pool), blocks, pool
 
     def build(plan: Callable[[Blocks, Pool], OracleCircuit | None]) -> _Option | None:
         b, p = Blocks(list(blocks.blocks), dict(blocks.by_body), blocks.names.copy()), pool.copy()
@@ -91,10 +112,10 @@ def build_oracle(
         cost = _toffolis(oracle.call, {blk.name: blk for blk in b.blocks})
         return ((cost, p.high) if optimize_for == "gates" else (p.high, cost)), oracle, b, p
 
-    streaming = build(lambda b, p: _streaming_counter(model, df, b, p))
+    streaming = build(lambda b, p: _streaming_counter(model, sweep, b, p))
     assert streaming is not None
     limit = streaming[3].high if optimize_for == "qubits" else None
-    tally = build(lambda b, p: _tally_oracle(model, df, b, p, limit))
+    tally = build(lambda b, p: _tally_oracle(model, sweep, b, p, limit))
     options = [streaming] if tally is None else [tally, streaming]  # the tally wins ties
     _, oracle, b, p = min(options, key=lambda o: o[0])
     return oracle, b, p
@@ -107,112 +128,196 @@ def _toffolis(call: Call, blocks: dict[str, Block]) -> int:
     return sum(k * v for k, v in count_ops(c, toffoli_count).items())
 
 
-def _sinks(df: Dataflow) -> list[tuple[int, int, int]]:
-    """(sink, multiplicity, first original example) of every sink."""
-    out = []
-    for sink in df.sinks:
-        op = df.op(sink)
-        assert isinstance(op, Correct)
-        out.append((sink, op.multiplicity, op.examples[0]))
+def _visit(
+    sweep: Sweep,
+    blocks: Blocks,
+    pool: Pool,
+    step: Callable[[Instance, tuple[bool, ...], int, int], list[Op] | None],
+) -> tuple[list[Op], int]:
+    """The oracle's sweep over the rows: each row's X mask, then `step` for it.
+
+    `step(instance, negations, multiplicity, first example)` returns the row's ops (None
+    stops the sweep: the plan is abandoned). Between rows only the mask's changed columns
+    flip their weights (one `mask` call per column); the last mask is undone at the end.
+    Returns the ops and the number of rows visited.
+    """
+    ops: list[Op] = []
+    visited = 0
+    n = sweep.num_weights
+    multiplicity = sweep.data.multiplicity
+    first = sweep.data.first
+    for v, (variant, template) in enumerate(zip(sweep.variants, sweep.templates, strict=True)):
+        if template.never or not len(variant.rows):
+            continue
+        flips = _mask_ops(variant, blocks)
+        state = _mask_state(variant, 0)
+        ops += [x(w) for w in state]
+        pol = variant.polarity
+        mask_columns = np.fromiter(sorted(flips), dtype=np.int64)
+        for i, row in enumerate(variant.rows.tolist()):
+            if i and len(mask_columns):
+                changed = mask_columns[pol[i, mask_columns] != pol[i - 1, mask_columns]]
+                ops += [flips[c] for c in changed.tolist()]
+            instance = place(template, n, pool)
+            row_ops = step(
+                instance, variant.sink_negations(i), int(multiplicity[row]), int(first[row])
+            )
+            if row_ops is None:
+                return [], -1
+            ops += row_ops
+            visited += 1
+        ops += [x(w) for w in _mask_state(variant, len(variant.rows) - 1)]
+        del v
+    return ops, visited
+
+
+def _mask_state(variant: Variant, i: int) -> list[int]:
+    """Weights that carry an X while row i of the variant runs."""
+    return sorted(m.weight for m in variant.masks if variant.polarity[i, m.column] ^ m.negated)
+
+
+def _mask_ops(variant: Variant, blocks: Blocks) -> dict[int, Op]:
+    """Per polarity column that masks weights: the op flipping all of them (an X, or a call
+    of a `mask` block: one gate call per changed input bit, however many neurons read it)."""
+    by_column: dict[int, list[int]] = {}
+    for m in variant.masks:
+        by_column.setdefault(m.column, []).append(m.weight)
+    out: dict[int, Op] = {}
+    for c, weights in sorted(by_column.items()):
+        weights.sort()
+        out[c] = (
+            x(weights[0]) if len(weights) == 1 else blocks.call("mask", [x(w) for w in weights])
+        )
     return out
 
 
-def _weight_qubit(i: int) -> int:
-    return i
-
-
-def _keep_correct_bit(fwd: Forward, pool: Pool) -> tuple[list[Op], Lit, list[int]]:
-    """Ops leaving only the example's correct bit computed: its literal and held qubits."""
-    if fwd.last_held is not None:
-        # Bennett: the output neuron stays, everything before it is undone now.
-        keep = set(fwd.last_held)
-        pool.give([q for q in fwd.held if q not in keep])
-        return [*fwd.compute, *invert(fwd.compute[:-1])], fwd.literals[0], fwd.last_held
-    (b,) = pool.take()
-    lits = fwd.literals
-    if len(lits) == 1:
-        copy = [cx(lits[0].qubit, b)] + ([x(b)] if lits[0].negated else [])
-    else:
-        tree, last, work = and_tree(lits, pool.take)
-        copy = [*tree, *and_lits(last[0], last[1], b), *inverse(tree)]
-        pool.give(work)
-    pool.give(fwd.held)
-    return [*fwd.compute, *copy, *invert(fwd.compute)], Lit(b), [b]
+def _run_then_free(instance: Instance, pool: Pool) -> tuple[list[int], list[int]]:
+    """After the forward pass: (its held qubits, the others, now free for the caller)."""
+    t = instance.template
+    held = instance.work(t.held)
+    keep = set(held)
+    free = [q for q in instance.qubit[len(instance.qubit) - t.width :] if q not in keep]
+    return held, free
 
 
 def _tally_oracle(
-    model: Model, df: Dataflow, blocks: Blocks, pool: Pool, limit: int | None = None
+    model: Model, sweep: Sweep, blocks: Blocks, pool: Pool, limit: int | None = None
 ) -> OracleCircuit | None:
     """Keep every example's correct bit, then flip where enough are set; None as soon as
     the circuit is wider than `limit` qubits."""
-    keep: list[Op] = []
     terms: list[tuple[Lit, int]] = []
-    held: list[int] = []
-    for sink, multiplicity, first in _sinks(df):
+    held_bits: list[int] = []
+
+    def step(
+        inst: Instance, neg: tuple[bool, ...], multiplicity: int, first: int
+    ) -> list[Op] | None:
         if limit is not None and pool.high > limit:
             return None
-        fwd = lower_forward(df, sink, _weight_qubit, pool, blocks)
-        if fwd.never:
-            continue
-        ops, lit, qubits = _keep_correct_bit(fwd, pool)
-        keep.append(blocks.call(f"correct_e{first}", ops))
+        t = inst.template
+        held, free = _run_then_free(inst, pool)
+        lits = inst.literals(neg)
+        if t.last_held is not None and lits and lits[0].qubit in inst.work(t.last_held):
+            # Bennett: the output neuron stays, everything before it is undone now.
+            kept = inst.work(t.last_held)
+            pool.give(free + [q for q in held if q not in kept])
+            ops = [*inst.op(t.prefix), *inst.op(t.last), *inst.op(t.prefix, inverse=True)]
+            lit, bits = lits[0], kept
+        else:
+            pool.give(free)
+            (b,) = pool.take()
+            if len(lits) == 1:
+                copy = [cx(lits[0].qubit, b)] + ([x(b)] if lits[0].negated else [])
+            elif not lits:
+                copy = [x(b)]
+            else:
+                tree, last, work = and_tree(lits, pool.take)
+                copy = [*tree, *and_lits(last[0], last[1], b), *inverse(tree)]
+                pool.give(work)
+            pool.give(held)
+            ops = [*inst.op(t.compute), *copy, *inst.op(t.compute, inverse=True)]
+            lit, bits = Lit(b), [b]
         terms.append((lit, multiplicity))
-        held += qubits
+        held_bits.extend(bits)
+        return [blocks.call("correct_step", ops)]
+
+    keep, visited = _visit(sweep, blocks, pool, step)
+    if visited < 0:
+        return None
     flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give)
-    pool.give(held)
+    pool.give(held_bits)
     body = [*keep, *([blocks.call("at_least", flip)] if flip else []), *invert(keep)]
-    return OracleCircuit(blocks.call("oracle", body), None, "tally")
+    return OracleCircuit(blocks.call("oracle", body), None, "tally", 2 * visited)
 
 
-def _streaming_counter(model: Model, df: Dataflow, blocks: Blocks, pool: Pool) -> OracleCircuit:
+def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -> OracleCircuit:
     total = model.num_examples
     register = pool.take(counter_width(total))
-    ops: list[Op] = []
     seen = 0
-    for sink, multiplicity, first in _sinks(df):
-        fwd = lower_forward(df, sink, _weight_qubit, pool, blocks)
-        if fwd.never:
-            continue
+    memo: dict[tuple[object, ...], Op] = {}
+
+    def step(inst: Instance, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op]:
+        nonlocal seen
         seen += multiplicity
         # The count so far fits in bit_length(seen) bits: carries never reach the rest.
         live = register[: max(1, seen.bit_length())]
-        add = add_controlled(live, fwd.literals, multiplicity, pool.take, pool.give)
-        ops.append(blocks.call(f"count_e{first}", [*fwd.compute, *add, *invert(fwd.compute)]))
-        pool.give(fwd.held)
+        key = (inst.template, inst.qubit, len(live), multiplicity, neg)
+        held, free = _run_then_free(inst, pool)
+        if key not in memo:
+            pool.give(free)
+            lits = inst.literals(neg)
+            add = add_controlled(live, lits, multiplicity, pool.take, pool.give)
+            t = inst.template
+            ops = [*inst.op(t.compute), *add, *inst.op(t.compute, inverse=True)]
+            memo[key] = blocks.call("count_step", ops)
+        else:
+            pool.give(free)
+        pool.give(held)
+        return [memo[key]]
+
+    ops, _ = _visit(sweep, blocks, pool, step)
     count = blocks.call("count_correct", ops)
     terms = [(Lit(q), 1 << i) for i, q in enumerate(register)]
     flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give, seen)
     pool.give(register)
     oracle = [count, *flip, *invert([count])]
-    start = register[0]
     role = "counter of correctly classified examples"
+    visited = sum(1 for _ in sweep.rows())
     return OracleCircuit(
-        blocks.call("oracle", oracle), Register("counter", start, len(register), role), "counter"
+        blocks.call("oracle", oracle),
+        Register("counter", register[0], len(register), role),
+        "counter",
+        2 * visited,
     )
 
 
 def _phase_oracle(
-    model: Model, df: Dataflow, census: Census | None, blocks: Blocks, pool: Pool
+    model: Model, sweep: Sweep, census: Census | None, blocks: Blocks, pool: Pool
 ) -> OracleCircuit:
     width = model.oracle.precision or counter_width(model.num_examples)
     register = pool.take(width)
     start = register[0]
-    step = model.oracle.step
-    assert step is not None
-    sweep: list[Op] = []
-    for sink, multiplicity, first in _sinks(df):
-        fwd = lower_forward(df, sink, _weight_qubit, pool, blocks)
-        if fwd.never:
-            continue
+    step_angle = model.oracle.step
+    assert step_angle is not None
+
+    def step(inst: Instance, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op]:
+        held, free = _run_then_free(inst, pool)
+        pool.give(free)
+        lits = inst.literals(neg)
         kick: list[Gate] = []
         for j, q in enumerate(register):
-            angle = step.times(multiplicity * 2**j)
-            kick += mcp_tree([*fwd.literals, Lit(q)], angle, pool.take, pool.give)
-        body = [*fwd.compute, *kick, *invert(fwd.compute)]
-        sweep.append(blocks.call(f"phase_e{first}", body))
-        pool.give(fwd.held)
+            angle = step_angle.times(multiplicity * 2**j)
+            kick += mcp_tree([*lits, Lit(q)], angle, pool.take, pool.give)
+        t = inst.template
+        pool.give(held)
+        return [
+            blocks.call(
+                "phase_step", [*inst.op(t.compute), *kick, *inst.op(t.compute, inverse=True)]
+            )
+        ]
+
+    sweep_ops, visited = _visit(sweep, blocks, pool, step)
     hadamards: list[Op] = [Gate("h", (q,)) for q in register]
-    estimate = blocks.call("phase_estimation", [*hadamards, *sweep, *qft_dagger(register)])
+    estimate = blocks.call("phase_estimation", [*hadamards, *sweep_ops, *qft_dagger(register)])
     values = phase_readout(model, census)
     flip: list[Gate] = []
     for v in sorted({bit_reverse(v, width) for v in values}):
@@ -222,7 +327,10 @@ def _phase_oracle(
     oracle = [estimate, *flip, *invert([estimate])]
     role = "phase-estimation register (reads the correct count)"
     return OracleCircuit(
-        blocks.call("oracle", oracle), Register("phase_register", start, width, role), "phase"
+        blocks.call("oracle", oracle),
+        Register("phase_register", start, width, role),
+        "phase",
+        2 * visited,
     )
 
 

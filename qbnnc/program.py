@@ -9,6 +9,7 @@ from qbnnc.circuit import Circuit, flat_size
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.model import Model
 from qbnnc.semantics import Census, success_probability
+from qbnnc.training import TrainingCircuit
 
 if TYPE_CHECKING:
     import pytket
@@ -21,13 +22,17 @@ MAX_FLAT_OPERATIONS = 20_000_000
 @dataclass(frozen=True)
 class Program:
     model: Model
-    circuit: Circuit
+    training: TrainingCircuit
     census: Census | None  # None when the weights were too many to count
     iterations: int
     target: str = "generic"
     # A device target's circuit as compiled by its vendor's pytket extension (None otherwise):
     # what `pytket()`, `.json` output, `stats` and emulation use for that target.
     device: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def circuit(self) -> Circuit:
+        return self.training.circuit
 
     @property
     def weight_names(self) -> list[str]:
@@ -54,7 +59,7 @@ class Program:
             return qasm3(self, get_target(self.target))  # a device circuit is flat already
         if flat:
             self.require_flat_fits("--flat OpenQASM 3")
-        return emit(self.circuit, flat=flat)
+        return emit(self.circuit, self.training.header.lines(), flat=flat)
 
     def require_flat_fits(self, what: str) -> None:
         """Refuse to write out a flat circuit too big for memory, naming its size."""
@@ -83,7 +88,7 @@ class Program:
         # pytket has no loops (each repetition is a command) and `to_dict` writes a box's
         # body at every use, so boxed or not, the circuit is as large as the flat one.
         self.require_flat_fits("a pytket circuit (pytket has no loops)")
-        return to_pytket(self.circuit, boxes=not flat)
+        return to_pytket(self.circuit, boxes=not flat, name=self.model.name)
 
     def stats(self) -> dict[str, Any]:
         from qbnnc.stats import stats

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qbnnc.circuit import Call, Circuit, Gate
+from qbnnc.circuit import Circuit
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.model import Model
 from qbnnc.semantics import correct_counts, weight_string
@@ -174,15 +174,13 @@ def sample(probabilities: np.ndarray, shots: int, seed: int | None) -> Counter[i
 
 def iteration_circuits(program: Program) -> tuple[Circuit, Circuit]:
     """(preparation, one Grover iteration) of `program`'s circuit, without measurements."""
-    circuit = program.circuit
-    calls = [op for op in circuit.body if isinstance(op, Call)]
-    if len(calls) != 1:
-        raise ValueError("the program has no Grover iteration to repeat")
-    (loop,) = calls
-    prep = tuple(op for op in circuit.body[: circuit.body.index(loop)] if isinstance(op, Gate))
-    iteration = (Call(loop.block, loop.qubits, loop.inverse),)
+    training = program.training
+    circuit = training.circuit
     # Classical registers stay declared: a measuring iteration writes its own bits.
-    return replace(circuit, body=prep), replace(circuit, body=iteration)
+    return (
+        replace(circuit, body=training.preparation),
+        replace(circuit, body=(training.iteration,)),
+    )
 
 
 class GroverSimulator:

@@ -16,7 +16,6 @@ repetition adds the same time to every wire it touches, after which the rest is 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
@@ -25,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qbnnc.circuit import (
-    Block,
     Call,
     Circuit,
     Flat,
@@ -290,34 +288,6 @@ def depth(circuit: Circuit, matrix_arity: int = MATRIX_ARITY) -> int:
 
 # --- the classical baseline ------------------------------------------------------------------
 
-# Blocks that hold one example's forward pass (computed, used, uncomputed), as the oracles
-# name them: count_e3 (counter), correct_e3 (tally), phase_e3 (phase); _2... for variants.
-EXAMPLE_BLOCK = re.compile(r"(count|correct|phase)_e\d+(_\d+)?")
-
-
-def forward_passes_per_iteration(circuit: Circuit) -> int:
-    """Example forward passes one oracle call (one Grover iteration) runs.
-
-    Each is one call of an example's block, which computes the network, records the result
-    and uncomputes it; the oracle calls every example twice (to count, then to uncount).
-    """
-    blocks = circuit.block_map
-    memo: dict[str, int] = {}
-
-    def passes(block: Block) -> int:
-        if block.name not in memo:
-            total = 0
-            for op in block.body:
-                if isinstance(op, Call):
-                    inner = blocks[op.block]
-                    one = 1 if EXAMPLE_BLOCK.fullmatch(inner.name) else passes(inner)
-                    total += one * op.repeat
-            memo[block.name] = total
-        return memo[block.name]
-
-    return passes(blocks["oracle"]) if "oracle" in blocks else 0
-
-
 # --- the whole table -------------------------------------------------------------------------
 
 
@@ -330,7 +300,7 @@ def stats(program: Program) -> dict[str, Any]:
     else:
         counts = _circuit_counts(program.circuit)
     n, e = model.num_weights, model.num_examples
-    per_iteration = forward_passes_per_iteration(program.circuit)
+    per_iteration = program.training.forward_passes_per_iteration
     out: dict[str, Any] = {
         "qubits": counts.pop("qubits"),
         "weight_qubits": n,

@@ -201,15 +201,11 @@ def prepare(program: Program, target: str) -> Program:
     spec = get_target(target)
     if spec.module is None:
         return replace(program, target=spec.name)
+    named = spec.name + (f" ({spec.device})" if spec.device else "")
+    header = replace(program.training.header, target=named)
+    program = replace(program, training=replace(program.training, header=header))
     check_width(program, spec)
     return _load(spec).prepare(replace(program, target=spec.name), spec)
-
-
-def header_with_target(header: tuple[str, ...], target: Target) -> tuple[str, ...]:
-    """The program's comment header with a line naming the target, before the qubit list."""
-    line = f"target: {target.name}" + (f" ({target.device})" if target.device else "")
-    at = header.index("qubits:") if "qubits:" in header else len(header)
-    return (*header[:at], line, *header[at:])
 
 
 def emulator(name: str) -> Backend | None:

@@ -43,10 +43,6 @@ def prepare(program: Program, target: Target) -> Program:
                 )
             ]
         ) from None
-    # The header names the qubits and registers: rebuild it for the added ancillas.
-    from qbnnc.compiler import _with_header
-    from qbnnc.targets import header_with_target
-
-    circuit = _with_header(circuit, model, program.iterations)
-    circuit = replace(circuit, header=header_with_target(circuit.header, target))
-    return replace(program, circuit=circuit)
+    training = program.training.with_circuit(circuit)
+    header = replace(training.header, target=target.name)
+    return replace(program, training=replace(training, header=header))

@@ -27,6 +27,7 @@ from qbnnc.circuit import Circuit as IrCircuit
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.program import Program
 from qbnnc.targets.pytket_circuit import qubit_names, to_pytket
+from qbnnc.training import TrainingCircuit
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
@@ -39,32 +40,23 @@ Segment = tuple[tuple[Op, ...], int]  # operations, and how many times they run 
 PIECE_LIMIT = 2000
 
 
-def segments(circuit: IrCircuit) -> tuple[list[Segment], list[Measure]] | None:
-    """The body as segments and the final measurements; None if anything measures earlier."""
-    body = list(circuit.body)
-    final: list[Measure] = []
-    while body and isinstance(body[-1], Measure):
-        final.insert(0, body.pop())
+def segments(training: TrainingCircuit) -> tuple[list[Segment], list[Measure]] | None:
+    """The body as segments (the preparation, the iteration with its repeat count) and the
+    final measurements; None if anything measures earlier."""
+    circuit = training.circuit
     measuring = measuring_blocks(circuit)
-    out: list[Segment] = []
-    run: list[Op] = []
-    for op in body:
-        if isinstance(op, Measure | IfBit) or (isinstance(op, Call) and op.block in measuring):
-            return None
-        if isinstance(op, Call) and op.repeat > 1:
-            if run:
-                out.append((tuple(run), 1))
-                run = []
-            out.append(((replace(op, repeat=1),), op.repeat))
-        else:
-            run.append(op)
-    if run:
-        out.append((tuple(run), 1))
-    return out, final
+    if training.iteration.block in measuring or any(
+        isinstance(op, Measure | IfBit) for op in training.preparation
+    ):
+        return None
+    out: list[Segment] = [(training.preparation, 1)] if training.preparation else []
+    if training.iterations:
+        out.append(((training.iteration,), training.iterations))
+    return out, list(training.measurement)
 
 
 def compile_segmented(
-    circuit: IrCircuit,
+    training: TrainingCircuit,
     optimise: Callable[[Circuit], Circuit],
     finish: Callable[[Circuit], Circuit],
     limit: int = PIECE_LIMIT,
@@ -76,7 +68,8 @@ def compile_segmented(
     (it may leave implicit wire permutations); `finish` runs once on the whole (routing, a
     final squash) and returns the result.
     """
-    split = segments(circuit)
+    circuit = training.circuit
+    split = segments(training)
     if split is None:
         return finish(optimise(to_pytket(circuit)))
     parts, final = split
@@ -210,25 +203,27 @@ def qasm3(program: Program, target: Target) -> str:
     import qiskit.qasm3
     from pytket.extensions.qiskit import tk_to_qiskit
 
-    from qbnnc.targets import header_with_target
+    from qbnnc.targets.qasm3 import comment as as_comment
 
     device, renamed = compacted(program.device)
-    header = [
-        "qubits (the compiler's, before device compilation):" if line == "qubits:" else line
-        for line in header_with_target(program.circuit.header, target)
-    ]
-    if renamed:
-        header.append("device qubits:")
-        header += [f"  {new} = {old}" for old, new in renamed.items()]
     text = qiskit.qasm3.dumps(tk_to_qiskit(device, perm_warning=False))
     where = measured_from(device)
-    header.append("measured from:")
-    header += [
-        f"  weights[{i}] <- {where[Bit('weights', i)]}"
-        for i in range(program.model.num_weights)
-        if Bit("weights", i) in where
+    sections = [
+        ("device qubits:", tuple(f"{new} = {old}" for old, new in renamed.items())),
+        (
+            "measured from:",
+            tuple(
+                f"weights[{i}] <- {where[Bit('weights', i)]}"
+                for i in range(program.model.num_weights)
+                if Bit("weights", i) in where
+            ),
+        ),
     ]
-    comment = "".join(f"// {line}\n" for line in header)
+    header = replace(
+        program.training.header,
+        sections=tuple(s for s in sections if s[1] or s[0] == "measured from:"),
+    )
+    comment = as_comment(header.lines())
     head, sep, rest = text.partition('include "stdgates.inc";\n')
     if not sep:
         return comment + text

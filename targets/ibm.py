@@ -128,7 +128,7 @@ def prepare(program: Program, target: Target) -> Program:
 
         return apply
 
-    device = compile_segmented(program.circuit, run(optimise), run(finish))
+    device = compile_segmented(program.training, run(optimise), run(finish))
     return with_device(program, target, b, device)
 
 

@@ -52,9 +52,9 @@ CONTROLLED = {
 MULTI_CONTROLLED = {"x": OpType.CnX, "y": OpType.CnY, "z": OpType.CnZ}
 
 
-def to_pytket(circuit: IrCircuit, boxes: bool = True) -> Circuit:
+def to_pytket(circuit: IrCircuit, boxes: bool = True, name: str | None = None) -> Circuit:
     """The IR circuit as a pytket circuit (blocks as CircBoxes unless `boxes` is False)."""
-    out = Circuit(0, name=_name(circuit))
+    out = Circuit(0, name=name)
     qubits: list[UnitID] = []
     for reg in circuit.registers:
         qubits += list(out.add_q_register(reg.name, reg.size))
@@ -110,14 +110,6 @@ def repeated_blocks(circuit: IrCircuit) -> frozenset[str]:
 
     visit(circuit.body, 1)
     return frozenset(name for name, n in uses.items() if n > 1)
-
-
-def _name(circuit: IrCircuit) -> str | None:
-    """The model's name from the header (`model: NAME (path)`), for pytket's circuit name."""
-    for line in circuit.header:
-        if line.startswith("model: "):
-            return line.removeprefix("model: ").split(" ")[0]
-    return None
 
 
 class _Builder:

@@ -30,12 +30,16 @@ _NAMED = {
 }
 
 
-def emit(circuit: Circuit, flat: bool = False) -> str:
+def emit(circuit: Circuit, header: Iterable[str] = (), flat: bool = False) -> str:
     """The program text: header comment after the include line, then the printed AST."""
     text = openqasm3.dumps(program(circuit, flat), indent="  ")
     head, sep, rest = text.partition('include "stdgates.inc";\n')
-    comment = "".join(f"// {line}\n" if line else "//\n" for line in circuit.header)
-    return head + sep + comment + rest
+    return head + sep + comment(header) + rest
+
+
+def comment(header: Iterable[str]) -> str:
+    """`header` as `//` comment lines (each line must be free of line breaks)."""
+    return "".join(f"// {line}\n" if line else "//\n" for line in header)
 
 
 def program(circuit: Circuit, flat: bool = False) -> ast.Program:

@@ -56,7 +56,7 @@ def prepare(program: Program, target: Target) -> Program:
         SequencePass([RemoveRedundancies(), squash, RemoveRedundancies()]).apply(whole)
         return whole
 
-    device = compile_segmented(program.circuit, optimise, finish)
+    device = compile_segmented(program.training, optimise, finish)
     return with_device(program, target, b, device)
 
 
