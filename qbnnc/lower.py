@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from qbnnc.arith import Lit, cx, inverse, threshold_fresh, x
 from qbnnc.circuit import Block, Call, Gate, IfBit, Op, invert
 from qbnnc.dataflow import CONSTANT_LEAVES, AtLeast, Correct, Dataflow, Not, WeightBit, Xor
@@ -26,25 +28,25 @@ class Pool:
     """Work qubits from `start` up: the lowest free one is taken first, so reuse is maximal."""
 
     start: int
-    free: list[int] = field(default_factory=list)
+    free: list[int] = field(default_factory=list)  # sorted, the lowest free qubit first
     high: int = 0
 
     def __post_init__(self) -> None:
         self.high = self.start
 
     def take(self, n: int = 1) -> list[int]:
-        out = []
-        for _ in range(n):
-            if self.free:
-                self.free.sort()
-                out.append(self.free.pop(0))
-            else:
-                out.append(self.high)
-                self.high += 1
+        # Bulk list operations: a forward pass takes thousands of qubits at once.
+        out = self.free[:n]
+        del self.free[:n]
+        missing = n - len(out)
+        if missing > 0:
+            out += range(self.high, self.high + missing)
+            self.high += missing
         return out
 
     def give(self, qubits: list[int]) -> None:
-        self.free.extend(qubits)
+        self.free += qubits
+        self.free.sort()
 
     def copy(self) -> Pool:
         """An independent pool in the same state, for building an alternative to compare."""
@@ -63,9 +65,25 @@ class Blocks:
 
     def call(self, name: str, ops: list[Op]) -> Call:
         """Package program-qubit `ops` as a block on the qubits they touch; return its call."""
-        touched = sorted({q for op in ops for q in _qubits(op)})
-        local = {q: i for i, q in enumerate(touched)}
-        body = tuple(_localise(op, local) for op in ops)
+        parts = [_qubits(op) for op in ops]
+        # Wide calls (a forward pass on thousands of qubits) are renumbered with numpy,
+        # gates through a dict: each in the cheaper way for its size.
+        wide = {i: np.asarray(p, dtype=np.int64) for i, p in enumerate(parts) if len(p) > 64}
+        narrow = {q for i, p in enumerate(parts) if i not in wide for q in p}
+        touched_array = np.unique(
+            np.concatenate([np.fromiter(narrow, dtype=np.int64, count=len(narrow)), *wide.values()])
+        )
+        touched = touched_array.tolist()
+        local = {q: i for i, q in enumerate(touched)} if narrow else {}
+        body = tuple(
+            _localise(
+                op,
+                tuple(np.searchsorted(touched_array, wide[i]).tolist())
+                if i in wide
+                else tuple(local[q] for q in p),
+            )
+            for i, (op, p) in enumerate(zip(ops, parts, strict=True))
+        )
         key = (len(touched), body)
         if key not in self.by_body:
             self.names[name] += 1
@@ -79,10 +97,9 @@ def _qubits(op: Op) -> tuple[int, ...]:
     return op.qubits if isinstance(op, Gate | Call | IfBit) else (op.qubit,)
 
 
-def _localise(op: Op, local: dict[int, int]) -> Op:
-    # The constructors, not dataclasses.replace: this runs once per gate of every neuron of
-    # every example, and replace costs three times as much.
-    qubits = tuple(local[q] for q in op.qubits) if isinstance(op, Gate | Call) else ()
+def _localise(op: Op, qubits: tuple[int, ...]) -> Op:
+    """`op` on `qubits` (its own, renumbered). The constructors, not dataclasses.replace:
+    this runs for every gate of every block, and replace costs three times as much."""
     if isinstance(op, Gate):
         return Gate(op.name, qubits, op.controls, op.angle, op.temp)
     if isinstance(op, Call):
@@ -179,6 +196,7 @@ class Template:
     last: Op | None
     literals: tuple[Lit, ...]
     held: tuple[int, ...]
+    free: tuple[int, ...]  # the work qubits the pass has returned to |0> when it ends
     last_held: tuple[int, ...] | None
     width: int
     never: bool
@@ -190,7 +208,7 @@ def lower_template(variant: Variant, num_weights: int, blocks: Blocks) -> Templa
     fwd = lower_forward(variant.df, variant.df.sink, lambda i: i, pool, blocks)
     width = pool.high - num_weights
     if fwd.never:
-        return Template(None, None, None, (), (), None, width, True)
+        return Template(None, None, None, (), (), (), None, width, True)
     compute = blocks.call("forward", fwd.compute) if fwd.compute else None
     prefix = last = None
     if fwd.last_held is not None:
@@ -202,6 +220,7 @@ def lower_template(variant: Variant, num_weights: int, blocks: Blocks) -> Templa
         last,
         tuple(fwd.literals),
         tuple(fwd.held),
+        tuple(q for q in range(num_weights, num_weights + width) if q not in set(fwd.held)),
         tuple(fwd.last_held) if fwd.last_held is not None else None,
         width,
         False,

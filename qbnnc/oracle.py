@@ -191,13 +191,9 @@ def _mask_ops(variant: Variant, blocks: Blocks) -> dict[int, Op]:
     return out
 
 
-def _run_then_free(instance: Instance, pool: Pool) -> tuple[list[int], list[int]]:
+def _run_then_free(instance: Instance) -> tuple[list[int], list[int]]:
     """After the forward pass: (its held qubits, the others, now free for the caller)."""
-    t = instance.template
-    held = instance.work(t.held)
-    keep = set(held)
-    free = [q for q in instance.qubit[len(instance.qubit) - t.width :] if q not in keep]
-    return held, free
+    return instance.work(instance.template.held), instance.work(instance.template.free)
 
 
 def _tally_oracle(
@@ -214,7 +210,7 @@ def _tally_oracle(
         if limit is not None and pool.high > limit:
             return None
         t = inst.template
-        held, free = _run_then_free(inst, pool)
+        held, free = _run_then_free(inst)
         lits = inst.literals(neg)
         if t.last_held is not None and lits and lits[0].qubit in inst.work(t.last_held):
             # Bennett: the output neuron stays, everything before it is undone now.
@@ -261,7 +257,7 @@ def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -
         # The count so far fits in bit_length(seen) bits: carries never reach the rest.
         live = register[: max(1, seen.bit_length())]
         key = (inst.template, inst.qubit, len(live), multiplicity, neg)
-        held, free = _run_then_free(inst, pool)
+        held, free = _run_then_free(inst)
         if key not in memo:
             pool.give(free)
             lits = inst.literals(neg)
@@ -300,7 +296,7 @@ def _phase_oracle(
     assert step_angle is not None
 
     def step(inst: Instance, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op]:
-        held, free = _run_then_free(inst, pool)
+        held, free = _run_then_free(inst)
         pool.give(free)
         lits = inst.literals(neg)
         kick: list[Gate] = []

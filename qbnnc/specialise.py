@@ -110,7 +110,8 @@ def specialise(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
             elif isinstance(op, Column) and op.index in values:
                 set_op(graph, n, Const(values[op.index]))
         for k, (value, _, _) in flips.items():
-            replace_uses_at(graph, sink, k, value)
+            # A value that is itself a masked line reads as its weight (the mask flips it).
+            replace_uses_at(graph, sink, k, _weight_of(df, value) if value in masks else value)
         variant = _simplified(df, graph, optimize)
         order = _sweep_order(columns[rows][:, polar])
         rows = rows[order]

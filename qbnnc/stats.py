@@ -137,6 +137,9 @@ NEG = -math.inf
 # Blocks up to this many qubits get a longest-path matrix (arity^2 floats, built in
 # arity x body work); wider ones are walked with a time vector at each use.
 MATRIX_ARITY = 160
+# Remembered walks of wide blocks (each an int32 vector as wide as the block): enough for
+# every row of a large training set in both directions, a few hundred MB at most.
+MEMO_ENTRIES = 8192
 
 
 def _maxplus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -172,9 +175,12 @@ class DepthModel:
         self.num_wires = circuit.num_qubits + len(self.clbit)
         self._matrices: dict[str, np.ndarray] = {}
         self._powers: dict[tuple[str, bool, int], np.ndarray] = {}
-        self._touched: dict[str, tuple[np.ndarray, frozenset[int]]] = {}
+        self._touched: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         # id(call) -> (call, qubits): the call is kept so that its id is not reused.
         self._arrays: dict[int, tuple[Call, np.ndarray]] = {}
+        # (block, inverted, relative entry times) -> relative exit times
+        self._walked: dict[tuple[str, bool, bytes], np.ndarray] = {}
+        self._applied: dict[tuple[str, bool, int, bytes], np.ndarray] = {}
 
     # Matrices of narrow blocks.
 
@@ -213,7 +219,7 @@ class DepthModel:
             self._powers[key] = result if result is not None else _identity(base.shape[0])
         return self._powers[key]
 
-    def touched(self, name: str) -> tuple[np.ndarray, frozenset[int]]:
+    def touched(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Which formal qubits of the block anything inside acts on, and which bits."""
         if name not in self._touched:
             block = self.blocks[name]
@@ -222,13 +228,13 @@ class DepthModel:
             for op in block.body:
                 if isinstance(op, Call):
                     inner, inner_bits = self.touched(op.block)
-                    mask[list(op.qubits)] |= inner
-                    bits |= inner_bits
+                    mask[self._qubits(op)] |= inner
+                    bits.update(inner_bits.tolist())
                 else:
                     mask[list(op.qubits) if not isinstance(op, Measure) else [op.qubit]] = True
                     if isinstance(op, Measure | IfBit):
                         bits.add(self.clbit[op.register, op.index])
-            self._touched[name] = (mask, frozenset(bits))
+            self._touched[name] = (mask, np.asarray(sorted(bits), dtype=np.intp))
         return self._touched[name]
 
     # Time vectors through wide blocks.
@@ -254,21 +260,66 @@ class DepthModel:
         qs = wires[self._qubits(call)]
         flipped = call.inverse != inverse
         if self.has_matrix(call.block):
-            m = self.call_matrix(Call(call.block, (), flipped, call.repeat))
-            t[qs] = (t[qs][:, None] + m).max(axis=0)
+            before = t[qs]
+            top = before.max() if before.size else 0
+            key = (call.block, flipped, call.repeat, (before - top).tobytes())
+            after = self._applied.get(key)
+            if after is None:
+                m = self._matrix_of(call.block, flipped, call.repeat)
+                after = (before[:, None] + m).max(axis=0) - top
+                if len(self._applied) < MEMO_ENTRIES * 16:
+                    self._applied[key] = after
+            t[qs] = after + top
             return
         body = self.blocks[call.block].body
         mask, bits = self.touched(call.block)
-        moved = np.concatenate([qs[mask], np.asarray(sorted(bits), dtype=np.intp)])
+        moved = np.concatenate([qs[mask], bits])
         for done in range(call.repeat):
             before = t[moved]
-            self.advance(t, body, qs, flipped)
+            if not self._recall(t, moved, before, call.block, flipped):
+                self.advance(t, body, qs, flipped)
+                self._remember(t, moved, before, call.block, flipped)
             shift = t[moved] - before
             if done + 1 < call.repeat and shift.size and np.all(shift == shift[0]):
                 # Every wire the block touches moved by the same c: the (max, +) map is
                 # homogeneous, so each remaining repetition adds c again.
                 t[moved] += shift[0] * (call.repeat - done - 1)
                 return
+
+    # A wide block is a (max, +)-linear map M of the times on the wires it touches, so
+    # M(p + c) = M(p) + c: a block entered with the same times up to a constant leaves
+    # with the same times up to that constant. Remembering the answer per relative entry
+    # pattern makes every repeat of a pattern (the same row's step in the next Grover
+    # iteration, rows whose masks leave the same pattern) cost a lookup, not a walk.
+
+    def _key(self, before: np.ndarray, block: str, flipped: bool) -> tuple[str, bool, bytes]:
+        # The whole pattern is the key (not a digest of it): equal keys are equal patterns.
+        return block, flipped, (before - before.max()).astype(np.int32).tobytes()
+
+    def _recall(
+        self, t: np.ndarray, moved: np.ndarray, before: np.ndarray, block: str, flipped: bool
+    ) -> bool:
+        if not before.size:
+            return False
+        after = self._walked.get(self._key(before, block, flipped))
+        if after is None:
+            return False
+        t[moved] = after + before.max()
+        return True
+
+    def _remember(
+        self, t: np.ndarray, moved: np.ndarray, before: np.ndarray, block: str, flipped: bool
+    ) -> None:
+        if before.size and len(self._walked) < MEMO_ENTRIES:
+            after = (t[moved] - before.max()).astype(np.int32)
+            self._walked[self._key(before, block, flipped)] = after
+
+    def _matrix_of(self, block: str, inverse: bool, repeat: int) -> np.ndarray:
+        key = (block, inverse, repeat)
+        m = self._powers.get(key)
+        if m is None:
+            m = self.call_matrix(Call(block, (), inverse, repeat))
+        return m
 
     def _qubits(self, call: Call) -> np.ndarray:
         """The call's qubits as an index array, made once per call site."""

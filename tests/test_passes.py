@@ -1,4 +1,5 @@
-"""Each pass preserves every example's correctness for every weight string, and fires."""
+"""Each pass preserves every example's correctness for every weight string, and fires;
+specialisation into structures and masks preserves it too."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ import pytest
 
 from qbnnc.build_dataflow import build_dataflow
 from qbnnc.compiler import compile_model, load_model
-from qbnnc.dataflow import AtLeast, Dataflow, FixedBit, InputBit, LabelBit, evaluate, verify
+from qbnnc.dataflow import (
+    AtLeast,
+    Column,
+    Dataflow,
+    FixedBit,
+    Xor,
+    evaluate,
+    node_values,
+    verify,
+)
 from qbnnc.passes import (
     DEFAULT_PIPELINE,
     eliminate_dead_nodes,
@@ -20,6 +30,7 @@ from qbnnc.passes import (
     simplify_thresholds,
 )
 from qbnnc.semantics import forward
+from qbnnc.specialise import Variant, specialise
 from qbnnc.testing import random_source
 
 MODELS = [load_model(random_source(random.Random(seed))) for seed in range(40)]
@@ -85,11 +96,21 @@ data {
 """
 
 
-def test_fold_classical_inputs_removes_input_and_label_bits() -> None:
-    df = build_dataflow(load_model(AND221))
-    assert _kinds(df, InputBit) and _kinds(df, LabelBit)
+def _columns_read(df: Dataflow) -> int:
+    return sum(1 for n in df.graph if isinstance(df.op(n), Column) and df.graph.out_degree(n))
+
+
+def test_fold_classical_inputs_computes_data_only_nodes_as_columns() -> None:
+    # The fixed first layer reads only the inputs: each of its neurons becomes one column.
+    df = fold_fixed_layers(build_dataflow(load_model(FIXED)))
     out = eliminate_dead_nodes(fold_classical_inputs(df))
-    assert _kinds(out, InputBit) == _kinds(out, LabelBit) == 0
+    assert _kinds(out, AtLeast) == 1  # only y is left to compute on qubits
+    assert out.data.columns.shape[1] > df.data.columns.shape[1]
+    assert _columns_read(out) == 2  # the hidden neurons' column (they are equal) and the label
+    # A trainable first layer keeps its lines as column XOR weight (the X masks).
+    and221 = run_passes(build_dataflow(load_model(AND221)))
+    # 4 first-layer lines, 2 second-layer lines (h xor w), the match with the label.
+    assert sum(1 for n in and221.graph if isinstance(and221.op(n), Xor)) == 4 + 2 + 1
 
 
 def test_fold_fixed_layers_removes_constant_weights_and_their_qubits() -> None:
@@ -104,30 +125,81 @@ def test_fold_fixed_layers_removes_constant_weights_and_their_qubits() -> None:
     )
 
 
-def test_simplify_thresholds_turns_known_neurons_into_constants() -> None:
-    # A fixed first layer reads only classical inputs: its neurons are constants per example.
-    df = build_dataflow(load_model(FIXED))
-    folded = fold_fixed_layers(fold_classical_inputs(df))
-    out = eliminate_dead_nodes(simplify_thresholds(folded))
+def test_simplify_thresholds_folds_constants_into_neurons() -> None:
+    model = load_model(FIXED.replace("fixed 1101", "fixed 1111").replace("threshold 1", "threshold 2"))
+    df = fold_fixed_layers(build_dataflow(model))
+    folded = eliminate_dead_nodes(fold_classical_inputs(df))
+    simplified = eliminate_dead_nodes(simplify_thresholds(folded))
+    verify(simplified)
+    _assert_same(df, simplified, model.num_weights)
+    # fixed 1111 with threshold 2 over two lines: h fires only on 11 -> a column, then
+    # y = AtLeast(1) of (h0 xnor w0, h1 xnor w1) keeps its two lines.
+    assert _kinds(simplified, AtLeast) == 1
+
+
+def test_merge_identical_examples_merges_rows_into_multiplicities() -> None:
+    df = run_passes(build_dataflow(load_model(AND221)), (fold_classical_inputs,))
+    merged = merge_identical_examples(df)
+    assert df.data.rows == 5 and merged.data.rows == 4
+    assert sorted(merged.data.multiplicity.tolist()) == [1, 1, 1, 2]
+    assert sorted(e for row in merged.data.examples for e in row) == list(range(5))
+    _assert_same(df, merged, 6)
+
+
+def test_share_identical_neurons_computes_each_value_once() -> None:
+    twice = load_model(
+        "network n {\n input x[2]\n layer h[2] from x threshold 1 fixed 1010\n"
+        " layer y[1] from h\n}\ndata {\n 00 -> 0\n 01 -> 1\n}\n"
+    )
+    folded = run_passes(build_dataflow(twice), (fold_fixed_layers,))
+    out = eliminate_dead_nodes(share_identical_neurons(folded))
     assert _kinds(out, AtLeast) < _kinds(eliminate_dead_nodes(folded), AtLeast)
-    assert _kinds(out, AtLeast) == 2  # only y, once per example
+    _assert_same(folded, out, twice.num_weights)
 
 
-def test_share_and_merge_fold_repeated_examples_into_one_pass() -> None:
-    model = load_model(AND221)
-    df = fold_classical_inputs(build_dataflow(model))
-    shared = share_identical_neurons(df)
-    assert _kinds(eliminate_dead_nodes(shared), AtLeast) < _kinds(eliminate_dead_nodes(df), AtLeast)
-    merged = merge_identical_examples(shared)
-    assert len(merged.sinks) == 4 and len(df.sinks) == 5
-    assert sorted(merged.op(s).multiplicity for s in merged.sinks) == [1, 1, 1, 2]
-
-
-def test_eliminate_dead_nodes_leaves_only_what_sinks_read() -> None:
-    df = fold_classical_inputs(build_dataflow(load_model(AND221)))
+def test_eliminate_dead_nodes_leaves_only_what_the_sink_reads() -> None:
+    df = fold_classical_inputs(fold_fixed_layers(build_dataflow(load_model(FIXED))))
     out = eliminate_dead_nodes(df)
     assert out.graph.number_of_nodes() < df.graph.number_of_nodes()
-    live = set()
-    for s in out.sinks:
-        live |= set(out.cone(s))
+    live = set(out.cone(out.sink))
     assert all(n in live or out.graph.out_degree(n) == 0 for n in out.graph)
+
+
+def _variant_correct(variant: Variant, i: int, weights: int, num_weights: int) -> int:
+    """Row i of `variant`, classically: its masks applied to the weights, its sink
+    arguments negated as the row says."""
+    masked = weights
+    for m in variant.masks:
+        if variant.polarity[i, m.column] ^ m.negated:
+            masked ^= 1 << m.weight
+    values = node_values(variant.df, masked)
+    sink = variant.df.sink
+    negations = variant.sink_negations(i)
+    return int(
+        all(int(values[a][0]) ^ neg for a, neg in zip(variant.df.args(sink), negations, strict=True))
+    )
+
+
+@pytest.mark.parametrize("optimize", [True, False])
+def test_specialise_reproduces_every_row_by_masks_and_structures(optimize: bool) -> None:
+    for model in MODELS[:25] + [load_model(FIXED), load_model(AND221)]:
+        df = build_dataflow(model)
+        if optimize:
+            df = run_passes(df)
+        variants = specialise(df, optimize)
+        rows = sorted(r for v in variants for r in v.rows.tolist())
+        assert rows == list(range(df.data.rows))
+        for w in range(2**model.num_weights):
+            want = evaluate(df, w)
+            for v in variants:
+                for i, row in enumerate(v.rows.tolist()):
+                    got = _variant_correct(v, i, w, model.num_weights)
+                    assert all(want[e] == got for e in df.data.examples[row]), (model.name, w)
+
+
+def test_specialise_groups_rows_by_structure_only() -> None:
+    # Trainable first layer: one structure for all rows, the inputs are masks.
+    assert len(specialise(run_passes(build_dataflow(load_model(AND221))))) == 1
+    # A fixed first layer's outputs change which lines y has: rows split by them.
+    variants = specialise(run_passes(build_dataflow(load_model(FIXED))))
+    assert 1 <= len(variants) <= 2 and sum(len(v.rows) for v in variants) == 2
