@@ -222,6 +222,19 @@ def flat_size(circuit: Circuit) -> int:
     return sum(count_ops(circuit, lambda op: None).values())
 
 
+def reachable_blocks(blocks: tuple[Block, ...], body: tuple[Op, ...]) -> tuple[Block, ...]:
+    """The blocks `body` calls, directly or through other blocks, in their original order."""
+    by_name = {b.name: b for b in blocks}
+    used: set[str] = set()
+    stack = [op.block for op in body if isinstance(op, Call)]
+    while stack:
+        name = stack.pop()
+        if name not in used:
+            used.add(name)
+            stack += [op.block for op in by_name[name].body if isinstance(op, Call)]
+    return tuple(b for b in blocks if b.name in used)
+
+
 def measuring_blocks(circuit: Circuit) -> frozenset[str]:
     """Blocks that measure (directly or through calls): emitters inline them, never gates."""
     blocks = circuit.block_map

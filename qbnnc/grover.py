@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qbnnc import __version__
 from qbnnc.arith import Lit, phase_all
-from qbnnc.circuit import Call, Circuit, Gate, Measure, Op, Register
+from qbnnc.circuit import Call, Circuit, Gate, Measure, Op, Register, reachable_blocks
 from qbnnc.dataflow import Dataflow
 from qbnnc.lower import Blocks, Pool, lower_template
 from qbnnc.model import Model
@@ -49,10 +49,12 @@ def build_circuit(
     if pool.high > end:
         role = "neuron outputs, correct bits, AND targets and scratch; reused"
         registers.append(Register("work", end, pool.high - end, role))
+    body = (*hadamards, *((loop,) if iterations else ()), *measurement)
     circuit = Circuit(
         num_qubits=pool.high,
-        blocks=tuple(blocks.blocks),
-        body=(*hadamards, *((loop,) if iterations else ()), *measurement),
+        # Blocks the chosen plan does not call (the other plan's, Bennett's split) go.
+        blocks=reachable_blocks(tuple(blocks.blocks), (*body, iteration)),
+        body=body,
         registers=tuple(registers),
         clbits=(("weights", n),),
     )

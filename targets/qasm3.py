@@ -11,7 +11,8 @@ inside them stay gate calls), and the iteration loop's body holds the inlined st
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 
 import openqasm3
 import openqasm3.ast as ast
@@ -31,8 +32,17 @@ _NAMED = {
 
 
 def emit(circuit: Circuit, header: Iterable[str] = (), flat: bool = False) -> str:
-    """The program text: header comment after the include line, then the printed AST."""
-    text = openqasm3.dumps(program(circuit, flat), indent="  ")
+    """The program text: header comment after the include line, then the program.
+
+    The program is an `openqasm3.ast.Program` printed by the package's printer, except the
+    bodies of long or wide gate definitions (a data set's sweep: one statement per row),
+    which `_fast_body` writes in the printer's own format, far faster than building and
+    printing an AST node per qubit argument.
+    """
+    if flat:
+        text = openqasm3.dumps(program(circuit, flat=True), indent="  ")
+    else:
+        text = "".join(_structured_parts(circuit))
     head, sep, rest = text.partition('include "stdgates.inc";\n')
     return head + sep + comment(header) + rest
 
@@ -42,8 +52,15 @@ def comment(header: Iterable[str]) -> str:
     return "".join(f"// {line}\n" if line else "//\n" for line in header)
 
 
-def program(circuit: Circuit, flat: bool = False) -> ast.Program:
-    qubit_ref = _program_qubits(circuit)
+# A gate with more formal qubits than this gets compact parameter names, and a call with
+# more arguments than this lists them without spaces: the sweep over a data set calls a
+# forward pass on thousands of qubits once per row.
+WIDE = 64
+# A gate body with more statements than this is printed by `_fast_body`.
+LONG = 256
+
+
+def _declarations(circuit: Circuit) -> list[ast.Statement]:
     statements: list[ast.Statement] = [ast.Include("stdgates.inc")]
     for reg in circuit.registers:
         statements.append(ast.QubitDeclaration(_id(reg.name), ast.IntegerLiteral(reg.size)))
@@ -51,35 +68,119 @@ def program(circuit: Circuit, flat: bool = False) -> ast.Program:
         statements.append(
             ast.ClassicalDeclaration(ast.BitType(ast.IntegerLiteral(size)), _id(name))
         )
+    return statements
+
+
+def program(circuit: Circuit, flat: bool = False) -> ast.Program:
+    """The whole program as one AST (the structured form builds every gate body as nodes)."""
+    qubit_ref = _program_qubits(circuit)
+    statements = _declarations(circuit)
     if flat:
         statements += [_statement(op, qubit_ref) for op in flatten(circuit)]
     else:
         inline = measuring_blocks(circuit)
         blocks = circuit.block_map
-        for block in circuit.blocks:
-            if block.name in inline:
-                continue
-            params = [f"q{i}" for i in range(block.arity)]
-            body = [s for op in block.body for s in _statements(op, lambda q, p=params: _id(p[q]))]
-            statements.append(
-                ast.QuantumGateDefinition(_id(block.name), [], [_id(p) for p in params], body)
-            )
-        for op in circuit.body:
-            if isinstance(op, Call) and op.repeat > 1:
-                once = Call(op.block, op.qubits, op.inverse)
-                statements.append(
-                    ast.ForInLoop(
-                        ast.UintType(),
-                        _id("_"),
-                        ast.RangeDefinition(
-                            ast.IntegerLiteral(0), ast.IntegerLiteral(op.repeat - 1), None
-                        ),
-                        _structured(once, qubit_ref, blocks, inline),
-                    )
-                )
-            else:
-                statements += _structured(op, qubit_ref, blocks, inline)
+        statements += [_definition(b) for b in circuit.blocks if b.name not in inline]
+        statements += _main(circuit, qubit_ref, blocks, inline)
     return ast.Program(statements, version="3.0")
+
+
+def _structured_parts(circuit: Circuit) -> Iterator[str]:
+    """The structured program's text, statement by statement."""
+    yield openqasm3.dumps(ast.Program(_declarations(circuit), version="3.0"), indent="  ")
+    inline = measuring_blocks(circuit)
+    blocks = circuit.block_map
+    for block in circuit.blocks:
+        if block.name in inline:
+            continue
+        if block.arity > WIDE or len(block.body) > LONG:
+            params = _params(block.arity)
+            yield f"gate {block.name} {', '.join(params)} {{\n"
+            yield from _fast_body(block.body, params)
+            yield "}\n"
+        else:
+            yield openqasm3.dumps(_definition(block), indent="  ")
+    qubit_ref = _program_qubits(circuit)
+    for statement in _main(circuit, qubit_ref, blocks, inline):
+        yield openqasm3.dumps(statement, indent="  ")
+
+
+def _definition(block: Block) -> ast.QuantumGateDefinition:
+    params = _params(block.arity)
+    body = [s for op in block.body for s in _statements(op, lambda q, p=params: _id(p[q]))]
+    return ast.QuantumGateDefinition(_id(block.name), [], [_id(p) for p in params], body)
+
+
+def _main(circuit: Circuit, qubit_ref, blocks: dict[str, Block], inline: frozenset[str]):  # noqa: ANN001, ANN202
+    statements: list[ast.Statement] = []
+    for op in circuit.body:
+        if isinstance(op, Call) and op.repeat > 1:
+            once = Call(op.block, op.qubits, op.inverse)
+            statements.append(
+                ast.ForInLoop(
+                    ast.UintType(),
+                    _id("_"),
+                    ast.RangeDefinition(
+                        ast.IntegerLiteral(0), ast.IntegerLiteral(op.repeat - 1), None
+                    ),
+                    _structured(once, qubit_ref, blocks, inline),
+                )
+            )
+        else:
+            statements += _structured(op, qubit_ref, blocks, inline)
+    return statements
+
+
+# Names a compact parameter may not take: OpenQASM 3 keywords and built-in names, and the
+# gates of stdgates.inc (a parameter named like a gate would read ambiguously).
+_RESERVED = frozenset(
+    "if in for pi tau euler U u1 u2 u3 x y z h s t p sx rx ry rz cx cy cz ch cp crx cry crz "
+    "cu ccx id phase cphase sdg tdg swap cswap gphase ctrl inv pow qubit bit int uint float "
+    "angle bool end let def box gate reset delay barrier measure while break continue else "
+    "return const array input output include".split()
+)
+_FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_REST = _FIRST + "0123456789_"
+
+
+def _params(arity: int) -> list[str]:
+    """Formal qubit names: q0, q1, ... for narrow gates; the shortest free identifiers
+    (a, b, ..., aa, ab, ...) for wide ones, whose calls repeat every name once per row."""
+    if arity <= WIDE:
+        return [f"q{i}" for i in range(arity)]
+    out: list[str] = []
+    for size in itertools.count(1):
+        for first in _FIRST:
+            for rest in itertools.product(_REST, repeat=size - 1):
+                name = first + "".join(rest)
+                if name not in _RESERVED:
+                    out.append(name)
+                    if len(out) == arity:
+                        return out
+    raise AssertionError("unreachable")
+
+
+def _fast_body(ops: tuple[Op, ...], params: list[str]) -> Iterator[str]:
+    """Gate-body statements in openqasm3's printed format (two-space indent)."""
+    angles: dict[Angle, str] = {}
+    for op in ops:
+        qubits = [params[q] for q in op.qubits]
+        joined = ",".join(qubits) if len(qubits) > WIDE else ", ".join(qubits)
+        if isinstance(op, Call):
+            yield f"  {'inv @ ' if op.inverse else ''}{op.block} {joined};\n" * op.repeat
+        elif isinstance(op, Gate):
+            named = _NAMED.get((op.name, op.controls))
+            prefix = ""
+            if named is None and op.controls:
+                prefix = "ctrl @ " if op.controls == 1 else f"ctrl({op.controls}) @ "
+            angle = ""
+            if op.angle is not None:
+                if op.angle not in angles:
+                    angles[op.angle] = openqasm3.dumps(angle_expression(op.angle))
+                angle = f"({angles[op.angle]})"
+            yield f"  {prefix}{named or op.name}{angle} {joined};\n"
+        else:
+            raise ValueError("measurements are never inside a gate definition")
 
 
 def _structured(op: Op, ref, blocks: dict[str, Block], inline: frozenset[str]):  # noqa: ANN001, ANN202
