@@ -36,8 +36,7 @@ def one_iteration(circuit: Circuit) -> Circuit:
     """The circuit of a single Grover iteration (same blocks, no measurements)."""
     block = circuit.block("grover_iteration")
     body = (Call(block.name, tuple(range(block.arity))),)
-    header = ("model: grover_iteration",)  # names the pytket circuit
-    return Circuit(circuit.num_qubits, circuit.blocks, body, circuit.registers, (), header)
+    return Circuit(circuit.num_qubits, circuit.blocks, body, circuit.registers, ())
 
 
 def total(circuit: Circuit, key) -> int | None:  # noqa: ANN001

@@ -134,10 +134,15 @@ def _main(circuit: Circuit, qubit_ref, blocks: dict[str, Block], inline: frozens
 # Names a compact parameter may not take: OpenQASM 3 keywords and built-in names, and the
 # gates of stdgates.inc (a parameter named like a gate would read ambiguously).
 _RESERVED = frozenset(
-    "if in for pi tau euler U u1 u2 u3 x y z h s t p sx rx ry rz cx cy cz ch cp crx cry crz "
-    "cu ccx id phase cphase sdg tdg swap cswap gphase ctrl inv pow qubit bit int uint float "
-    "angle bool end let def box gate reset delay barrier measure while break continue else "
-    "return const array input output include".split()
+    # The lexer's keywords (openqasm3's grammar), constants and literals.
+    "OPENQASM angle array barrier bit bool box break cal case complex const continue creg "
+    "ctrl def default defcal defcalgrammar delay duration durationof else end extern float "
+    "for gate gphase if im in include input int inv let measure mutable negctrl output pow "
+    "qreg qubit readonly reset return stretch switch uint void while true false pi tau euler "
+    "dt ns us ms s "
+    # The built-in gate and the gates of stdgates.inc.
+    "U u u1 u2 u3 x y z h s t p sx rx ry rz cx cy cz ch cp crx cry crz cu ccx id phase "
+    "cphase sdg tdg swap cswap".split()
 )
 _FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _REST = _FIRST + "0123456789_"

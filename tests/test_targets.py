@@ -508,15 +508,15 @@ def test_braket_source_needs_the_include() -> None:
         source(spliced)
 
 
-def test_pytket_of_a_circuit_without_header() -> None:
-    """Library users may build IR circuits of their own: no `model:` line, no name."""
+def test_pytket_of_a_circuit_without_a_name() -> None:
+    """Library users may build IR circuits of their own: without a name, none is set."""
     from qbnnc.targets.pytket_circuit import to_pytket
 
     program = compile_file(SMALL)
-    circuit = to_pytket(replace(program.circuit, header=()))
+    circuit = to_pytket(program.circuit)
     assert circuit.name is None
-    assert circuit.n_gates == to_pytket(program.circuit).n_gates
-    assert to_pytket(program.circuit).name == program.model.name
+    assert circuit.n_gates == program.pytket().n_gates
+    assert program.pytket().name == program.model.name
 
 
 def test_run_on_the_noisy_ibm_emulator(capsys: pytest.CaptureFixture[str]) -> None:
