@@ -10,7 +10,7 @@ Prints two Markdown tables (docs/cost.md records them):
 2. single neurons [count >= ceil(f/2)] of fan-in f: qbnnc's ANDs beside the issue's
    numbers and beside Qiskit's WeightedAdder + IntegerComparator (Toffolis, multi-controlled
    gates counted as V-chains of 2k-3, as our cost model does).
-Every count comes from qbnnc.decompose. Run: python bench/cost.py [--no-pytket]
+Every count comes from qbnnc.synthesis.decompose. Run: python bench/cost.py [--no-pytket]
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ import sys
 import time
 from pathlib import Path
 
-from qbnnc.arith import Lit, threshold
-from qbnnc.baseline import authors_circuit
-from qbnnc.circuit import Call, Circuit, count_ops
 from qbnnc.compiler import compile, count_marked, load_model
-from qbnnc.decompose import and_count, rotation_count, t_count, toffoli_count
-from qbnnc.lower import Pool
 from qbnnc.semantics import success_probability
+from qbnnc.synthesis.arith import Lit, threshold
+from qbnnc.synthesis.circuit import Call, Circuit, count_ops
+from qbnnc.synthesis.decompose import and_count, rotation_count, t_count, toffoli_count
+from qbnnc.synthesis.lower import Pool
+from qbnnc.tools.baseline import authors_circuit
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_ANDS = {2: 1, 3: 1, 8: 7, 9: 7, 16: 15, 64: 63}

@@ -10,9 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from qbnnc import compile_file, compile_model
-from qbnnc.circuit import count_ops
-from qbnnc.decompose import toffoli_count
-from qbnnc.model import Oracle
+from qbnnc.frontend.model import Oracle
+from qbnnc.synthesis.circuit import count_ops
+from qbnnc.synthesis.decompose import toffoli_count
 
 ROOT = Path(__file__).resolve().parent.parent
 

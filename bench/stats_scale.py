@@ -48,7 +48,7 @@ def make_data(path: Path = CSV) -> int:
 # Runs in a child process: compile, count, load; prints one JSON line.
 _CHILD = r"""
 import json, resource, sys, time
-from qbnnc.circuit import flat_size
+from qbnnc.synthesis.circuit import flat_size
 from qbnnc.compiler import compile_model, load_model, read_source
 path, load_qasm = sys.argv[1], sys.argv[2] == "1"
 out = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 from qbnnc import load_model
 from qbnnc.compiler import read_source
 from qbnnc.semantics import census
-from qbnnc.train import train
+from qbnnc.tools.train import train
 
 ROOT = Path(__file__).resolve().parent.parent
 

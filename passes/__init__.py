@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from qbnnc.dataflow import Dataflow, verify
+from qbnnc.ir.dataflow import Dataflow, verify
 from qbnnc.passes.eliminate_dead_nodes import eliminate_dead_nodes
 from qbnnc.passes.fold_classical_inputs import fold_classical_inputs
 from qbnnc.passes.fold_fixed_layers import fold_fixed_layers

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from qbnnc.dataflow import Dataflow, WeightBit, editable, rebuild
+from qbnnc.ir.dataflow import Dataflow, WeightBit, editable, rebuild
 
 
 def eliminate_dead_nodes(df: Dataflow) -> Dataflow:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qbnnc.dataflow import (
+from qbnnc.ir.dataflow import (
     CONSTANT_LEAVES,
     AtLeast,
     Column,
@@ -13,8 +13,8 @@ from qbnnc.dataflow import (
     editable,
     rebuild,
 )
-from qbnnc.fold import fold_leaves
-from qbnnc.rewrite import set_op
+from qbnnc.ir.fold import fold_leaves
+from qbnnc.ir.rewrite import set_op
 
 
 def fold_classical_inputs(df: Dataflow) -> Dataflow:

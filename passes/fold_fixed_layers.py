@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from qbnnc.dataflow import Dataflow, FixedBit, rebuild
-from qbnnc.fold import fold_leaves
+from qbnnc.ir.dataflow import Dataflow, FixedBit, rebuild
+from qbnnc.ir.fold import fold_leaves
 
 
 def fold_fixed_layers(df: Dataflow) -> Dataflow:

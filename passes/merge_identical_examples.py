@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qbnnc.dataflow import Column, Dataflow, rebuild
+from qbnnc.ir.dataflow import Column, Dataflow, rebuild
 
 
 def merge_identical_examples(df: Dataflow) -> Dataflow:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from qbnnc.dataflow import AtLeast, Correct, Dataflow, Xor, editable, rebuild
-from qbnnc.rewrite import replace_uses
+from qbnnc.ir.dataflow import AtLeast, Correct, Dataflow, Xor, editable, rebuild
+from qbnnc.ir.rewrite import replace_uses
 
 
 def share_identical_neurons(df: Dataflow) -> Dataflow:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from qbnnc.dataflow import AtLeast, Const, Correct, Dataflow, Not, editable, rebuild
-from qbnnc.rewrite import ensure_node, replace_uses, set_args, set_op
+from qbnnc.ir.dataflow import AtLeast, Const, Correct, Dataflow, Not, editable, rebuild
+from qbnnc.ir.rewrite import ensure_node, replace_uses, set_args, set_op
 
 
 def simplify_thresholds(df: Dataflow) -> Dataflow:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from qbnnc.compiler import compile, compile_file, compile_model, load_model  # noqa: E402
 from qbnnc.diagnostics import CompileError, Diagnostic  # noqa: E402
-from qbnnc.model import Model  # noqa: E402
+from qbnnc.frontend.model import Model  # noqa: E402
 from qbnnc.program import Program  # noqa: E402
-from qbnnc.simulate import run  # noqa: E402
-from qbnnc.train import train  # noqa: E402
+from qbnnc.tools.simulate import run  # noqa: E402
+from qbnnc.tools.train import train  # noqa: E402
+from qbnnc.version import __version__
 
 __all__ = [
     "CompileError",

@@ -9,10 +9,10 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qbnnc import __version__
 from qbnnc.compiler import compile_model, count_marked, load_model, read_source
 from qbnnc.diagnostics import CompileError
-from qbnnc.model import Model
+from qbnnc.frontend.model import Model
+from qbnnc.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 SUBCOMMANDS = ("check", "stats", "run", "train", "targets")
@@ -408,7 +408,7 @@ def _run_parser() -> _Parser:
 
 
 def cmd_run(argv: list[str]) -> int:
-    from qbnnc.simulate import run
+    from qbnnc.tools.simulate import run
 
     ns = _run_parser().parse_args(argv)
     if ns.plot is not None and Path(ns.plot).suffix.lower() != ".png":
@@ -422,7 +422,7 @@ def cmd_run(argv: list[str]) -> int:
         )
         result = run(program, shots=ns.shots, seed=ns.seed, progress=status)
         if ns.plot is not None:
-            from qbnnc.plot import plot
+            from qbnnc.tools.plot import plot
 
             k = ns.plot_iterations if ns.plot_iterations is not None else program.iterations
             plot(model, ns.plot, max(k, 1) if ns.plot_iterations is None else k, status)
@@ -501,7 +501,7 @@ def _train_parser() -> _Parser:
 
 
 def cmd_train(argv: list[str]) -> int:
-    from qbnnc.train import render, train
+    from qbnnc.tools.train import render, train
 
     ns = _train_parser().parse_args(argv)
     model = _load(ns.model)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from qbnnc.build_dataflow import build_dataflow
-from qbnnc.check import check
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.grover import build_circuit
-from qbnnc.model import Model
-from qbnnc.oracle import OptimizeFor
-from qbnnc.parse import parse
+from qbnnc.frontend.check import check
+from qbnnc.frontend.model import Model
+from qbnnc.frontend.parse import parse
+from qbnnc.ir.build_dataflow import build_dataflow
 from qbnnc.passes import run_passes
 from qbnnc.program import Program
 from qbnnc.semantics import MAX_COUNTED_WEIGHTS, Census, census, optimal_iterations
-from qbnnc.uncompute import measure_uncompute
+from qbnnc.synthesis.grover import build_circuit
+from qbnnc.synthesis.oracle import OptimizeFor
+from qbnnc.synthesis.uncompute import measure_uncompute
 
 
 def read_source(path: str | os.PathLike[str]) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qbnnc.circuit import Circuit, flat_size
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.model import Model
+from qbnnc.frontend.model import Model
 from qbnnc.semantics import Census, success_probability
-from qbnnc.training import TrainingCircuit
+from qbnnc.synthesis.circuit import Circuit, flat_size
+from qbnnc.synthesis.training import TrainingCircuit
 
 if TYPE_CHECKING:
     import pytket

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qbnnc.model import Layer, Model
+from qbnnc.frontend.model import Layer, Model
 
 # Exhaustive counting visits every weight string; 2^24 strings take seconds, 2^25 and up are
 # refused so that `iterations auto` never stalls the compiler.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qbnnc.circuit import (
+from qbnnc.synthesis.circuit import (
     Call,
     Circuit,
     Flat,
@@ -34,7 +34,7 @@ from qbnnc.circuit import (
     count_ops,
     measuring_blocks,
 )
-from qbnnc.decompose import rotation_count, t_count, toffoli_count
+from qbnnc.synthesis.decompose import rotation_count, t_count, toffoli_count
 
 if TYPE_CHECKING:
     from qbnnc.program import Program

@@ -21,10 +21,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.program import Program
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
+
+    from qbnnc.program import Program
 
 
 @dataclass(frozen=True)

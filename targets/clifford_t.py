@@ -1,6 +1,6 @@
 """The `clifford+t` target: every gate in `h s sdg t tdg x z cx` (and measurement).
 
-The expansion is the cost model's own (`qbnnc.decompose.prepare_clifford_t`), so the T
+The expansion is the cost model's own (`qbnnc.synthesis.decompose.prepare_clifford_t`), so the T
 count `stats` reports is the T count of the program this target writes. Blocks stay
 blocks (each gains the shared clean-ancilla register), so the structured OpenQASM 3 stays
 small. A phase that is not a multiple of pi/4 has no exact Clifford+T form: that is an
@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from qbnnc.decompose import RotationError, prepare_clifford_t
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.program import Program
+from qbnnc.synthesis.decompose import RotationError, prepare_clifford_t
 
 if TYPE_CHECKING:
+    from qbnnc.program import Program
     from qbnnc.targets import Target
 
 

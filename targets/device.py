@@ -22,16 +22,25 @@ from typing import TYPE_CHECKING
 
 from pytket.circuit import Bit, Circuit, OpType, Qubit
 
-from qbnnc.circuit import Call, IfBit, Measure, Op, Register, flat_size, invert, measuring_blocks
-from qbnnc.circuit import Circuit as IrCircuit
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.program import Program
+from qbnnc.synthesis.circuit import (
+    Call,
+    IfBit,
+    Measure,
+    Op,
+    Register,
+    flat_size,
+    invert,
+    measuring_blocks,
+)
+from qbnnc.synthesis.circuit import Circuit as IrCircuit
+from qbnnc.synthesis.training import TrainingCircuit
 from qbnnc.targets.pytket_circuit import qubit_names, to_pytket
-from qbnnc.training import TrainingCircuit
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
 
+    from qbnnc.program import Program
     from qbnnc.targets import Target
 
 Segment = tuple[tuple[Op, ...], int]  # operations, and how many times they run in a row

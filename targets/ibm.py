@@ -36,10 +36,10 @@ from pytket.passes import (
 from pytket.placement import NoiseAwarePlacement
 
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.program import Program
 from qbnnc.targets.device import compile_segmented, with_device
 
 if TYPE_CHECKING:
+    from qbnnc.program import Program
     from qbnnc.targets import Target
 
 # Single- and two-qubit gates an IBM ISA may have; the device's own set is the intersection.

@@ -17,9 +17,9 @@ from typing import Any
 
 from pytket.circuit import Bit, CircBox, Circuit, Op, OpType, QControlBox, Qubit, UnitID
 
-from qbnnc.circuit import Block, Call, Gate, IfBit, Measure, invert, measuring_blocks
-from qbnnc.circuit import Circuit as IrCircuit
-from qbnnc.circuit import Op as IrOp
+from qbnnc.synthesis.circuit import Block, Call, Gate, IfBit, Measure, invert, measuring_blocks
+from qbnnc.synthesis.circuit import Circuit as IrCircuit
+from qbnnc.synthesis.circuit import Op as IrOp
 
 # The IR's base gate names and their pytket types (p is U1: diag(1, e^{i a}), not Rz, which
 # differs by a global phase that becomes a relative phase once the gate is controlled).

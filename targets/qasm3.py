@@ -17,8 +17,18 @@ from collections.abc import Iterable, Iterator
 import openqasm3
 import openqasm3.ast as ast
 
-from qbnnc.circuit import Block, Call, Circuit, Gate, IfBit, Measure, Op, flatten, measuring_blocks
-from qbnnc.model import Angle
+from qbnnc.frontend.model import Angle
+from qbnnc.synthesis.circuit import (
+    Block,
+    Call,
+    Circuit,
+    Gate,
+    IfBit,
+    Measure,
+    Op,
+    flatten,
+    measuring_blocks,
+)
 
 # stdgates.inc names for a base gate with a given number of controls.
 _NAMED = {

@@ -22,12 +22,12 @@ from pytket.extensions.quantinuum import (
 )
 from pytket.passes import AutoSquash, RemoveRedundancies, SequencePass
 
-from qbnnc.program import Program
 from qbnnc.targets.device import compile_segmented, with_device
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
 
+    from qbnnc.program import Program
     from qbnnc.targets import Target
 
 OPTIMISATION_LEVEL = 2

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from qbnnc.arith import (
+from qbnnc.synthesis.arith import (
     Lit,
     add_constant,
     at_least_into,
@@ -16,8 +16,8 @@ from qbnnc.arith import (
     mcx,
     threshold,
 )
-from qbnnc.lower import Pool
-from qbnnc.reversible import run_classical
+from qbnnc.synthesis.lower import Pool
+from qbnnc.synthesis.reversible import run_classical
 
 
 def _bits(state: int, qubits: list[int]) -> list[int]:
@@ -107,8 +107,8 @@ def test_bit_reverse() -> None:
 
 @pytest.mark.parametrize("bits", [1, 2, 3, 4])
 def test_add_controlled_by_carry_chains(bits: int) -> None:
-    from qbnnc.arith import add_controlled
-    from qbnnc.decompose import and_count
+    from qbnnc.synthesis.arith import add_controlled
+    from qbnnc.synthesis.decompose import and_count
 
     for amount in range(2**bits):
         for n_controls in (1, 2, 3):
@@ -127,9 +127,9 @@ def test_add_controlled_by_carry_chains(bits: int) -> None:
 
 @pytest.mark.parametrize("n", range(1, 8))
 def test_phase_all_is_an_and_tree_of_n_minus_2(n: int) -> None:
-    from qbnnc.arith import phase_all
-    from qbnnc.decompose import and_count
-    from qbnnc.reversible import run_signed
+    from qbnnc.synthesis.arith import phase_all
+    from qbnnc.synthesis.decompose import and_count
+    from qbnnc.synthesis.reversible import run_signed
 
     pool = Pool(start=n)
     lits = [Lit(q, q % 2 == 1) for q in range(n)]

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from qbnnc.check import check
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.model import Accept, Angle, Model, Oracle, Source
-from qbnnc.parse import parse
+from qbnnc.frontend.check import check
+from qbnnc.frontend.model import Accept, Angle, Model, Oracle, Source
+from qbnnc.frontend.parse import parse
 
 TESTS = Path(__file__).resolve().parent
 BAD = TESTS / "bad"

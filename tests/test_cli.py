@@ -11,8 +11,8 @@ import openqasm3
 import pytest
 import qiskit.qasm3
 
-from qbnnc import __version__
 from qbnnc.cli import main
+from qbnnc.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 AND221 = ROOT / "examples" / "paper" / "qbnn221_and.bnn"

@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qbnnc.arith import Lit, phase_at_least_terms, threshold, threshold_fresh
-from qbnnc.baseline import authors_circuit
-from qbnnc.circuit import Call, Circuit, count_ops, measuring_blocks
 from qbnnc.compiler import compile, count_marked, load_model
-from qbnnc.decompose import and_count, t_count, toffoli_count
-from qbnnc.lower import Pool
-from qbnnc.reversible import run_classical, run_signed
-from qbnnc.testing import expected_distribution, sample_weights, weight_distribution
+from qbnnc.synthesis.arith import Lit, phase_at_least_terms, threshold, threshold_fresh
+from qbnnc.synthesis.circuit import Call, Circuit, count_ops, measuring_blocks
+from qbnnc.synthesis.decompose import and_count, t_count, toffoli_count
+from qbnnc.synthesis.lower import Pool
+from qbnnc.synthesis.reversible import run_classical, run_signed
+from qbnnc.tools.baseline import authors_circuit
+from qbnnc.tools.testing import expected_distribution, sample_weights, weight_distribution
 
 PAPER = sorted(Path(__file__).parent.parent.joinpath("examples", "paper").glob("*.bnn"))
 # Fan-in -> ANDs of a majority-threshold neuron (issue 6: the measured constructions).

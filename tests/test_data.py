@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qbnnc.data import MAX_ERRORS, csv_path, load_csv
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
+from qbnnc.frontend.data import MAX_ERRORS, csv_path, load_csv
 
 MODEL_SPAN = Span("m.bnn", 5, 1, 5, 20)
 MODEL_TEXT = '\n\n\n\ndata from "d.csv"\n'

@@ -9,8 +9,9 @@ import pytest
 import qiskit.qasm3
 from qiskit.quantum_info import Operator
 
-from qbnnc.circuit import Circuit, Gate, Register
-from qbnnc.decompose import (
+from qbnnc.frontend.model import Angle
+from qbnnc.synthesis.circuit import Circuit, Gate, Register
+from qbnnc.synthesis.decompose import (
     CLIFFORD_T,
     RotationError,
     ancillas_needed,
@@ -19,7 +20,6 @@ from qbnnc.decompose import (
     to_toffoli,
     toffoli_count,
 )
-from qbnnc.model import Angle
 from qbnnc.targets.qasm3 import emit
 
 

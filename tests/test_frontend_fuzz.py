@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qbnnc.check import check
 from qbnnc.diagnostics import CompileError
-from qbnnc.model import Model
-from qbnnc.parse import parse
-from qbnnc.syntax import KEYWORDS
+from qbnnc.frontend.check import check
+from qbnnc.frontend.model import Model
+from qbnnc.frontend.parse import parse
+from qbnnc.frontend.syntax import KEYWORDS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FILES = sorted(EXAMPLES.rglob("*.bnn"))

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import qbnnc.compiler
 from qbnnc.cli import main
-from qbnnc.testing import random_source
+from qbnnc.tools.testing import random_source
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {p.name: p.read_bytes() for p in sorted(ROOT.glob("examples/**/*.bnn"))}

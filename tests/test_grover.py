@@ -15,7 +15,7 @@ import pytest
 
 from qbnnc.cli import main
 from qbnnc.compiler import compile, load_model
-from qbnnc.testing import expected_distribution, random_source, weight_distribution
+from qbnnc.tools.testing import expected_distribution, random_source, weight_distribution
 
 PAPER = sorted(Path(__file__).parent.parent.joinpath("examples", "paper").glob("*.bnn"))
 

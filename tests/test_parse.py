@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qbnnc import syntax as s
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.parse import MAX_ERRORS, parse
+from qbnnc.frontend import syntax as s
+from qbnnc.frontend.parse import MAX_ERRORS, parse
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

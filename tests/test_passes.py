@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from qbnnc.build_dataflow import build_dataflow
 from qbnnc.compiler import compile_model, load_model
-from qbnnc.dataflow import (
+from qbnnc.ir.build_dataflow import build_dataflow
+from qbnnc.ir.dataflow import (
     AtLeast,
     Column,
     Dataflow,
@@ -30,8 +30,8 @@ from qbnnc.passes import (
     simplify_thresholds,
 )
 from qbnnc.semantics import forward
-from qbnnc.specialise import Variant, specialise
-from qbnnc.testing import random_source
+from qbnnc.synthesis.specialise import Variant, specialise
+from qbnnc.tools.testing import random_source
 
 MODELS = [load_model(random_source(random.Random(seed))) for seed in range(40)]
 
@@ -126,7 +126,9 @@ def test_fold_fixed_layers_removes_constant_weights_and_their_qubits() -> None:
 
 
 def test_simplify_thresholds_folds_constants_into_neurons() -> None:
-    model = load_model(FIXED.replace("fixed 1101", "fixed 1111").replace("threshold 1", "threshold 2"))
+    model = load_model(
+        FIXED.replace("fixed 1101", "fixed 1111").replace("threshold 1", "threshold 2")
+    )
     df = fold_fixed_layers(build_dataflow(model))
     folded = eliminate_dead_nodes(fold_classical_inputs(df))
     simplified = eliminate_dead_nodes(simplify_thresholds(folded))
@@ -176,7 +178,9 @@ def _variant_correct(variant: Variant, i: int, weights: int, num_weights: int) -
     sink = variant.df.sink
     negations = variant.sink_negations(i)
     return int(
-        all(int(values[a][0]) ^ neg for a, neg in zip(variant.df.args(sink), negations, strict=True))
+        all(
+            int(values[a][0]) ^ neg for a, neg in zip(variant.df.args(sink), negations, strict=True)
+        )
     )
 
 

@@ -14,10 +14,10 @@ import qbnnc
 from qbnnc.cli import Status, main
 from qbnnc.compiler import compile_file, load_model, read_source
 from qbnnc.diagnostics import CompileError
-from qbnnc.plot import MAX_CURVES, plot
 from qbnnc.semantics import correct, correct_counts, weight_string
-from qbnnc.simulate import MAX_QUBITS, iteration_distributions, run
-from qbnnc.testing import expected_distribution
+from qbnnc.tools.plot import MAX_CURVES, plot
+from qbnnc.tools.simulate import MAX_QUBITS, iteration_distributions, run
+from qbnnc.tools.testing import expected_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "examples" / "paper"

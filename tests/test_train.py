@@ -13,10 +13,10 @@ import qbnnc
 from qbnnc.cli import main
 from qbnnc.compiler import load_model, read_source
 from qbnnc.diagnostics import CompileError
-from qbnnc.model import Accept
+from qbnnc.frontend.model import Accept
 from qbnnc.semantics import census, correct, weight_string
-from qbnnc.testing import random_source
-from qbnnc.train import blind_program, dh_budget, resolve_backend, train, training_model
+from qbnnc.tools.testing import random_source
+from qbnnc.tools.train import blind_program, dh_budget, resolve_backend, train, training_model
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = sorted(ROOT.glob("examples/paper/*.bnn"))

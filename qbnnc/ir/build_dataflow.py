@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from qbnnc.dataflow import (
+from qbnnc.frontend.model import Model
+from qbnnc.ir.dataflow import (
     AtLeast,
     Column,
     Correct,
@@ -16,7 +17,6 @@ from qbnnc.dataflow import (
     add_node,
     new_graph,
 )
-from qbnnc.model import Model
 
 
 def training_set(model: Model) -> TrainingSet:

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qbnnc.circuit import Circuit
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.model import Model
+from qbnnc.frontend.model import Model
 from qbnnc.semantics import correct_counts, weight_string
+from qbnnc.synthesis.circuit import Circuit
 
 if TYPE_CHECKING:
     from qbnnc.program import Program

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from qbnnc.dataflow import Const, Dataflow, Not, Xor, editable
-from qbnnc.rewrite import replace_uses, set_op
+from qbnnc.ir.dataflow import Const, Dataflow, Not, Xor, editable
+from qbnnc.ir.rewrite import replace_uses, set_op
 
 
 def fold_leaves(df: Dataflow, kinds: tuple[type, ...]) -> nx.DiGraph:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from qbnnc.dataflow import (
+from qbnnc.ir.dataflow import (
     Column,
     Const,
     Correct,
@@ -27,7 +27,7 @@ from qbnnc.dataflow import (
     WeightBit,
     Xor,
 )
-from qbnnc.rewrite import replace_uses, set_op
+from qbnnc.ir.rewrite import replace_uses, set_op
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _reads_structure(df: Dataflow, node: int, masks: dict[int, tuple[int, int, b
 
 def replace_uses_at(graph: nx.DiGraph, user: int, position: int, new: int) -> None:
     """Make argument `position` of `user` read `new`."""
-    from qbnnc.rewrite import set_args
+    from qbnnc.ir.rewrite import set_args
 
     args = list(graph.nodes[user]["args"])
     args[position] = new

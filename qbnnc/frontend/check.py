@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-from qbnnc import syntax
-from qbnnc.data import csv_path, load_csv
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
-from qbnnc.model import Accept, Angle, Example, Layer, Model, Oracle, Source
+from qbnnc.frontend import syntax
+from qbnnc.frontend.data import csv_path, load_csv
+from qbnnc.frontend.model import Accept, Angle, Example, Layer, Model, Oracle, Source
 
 # A phase register this wide already needs 2^64 controlled sweeps; beyond it 2^P itself
 # is impractical to compute with, so larger precisions are refused outright.

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qbnnc.model import Model
+from qbnnc.frontend.model import Model
 from qbnnc.semantics import correct_counts, success_probability
-from qbnnc.simulate import inline, unroll, weight_distribution  # noqa: F401 - the simulation core
+from qbnnc.tools.simulate import inline, unroll, weight_distribution  # noqa: F401 - the simulation core
 
 
 def expected_distribution(model: Model, iterations: int) -> np.ndarray:

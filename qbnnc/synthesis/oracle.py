@@ -26,7 +26,11 @@ from typing import Literal
 
 import numpy as np
 
-from qbnnc.arith import (
+from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.frontend.model import Model
+from qbnnc.ir.dataflow import TrainingSet
+from qbnnc.semantics import Census
+from qbnnc.synthesis.arith import (
     Lit,
     add_controlled,
     and_lits,
@@ -40,14 +44,10 @@ from qbnnc.arith import (
     qft_dagger,
     x,
 )
-from qbnnc.circuit import Block, Call, Gate, Op, Register, count_ops, invert
-from qbnnc.dataflow import TrainingSet
-from qbnnc.decompose import toffoli_count
-from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.lower import Blocks, Instance, Pool, Template, place
-from qbnnc.model import Model
-from qbnnc.semantics import Census
-from qbnnc.specialise import Variant
+from qbnnc.synthesis.circuit import Block, Call, Gate, Op, Register, count_ops, invert
+from qbnnc.synthesis.decompose import toffoli_count
+from qbnnc.synthesis.lower import Blocks, Instance, Pool, Template, place
+from qbnnc.synthesis.specialise import Variant
 
 OptimizeFor = Literal["gates", "qubits"]
 
@@ -122,7 +122,7 @@ def build_oracle(
 
 
 def _toffolis(call: Call, blocks: dict[str, Block]) -> int:
-    from qbnnc.circuit import Circuit
+    from qbnnc.synthesis.circuit import Circuit
 
     c = Circuit(0, tuple(blocks.values()), (call,), (), ())
     return sum(k * v for k, v in count_ops(c, toffoli_count).items())

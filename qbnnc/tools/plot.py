@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from qbnnc.diagnostics import CompileError
-from qbnnc.model import Model
+from qbnnc.frontend.model import Model
 from qbnnc.semantics import correct_counts, weight_string
 
 MAX_CURVES = 16
@@ -106,7 +106,7 @@ def plot(
     The PNG is written whole or not at all (a temporary file beside it, then a rename).
     Returns the plotted data (one curve per legend entry).
     """
-    from qbnnc.simulate import iteration_distributions
+    from qbnnc.tools.simulate import iteration_distributions
 
     data = curves(model, iteration_distributions(model, iterations, progress))
     target = Path(path)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from qbnnc.model import Angle
+from qbnnc.frontend.model import Angle
 
 # Base gates of stdgates.inc that the IR uses; `controls` adds `ctrl @` controls in front.
 SELF_INVERSE = frozenset({"x", "y", "z", "h"})

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qbnnc.arith import Lit, cx, inverse, threshold_fresh, x
-from qbnnc.circuit import Block, Call, Gate, IfBit, Op, invert
-from qbnnc.dataflow import CONSTANT_LEAVES, AtLeast, Correct, Dataflow, Not, WeightBit, Xor
-from qbnnc.specialise import Variant
+from qbnnc.ir.dataflow import CONSTANT_LEAVES, AtLeast, Correct, Dataflow, Not, WeightBit, Xor
+from qbnnc.synthesis.arith import Lit, cx, inverse, threshold_fresh, x
+from qbnnc.synthesis.circuit import Block, Call, Gate, IfBit, Op, invert
+from qbnnc.synthesis.specialise import Variant
 
 
 @dataclass

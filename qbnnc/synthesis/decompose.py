@@ -23,8 +23,8 @@ from dataclasses import replace
 from fractions import Fraction
 from functools import lru_cache
 
-from qbnnc.circuit import Block, Call, Circuit, Flat, Gate, IfBit, Measure, Op, Register
-from qbnnc.model import Angle
+from qbnnc.frontend.model import Angle
+from qbnnc.synthesis.circuit import Block, Call, Circuit, Flat, Gate, IfBit, Measure, Op, Register
 
 CLIFFORD_T = frozenset({"h", "s", "sdg", "t", "tdg", "x", "z", "cx"})
 _EIGHTH_TURN_GATES = {

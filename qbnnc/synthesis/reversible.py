@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from qbnnc.circuit import Gate
+from qbnnc.synthesis.circuit import Gate
 
 _PHASE_ONLY = frozenset({"z", "p", "s", "sdg", "t", "tdg", "rz"})
 

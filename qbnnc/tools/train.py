@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from qbnnc.compiler import compile_model
 from qbnnc.diagnostics import CompileError
-from qbnnc.model import Accept, Model, Oracle
+from qbnnc.frontend.model import Accept, Model, Oracle
 from qbnnc.semantics import correct, weight_string
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ class AerSampler(Sampler):
     name = "aer"
 
     def __init__(self, model: Model, optimize: bool = True) -> None:
-        from qbnnc.simulate import GroverSimulator
+        from qbnnc.tools.simulate import GroverSimulator
 
         self.model = model
         self.optimize = optimize
@@ -200,7 +200,7 @@ class PytketSampler(Sampler):
         self.optimize = optimize
 
     def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
-        from qbnnc.simulate import run_pytket
+        from qbnnc.tools.simulate import run_pytket
 
         program = blind_program(self.model, threshold, iterations, self.optimize)
         counts = run_pytket(self.backend, program.pytket(), self.model.num_weights, shots, seed)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qbnnc.circuit import Block, Call, Circuit, Gate, Op, invert
-from qbnnc.decompose import measured_uncompute
+from qbnnc.synthesis.circuit import Block, Call, Circuit, Gate, Op, invert
+from qbnnc.synthesis.decompose import measured_uncompute
 
 REGISTER = "and_bit"
 

@@ -20,8 +20,8 @@ from typing import Literal
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from qbnnc import syntax
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
+from qbnnc.frontend import syntax
 
 MAX_ERRORS = 20
 # Longer numbers are surely typos, and Python refuses to convert very long digit strings.

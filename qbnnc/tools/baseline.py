@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import itertools
 
-from qbnnc.arith import Lit, bit_reverse, inverse, mcx, qft_dagger
-from qbnnc.circuit import Call, Circuit, Gate, Measure, Op, Register
-from qbnnc.lower import Blocks
-from qbnnc.model import Model
-from qbnnc.oracle import phase_readout
+from qbnnc.frontend.model import Model
 from qbnnc.semantics import Census
+from qbnnc.synthesis.arith import Lit, bit_reverse, inverse, mcx, qft_dagger
+from qbnnc.synthesis.circuit import Call, Circuit, Gate, Measure, Op, Register
+from qbnnc.synthesis.lower import Blocks
+from qbnnc.synthesis.oracle import phase_readout
 
 
 def authors_circuit(model: Model, census: Census | None, iterations: int) -> Circuit:
@@ -33,7 +33,7 @@ def authors_circuit(model: Model, census: Census | None, iterations: int) -> Cir
     step 2*pi/2^P when the model uses the counter oracle)."""
     from fractions import Fraction
 
-    from qbnnc.model import Angle
+    from qbnnc.frontend.model import Angle
 
     if model.output_width != 1:
         raise ValueError("the authors' construction is built for single-output networks")
@@ -125,7 +125,7 @@ def authors_circuit(model: Model, census: Census | None, iterations: int) -> Cir
 def _with_phase(model: Model, precision: int, step) -> Model:  # noqa: ANN001
     from dataclasses import replace
 
-    from qbnnc.model import Oracle
+    from qbnnc.frontend.model import Oracle
 
     return replace(model, oracle=Oracle("phase", precision, step))
 

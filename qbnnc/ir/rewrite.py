@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from qbnnc.dataflow import NodeKind
+from qbnnc.ir.dataflow import NodeKind
 
 
 def set_args(g: nx.DiGraph, node: int, args: tuple[int, ...]) -> None:

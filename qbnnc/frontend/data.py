@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator
 
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
-from qbnnc.model import Example
+from qbnnc.frontend.model import Example
 
 MAX_ERRORS = 20
 

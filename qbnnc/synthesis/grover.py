@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from qbnnc import __version__
-from qbnnc.arith import Lit, phase_all
-from qbnnc.circuit import Call, Circuit, Gate, Measure, Op, Register, reachable_blocks
-from qbnnc.dataflow import Dataflow
-from qbnnc.lower import Blocks, Pool, lower_template
-from qbnnc.model import Model
-from qbnnc.oracle import OptimizeFor, Sweep, build_oracle
+from qbnnc.frontend.model import Model
+from qbnnc.ir.dataflow import Dataflow
 from qbnnc.semantics import Census
-from qbnnc.specialise import specialise
-from qbnnc.training import Header, TrainingCircuit
+from qbnnc.synthesis.arith import Lit, phase_all
+from qbnnc.synthesis.circuit import Call, Circuit, Gate, Measure, Op, Register, reachable_blocks
+from qbnnc.synthesis.lower import Blocks, Pool, lower_template
+from qbnnc.synthesis.oracle import OptimizeFor, Sweep, build_oracle
+from qbnnc.synthesis.specialise import specialise
+from qbnnc.synthesis.training import Header, TrainingCircuit
+from qbnnc.version import __version__
 
 
 def build_circuit(

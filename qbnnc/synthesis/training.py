@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from qbnnc.circuit import Call, Circuit, Measure, Op, Register
+from qbnnc.synthesis.circuit import Call, Circuit, Measure, Op, Register
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from qbnnc.circuit import Gate, temp_and
-from qbnnc.model import Angle
+from qbnnc.frontend.model import Angle
+from qbnnc.synthesis.circuit import Gate, temp_and
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The front end: `.bnn` text -> syntax tree (parse) -> checked model (check, data)."""
