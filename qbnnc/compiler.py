@@ -85,26 +85,38 @@ def check_reachable(model: Model, tally: Census | None) -> None:
     )
 
 
-# Compile work grows with examples x weighted lines (one dataflow node per line evaluation);
-# beyond this the graph would not fit in memory, so the model is refused with its size.
-MAX_LINE_EVALUATIONS = 20_000_000
+# Compile work grows with the network (a dataflow node and a few dozen gates per weighted
+# line, lowered once) plus the data (a row's bits, and a few operations per row and changed
+# input bit); beyond these the model is refused with its size before any work starts.
+MAX_WEIGHTED_LINES = 2_000_000
+MAX_DATA_BITS = 200_000_000
 
 
-def line_evaluations(model: Model) -> int:
-    """Weighted lines the forward passes evaluate over the whole data set."""
-    return model.num_examples * sum(layer.width * layer.fan_in for layer in model.layers)
+def weighted_lines(model: Model) -> int:
+    """Lines into neurons: the network's size in dataflow nodes (each read once per row)."""
+    return sum(layer.width * layer.fan_in for layer in model.layers)
 
 
 def check_size(model: Model, limit: int | None = None) -> None:
-    limit = MAX_LINE_EVALUATIONS if limit is None else limit
-    size = line_evaluations(model)
-    if size > limit:
+    """Refuse, with its size and a way out, a model too large to compile; `limit` caps the
+    weighted lines (default MAX_WEIGHTED_LINES)."""
+    limit = MAX_WEIGHTED_LINES if limit is None else limit
+    lines = weighted_lines(model)
+    if lines > limit:
         raise _error(
             model,
             "network",
-            f"the model is too large to compile: {model.num_examples} examples x "
-            f"{size // model.num_examples} weighted lines = {size} line evaluations, above the "
-            f"limit of {limit}; use fewer examples or smaller layers",
+            f"the model is too large to compile: its layers have {lines} weighted lines, above "
+            f"the limit of {limit}; use smaller layers",
+        )
+    bits = model.num_examples * (model.input_width + model.output_width)
+    if bits > MAX_DATA_BITS:
+        raise _error(
+            model,
+            "data",
+            f"the training set is too large to compile: {model.num_examples} rows x "
+            f"{model.input_width + model.output_width} bits = {bits} bits, above the limit of "
+            f"{MAX_DATA_BITS}; use fewer rows",
         )
 
 
@@ -119,7 +131,7 @@ def compile_model(
 ) -> Program:
     """Compile a checked model into a program for `target`.
 
-    `limit` caps examples x weighted lines (see `check_size`); None: MAX_LINE_EVALUATIONS.
+    `limit` caps the weighted lines (see `check_size`); None: MAX_WEIGHTED_LINES.
     `optimize_for`: "qubits" (default) picks the oracle plan with the fewest qubits, "gates"
     the one with the fewest Toffoli-equivalents, trading qubits for gates.
     `count=False` skips the classical census (and so `marked` and the reachability check):

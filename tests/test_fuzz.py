@@ -88,7 +88,7 @@ def test_mutants_compile_or_fail_with_located_errors(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Valid but huge mutants (a width of 10^12) are refused by size, not compiled for minutes.
-    monkeypatch.setattr(qbnnc.compiler, "MAX_LINE_EVALUATIONS", 20_000)
+    monkeypatch.setattr(qbnnc.compiler, "MAX_WEIGHTED_LINES", 2_000)
     tmp = scratch
     code, err = _run(tmp, source, capsys)
     files = sorted(p.name for p in tmp.iterdir())

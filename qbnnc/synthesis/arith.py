@@ -137,22 +137,6 @@ def at_least_into(register: Sequence[int], lo: int, target: int) -> list[Gate]:
     return ops
 
 
-def phase_at_least(register: Sequence[int], lo: int) -> list[Gate]:
-    """Phase -1 on the basis states with register >= lo (the cubes are disjoint)."""
-    ops: list[Gate] = []
-    for cube in cubes_at_least(lo, len(register)):
-        ops += mcz(cube_lits(register, cube))
-    return ops
-
-
-def phase_on_values(register: Sequence[int], values: Sequence[int]) -> list[Gate]:
-    """Phase -1 on the basis states whose register value is in `values`."""
-    ops: list[Gate] = []
-    for v in sorted(set(values)):
-        ops += mcz([Lit(q, not (v >> i) & 1) for i, q in enumerate(register)])
-    return ops
-
-
 def threshold(
     lits: Sequence[Lit], t: int, out: int, borrow: Borrow, release: Release
 ) -> list[Gate]:
@@ -494,16 +478,6 @@ def phase_all(lits_in: Sequence[Lit], borrow: Borrow, release: Release) -> list[
     ops, last, work = and_tree(lits, borrow)
     release(work)
     return [*ops, *mcz(last), *inverse(ops)]
-
-
-def mcx_tree(controls: Sequence[Lit], target: int, borrow: Borrow, release: Release) -> list[Gate]:
-    """target ^= AND(controls): n - 2 temporary ANDs and one Toffoli (for n >= 3)."""
-    lits = _normalise(controls)
-    if lits is None:
-        return []
-    ops, last, work = and_tree(lits, borrow)
-    release(work)
-    return [*ops, *mcx(last, target), *inverse(ops)]
 
 
 def mcp_tree(lits_in: Sequence[Lit], angle: Angle, borrow: Borrow, release: Release) -> list[Gate]:

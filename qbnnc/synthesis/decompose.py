@@ -214,11 +214,6 @@ def and_count(g: Flat) -> int:
     return int(isinstance(g, Gate) and g.temp == "compute")
 
 
-def is_rotation(g: Flat) -> bool:
-    """Whether the gate leaves an arbitrary-angle rotation in the Clifford+T expansion."""
-    return rotation_count(g) > 0
-
-
 def prepare_clifford_t(circuit: Circuit) -> Circuit:
     """The circuit in Clifford+T, structure kept: every block gains the ancilla qubits.
 

@@ -8,7 +8,6 @@ is what Grover's formula and the classical count predict for it.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,15 +24,6 @@ def expected_distribution(model: Model, iterations: int) -> np.ndarray:
     p = success_probability(m, model.num_weights, iterations)
     unmarked = (1 - p) / (n - m) if n > m else 0.0
     return np.where(marked, p / m if m else 0.0, unmarked)
-
-
-@dataclass(frozen=True)
-class Shape:
-    """A random network's shape: inputs, layer widths, which layers are fixed."""
-
-    inputs: int
-    widths: tuple[int, ...]
-    fixed: tuple[bool, ...]
 
 
 def random_source(rng: random.Random, max_weights: int = 6) -> str:
