@@ -7,7 +7,7 @@
 - merge_identical_examples: rows the graph cannot tell apart become one, with a multiplicity.
 - eliminate_dead_nodes: nodes no sink depends on are removed.
 
-`run_passes` applies a pipeline until nothing changes, checking `verify` after every pass.
+`run_passes` applies a pipeline until nothing changes, checking `verify` after every round.
 """
 
 from __future__ import annotations
@@ -54,9 +54,11 @@ def _shape(df: Dataflow) -> tuple[int, int, int, int]:
 
 
 def run_passes(df: Dataflow, pipeline: Sequence[Pass] = DEFAULT_PIPELINE) -> Dataflow:
-    """Apply `pipeline` in rounds until a round changes nothing; verify after every pass.
+    """Apply `pipeline` in rounds until a round changes nothing; verify after every round.
 
-    The graph is copied once here; the passes then edit that private copy in place.
+    The graph is copied once here; the passes then edit that private copy in place. Each
+    pass keeps `verify`'s invariants on its own (tests/test_passes.py verifies every pass's
+    output); checking once per round keeps the check off the hot path.
     """
     verify(df)
     df = Dataflow(df.graph.copy(), df.num_weights, df.num_examples, df.data, owned=True)
@@ -64,7 +66,7 @@ def run_passes(df: Dataflow, pipeline: Sequence[Pass] = DEFAULT_PIPELINE) -> Dat
         before = _shape(df)
         for p in pipeline:
             df = p(df)
-            verify(df)
+        verify(df)
         if _shape(df) == before:
             break
     return Dataflow(df.graph, df.num_weights, df.num_examples, df.data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from qbnnc.ir.dataflow import Const, Dataflow, Not, Xor, editable
-from qbnnc.ir.rewrite import replace_uses, set_op
+from qbnnc.ir.rewrite import replace_many, set_op
 
 
 def fold_leaves(df: Dataflow, kinds: tuple[type, ...]) -> nx.DiGraph:
@@ -14,6 +14,9 @@ def fold_leaves(df: Dataflow, kinds: tuple[type, ...]) -> nx.DiGraph:
     Nodes that fold to one of their operands hand their users over and are left dead.
     """
     g = editable(df)
+    # Users are handed over at the end, all at once; until then a folded node keeps its
+    # kind, so later nodes fold the same way as if it were already replaced.
+    replaced: dict[int, int] = {}
     for node in df.order():
         op = g.nodes[node]["op"]
         if isinstance(op, kinds):
@@ -32,5 +35,6 @@ def fold_leaves(df: Dataflow, kinds: tuple[type, ...]) -> nx.DiGraph:
                 if known[0] ^ int(op.negated):
                     set_op(g, node, Not(), (other,))
                 else:
-                    replace_uses(g, node, other)
+                    replaced[node] = other
+    replace_many(g, replaced)
     return g

@@ -29,6 +29,21 @@ def replace_uses(g: nx.DiGraph, old: int, new: int) -> None:
         set_args(g, user, tuple(new if a == old else a for a in g.nodes[user]["args"]))
 
 
+def replace_many(g: nx.DiGraph, mapping: dict[int, int]) -> None:
+    """Make every user of each `old` in `mapping` read `mapping[old]` (followed through
+    chains), rewriting each user's operands once: a neuron with a thousand lines being
+    replaced costs one pass over its operands, not one per line."""
+
+    def resolve(node: int) -> int:
+        while node in mapping:
+            node = mapping[node]
+        return node
+
+    users = {u for old in mapping for u in g.successors(old)}
+    for user in sorted(users):
+        set_args(g, user, tuple(resolve(a) for a in g.nodes[user]["args"]))
+
+
 def ensure_node(g: nx.DiGraph, op: NodeKind, label: str) -> int:
     """A leaf node of kind `op`, reusing an existing one."""
     for node, data in g.nodes(data=True):

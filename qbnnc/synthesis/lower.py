@@ -74,13 +74,13 @@ class Blocks:
             np.concatenate([np.fromiter(narrow, dtype=np.int64, count=len(narrow)), *wide.values()])
         )
         touched = touched_array.tolist()
-        local = {q: i for i, q in enumerate(touched)} if narrow else {}
+        local = {q: i for i, q in enumerate(touched)}.__getitem__
         body = tuple(
             _localise(
                 op,
                 tuple(np.searchsorted(touched_array, wide[i]).tolist())
                 if i in wide
-                else tuple(local[q] for q in p),
+                else tuple(map(local, p)),
             )
             for i, (op, p) in enumerate(zip(ops, parts, strict=True))
         )
@@ -220,7 +220,7 @@ def lower_template(variant: Variant, num_weights: int, blocks: Blocks) -> Templa
         last,
         tuple(fwd.literals),
         tuple(fwd.held),
-        tuple(q for q in range(num_weights, num_weights + width) if q not in set(fwd.held)),
+        tuple(sorted(set(range(num_weights, num_weights + width)) - set(fwd.held))),
         tuple(fwd.last_held) if fwd.last_held is not None else None,
         width,
         False,

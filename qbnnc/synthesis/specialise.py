@@ -27,7 +27,7 @@ from qbnnc.ir.dataflow import (
     WeightBit,
     Xor,
 )
-from qbnnc.ir.rewrite import replace_uses, set_op
+from qbnnc.ir.rewrite import replace_many, set_args, set_op
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,10 @@ def specialise(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
     for rows in groups:
         values = dict(zip(structural, keys[rows[0]].tolist(), strict=True))
         graph = g.copy()
+        replace_many(graph, {n: _weight_of(df, n) for n in masks})
         for n in g:
             op = df.op(n)
-            if n in masks:
-                replace_uses(graph, n, _weight_of(df, n))
-            elif isinstance(op, Column) and op.index in values:
+            if isinstance(op, Column) and op.index in values:
                 set_op(graph, n, Const(values[op.index]))
         for k, (value, _, _) in flips.items():
             # A value that is itself a masked line reads as its weight (the mask flips it).
@@ -158,8 +157,6 @@ def _reads_structure(df: Dataflow, node: int, masks: dict[int, tuple[int, int, b
 
 def replace_uses_at(graph: nx.DiGraph, user: int, position: int, new: int) -> None:
     """Make argument `position` of `user` read `new`."""
-    from qbnnc.ir.rewrite import set_args
-
     args = list(graph.nodes[user]["args"])
     args[position] = new
     set_args(graph, user, tuple(args))
