@@ -1,18 +1,19 @@
-"""`qbnnc stats` at scale: the 8x8 digits of scikit-learn, a 64-input 32-16-1 network.
+"""`qbnnc stats` and compilation at scale: the 8x8 digits of scikit-learn, a 64-32-16-1 network.
 
     python bench/stats_scale.py make-data            # examples/digits/digits.csv (scikit-learn)
-    python bench/stats_scale.py [--examples N ...]   # time stats on the first N rows
-    python bench/stats_scale.py --examples 1797      # the whole data set (see docs/performance.md)
+    python bench/stats_scale.py [--examples N ...]   # measure on the first N rows
+    python bench/stats_scale.py --examples 1797      # the whole data set (docs/performance.md)
 
 `make-data` binarises the 1,797 images (a pixel is 1 when its intensity is 8 or more of 16)
 and labels each image 1 when it shows the digit 0, else 0 (one class against the rest); the
 CSV is committed, so only `make-data` needs scikit-learn (`pip install '.[bench]'`).
 
-For each N the model `bench/digits.bnn` is compiled on the first N rows, on the
-same rows twice over ("doubled": repeated rows merge into one example of multiplicity 2),
-and `stats` is taken; beside it, the time `qiskit.qasm3.loads` takes to read the structured
-program of the same model. Each measurement runs in a fresh process so that memory is
-measured per model.
+For each N the model `bench/digits.bnn` runs on the first N rows, and on the same rows
+twice over ("doubled": repeated rows merge into one row of multiplicity 2, so the circuit
+must come out the same). Each measurement is a fresh process running the command line as
+a user does: `qbnnc stats MODEL --json` (wall time, peak memory, the counts), then
+`qbnnc MODEL -o OUT.qasm` (wall time, peak memory, bytes written), and, up to
+`--parse-max` rows, `openqasm3.parse` of the written program (wall time).
 """
 
 from __future__ import annotations
@@ -45,35 +46,35 @@ def make_data(path: Path = CSV) -> int:
     return len(lines) - 1
 
 
-# Runs in a child process: compile, count, load; prints one JSON line.
+# Runs in a child process: one CLI command in-process, then its own time and peak memory.
 _CHILD = r"""
-import json, resource, sys, time
-from qbnnc.synthesis.circuit import flat_size
-from qbnnc.compiler import compile_model, load_model, read_source
-path, load_qasm = sys.argv[1], sys.argv[2] == "1"
-out = {}
+import contextlib, io, json, resource, sys, time
+from qbnnc.cli import main
+out = io.StringIO()
 t = time.perf_counter()
-model = load_model(read_source(path), path)
-program = compile_model(model)
-out["compile_s"] = time.perf_counter() - t
-t = time.perf_counter()
-table = program.stats()
-out["stats_s"] = time.perf_counter() - t
-out["examples"] = model.num_examples
-out["qubits"] = table["qubits"]
-out["gates"] = sum(table["gates"].values())
-out["depth"] = table["depth"]
-out["flat_ops"] = flat_size(program.circuit)
-if load_qasm:
-    import qiskit.qasm3
-    text = program.qasm3()
-    out["qasm_bytes"] = len(text)
-    t = time.perf_counter()
-    qiskit.qasm3.loads(text)
-    out["loads_s"] = time.perf_counter() - t
-out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(json.dumps(out))
+with contextlib.redirect_stdout(out):
+    status = main(sys.argv[1:])
+report = {"status": status, "wall_s": time.perf_counter() - t,
+          "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+if sys.argv[1] == "stats":
+    report["table"] = json.loads(out.getvalue())
+print(json.dumps(report))
 """
+
+_PARSE = r"""
+import json, sys, time
+import openqasm3
+t = time.perf_counter()
+openqasm3.parse(open(sys.argv[1]).read())
+print(json.dumps({"wall_s": time.perf_counter() - t}))
+"""
+
+
+def child(code: str, *args: str) -> dict:
+    run = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 def subset_model(folder: Path, rows: int, times: int) -> Path:
@@ -86,14 +87,14 @@ def subset_model(folder: Path, rows: int, times: int) -> Path:
     return model
 
 
-def measure(model: Path, load_qasm: bool) -> dict[str, float]:
-    run = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(model), "1" if load_qasm else "0"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(run.stdout.strip().splitlines()[-1])
+def measure(model: Path, parse: bool) -> dict:
+    stats = child(_CHILD, "stats", str(model), "--json")
+    out = model.with_suffix(".qasm")
+    compiled = child(_CHILD, str(model), "-o", str(out))
+    r = {"stats": stats, "compile": compiled, "bytes": out.stat().st_size}
+    if parse:
+        r["parse_s"] = child(_PARSE, str(out))["wall_s"]
+    return r
 
 
 def main() -> None:
@@ -101,40 +102,43 @@ def main() -> None:
     p.add_argument("command", nargs="?", choices=["make-data"], help="make the CSV and stop")
     p.add_argument("--examples", type=int, nargs="+", default=[25, 50, 100])
     p.add_argument(
-        "--loads-max",
+        "--parse-max",
         type=int,
-        default=25,
+        default=100,
         metavar="ROWS",
-        help="time qiskit.qasm3.loads only up to this many rows (it needs about 150 MB and "
-        "3.5 s per row here; default 25)",
+        help="time openqasm3.parse of the written program only up to this many rows (its "
+        "ANTLR parser reads about 15 KB/s here; default 100)",
     )
     p.add_argument(
         "--doubled-max",
         type=int,
-        default=200,
+        default=1797,
         metavar="ROWS",
-        help="also measure the doubled data only up to this many rows (the doubled graph "
-        "needs about 7 MB per example before identical rows merge; default 200)",
+        help="also measure the doubled data up to this many rows (default: all)",
     )
     ns = p.parse_args()
     if ns.command == "make-data":
         print(f"wrote {make_data()} rows to {CSV.relative_to(ROOT)}")
         return
     print(
-        "| rows | data | examples | qubits | flat gates | depth | compile s | stats s "
-        "| loads s | max RSS MB |"
+        "| rows | data | qubits | Toffolis | two-qubit | T | depth | stats s | stats MB "
+        "| compile s | compile MB | .qasm MB | parse s |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- " * 13 + "|")
     for rows in ns.examples:
         for label, times in (("as is", 1), ("doubled", 2))[: 2 if rows <= ns.doubled_max else 1]:
             with tempfile.TemporaryDirectory() as tmp:
-                loads = times == 1 and rows <= ns.loads_max
-                r = measure(subset_model(Path(tmp), rows, times), loads)
-            loads_s = f"{r['loads_s']:.1f}" if "loads_s" in r else "-"
+                parse = times == 1 and rows <= ns.parse_max
+                r = measure(subset_model(Path(tmp), rows, times), parse)
+            t, c = r["stats"]["table"], r["compile"]
+            depth = "null" if t["depth"] is None else f"{t['depth']:,}"
+            parse_s = f"{r['parse_s']:.0f}" if "parse_s" in r else "-"
             print(
-                f"| {rows} | {label} | {r['examples']} | {r['qubits']} | {r['gates']:,} "
-                f"| {r['depth']:,} | {r['compile_s']:.1f} | {r['stats_s']:.2f} | {loads_s} "
-                f"| {r['max_rss_mb']} |",
+                f"| {rows} | {label} | {t['qubits']:,} | {t['toffoli_count']:,} "
+                f"| {t['two_qubit_gates']:,} | {t['t_count']:,} | {depth} "
+                f"| {r['stats']['wall_s']:.1f} | {r['stats']['max_rss_mb']:.0f} "
+                f"| {c['wall_s']:.1f} | {c['max_rss_mb']:.0f} | {r['bytes'] / 1e6:.1f} "
+                f"| {parse_s} |",
                 flush=True,
             )
 

@@ -137,6 +137,17 @@ NEG = -math.inf
 # Blocks up to this many qubits get a longest-path matrix (arity^2 floats, built in
 # arity x body work); wider ones are walked with a time vector at each use.
 MATRIX_ARITY = 160
+# The exact depth walks the structured circuit (remembered walks and block matrices make
+# repeats cheap); where even that would visit more operations than this (a data set of
+# thousands of rows with hundreds of changing input bits each), `depth` is reported as
+# None rather than spend minutes. Counted in operations, so the outcome is deterministic.
+DEPTH_BUDGET = 4_000_000
+
+
+class DepthBudgetExceeded(Exception):
+    """The exact depth would need walking more operations than the budget allows."""
+
+
 # Remembered walks of wide blocks (each an int32 vector as wide as the block): enough for
 # every row of a large training set in both directions, a few hundred MB at most.
 MEMO_ENTRIES = 8192
@@ -164,8 +175,12 @@ class DepthModel:
     are always walked, never summarised by a matrix.
     """
 
-    def __init__(self, circuit: Circuit, matrix_arity: int = MATRIX_ARITY) -> None:
+    def __init__(
+        self, circuit: Circuit, matrix_arity: int = MATRIX_ARITY, budget: int = DEPTH_BUDGET
+    ) -> None:
         self.blocks = circuit.block_map
+        self.budget = budget
+        self.spent = 0  # operations walked so far
         self.matrix_arity = matrix_arity
         self.measuring = measuring_blocks(circuit)
         self.clbit: dict[tuple[str, int], int] = {}
@@ -241,6 +256,9 @@ class DepthModel:
 
     def advance(self, t: np.ndarray, ops: tuple[Op, ...], wires: np.ndarray, inverse: bool) -> None:
         """Move the time vector `t` (one entry per wire) through `ops` on `wires`, in place."""
+        self.spent += len(ops)
+        if self.spent > self.budget:
+            raise DepthBudgetExceeded(self.spent)
         for op in reversed(ops) if inverse else ops:
             if isinstance(op, Gate):
                 if len(op.qubits) == 1:
@@ -329,9 +347,19 @@ class DepthModel:
         return self._arrays[key][1]
 
 
-def depth(circuit: Circuit, matrix_arity: int = MATRIX_ARITY) -> int:
-    """The flat program's depth (Qiskit's `QuantumCircuit.depth()`), measurements included."""
-    model = DepthModel(circuit, matrix_arity)
+def depth(
+    circuit: Circuit, matrix_arity: int = MATRIX_ARITY, budget: int = DEPTH_BUDGET
+) -> int | None:
+    """The flat program's depth (Qiskit's `QuantumCircuit.depth()`), measurements included;
+    None when finding it exactly would walk more than `budget` operations."""
+    try:
+        return _depth(circuit, matrix_arity, budget)
+    except DepthBudgetExceeded:
+        return None
+
+
+def _depth(circuit: Circuit, matrix_arity: int, budget: int) -> int:
+    model = DepthModel(circuit, matrix_arity, budget)
     t = np.zeros(model.num_wires)
     model.advance(t, circuit.body, np.arange(circuit.num_qubits), inverse=False)
     return int(t.max()) if t.size else 0
@@ -457,7 +485,8 @@ def render(table: dict[str, Any], model_name: str | None = None) -> str:
             ("Toffolis (expanded)", big(table["toffoli_count"])),
             ("T count", "n/a (arbitrary rotations remain)" if t is None else big(t)),
             ("rotations", big(table["rotations"])),
-            ("depth", big(table["depth"])),
+            ("depth", "not computed (too large to walk exactly)" if table["depth"] is None
+             else big(table["depth"])),
             ("classical baseline", ""),
             ("  exhaustive evaluations", big(table["classical_evaluations"])),
             ("  circuit forward passes", big(table["circuit_forward_passes"])),
