@@ -9,15 +9,20 @@ neurons straddle chunks and axes and kept neurons are reused across chunks.
 
 from __future__ import annotations
 
+import io
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import qbnnc.semantics as semantics
+from qbnnc.cli import Status, counting, summary
 from qbnnc.compiler import load_model
 from qbnnc.model import Model
 from qbnnc.semantics import MAX_COUNTED_WEIGHTS, census, correct, correct_counts
+
+AND221 = Path(__file__).resolve().parent.parent / "examples" / "paper" / "qbnn221_and.bnn"
 
 
 def random_model(rng: random.Random, max_weights: int) -> Model:
@@ -134,3 +139,23 @@ def test_table_popcount_matches_bit_counting() -> None:
     words[0, 0, :2] = [0, 2**64 - 1]
     expected = np.vectorize(lambda w: bin(int(w)).count("1"))(words)
     assert semantics._popcount_table(words).tolist() == expected.tolist()
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_check_draws_the_count_as_a_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = load_model(AND221.read_text(), str(AND221))
+    monkeypatch.setattr(semantics, "_CHUNK_WORDS", 2)
+    tty = _Tty()
+    with Status("checking", delay=0, stream=tty) as status:
+        text = summary(model, counting(status))
+        assert status.message == "checking"  # restored once the count is done
+    assert text == summary(model)
+    assert "qbnnc: checking: counting weight strings [" in tty.getvalue()
+    pipe = io.StringIO()
+    with Status("checking", delay=0, stream=pipe) as status:
+        summary(model, counting(status))
+    assert pipe.getvalue() == ""
