@@ -81,9 +81,10 @@ def example_groups(model: Model) -> list[tuple[tuple[int, ...], list[tuple[tuple
 # a plane only spans the axes of the weights it depends on, and numpy broadcasting pairs
 # them. A first-layer neuron is so a table over its own weights only (2^f rows), computed
 # once; the grid is materialised only by the neurons that depend on every axis, and the count
-# is a popcount over the last axis.
+# is a popcount summed over the words.
 
-# Bits of a weight-string chunk: its largest plane holds at most this many words (4 MB).
+# The largest plane of a chunk (words x weight strings) holds at most this many words, 4 MB:
+# memory stays flat, and larger chunks measured slower (caches), smaller ones no faster.
 _CHUNK_WORDS = 1 << 19
 # A neuron's varying weights are split into axes of at most this many bits, so that a wide
 # neuron counts its lines per axis (small planes) and adds the counts once on the grid.
@@ -97,7 +98,7 @@ class _Slot:
 
     wrong: tuple[np.ndarray, ...]  # per output bit: the complement of the label bit
     # (multiplicity, the positions with it; None: every position of the words)
-    weights: tuple[tuple[int, np.ndarray | None], ...]
+    repeats: tuple[tuple[int, np.ndarray | None], ...]
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def _pack(bits: Sequence[int], words: int) -> np.ndarray:
 
 
 def _data(model: Model) -> _Data:
+    """Inputs and labels as planes; positions past the last distinct input are padding."""
     groups = example_groups(model)
     words = max(1, -(-len(groups) // 64))
     inputs = tuple(_pack([x[i] for x, _ in groups], words) for i in range(model.input_width))
@@ -128,11 +130,11 @@ def _data(model: Model) -> _Data:
             ~_pack([label[k] if label else 0 for label, _ in here], words)
             for k in range(model.output_width)
         )
-        weights = tuple(
+        repeats = tuple(
             (m, _positions([int(n == m) for _, n in here], words))
             for m in sorted({n for _, n in here} - {0})
         )
-        slots.append(_Slot(wrong, weights))
+        slots.append(_Slot(wrong, repeats))
     return _Data(words, inputs, tuple(slots))
 
 
@@ -217,6 +219,7 @@ def _weight_mask(grid: _Grid, bit: int, flip: bool) -> np.ndarray:
 
 
 def _or(planes: list[np.ndarray]) -> np.ndarray:
+    """Bitwise OR of the planes (broadcast)."""
     out = planes[0]
     for p in planes[1:]:
         out = out | p
@@ -250,7 +253,7 @@ def _at_least(lines: list[np.ndarray], threshold: int, ones: np.ndarray) -> np.n
     if threshold <= 0:
         return ones
     if threshold > len(lines):
-        return ones ^ ones
+        return np.zeros_like(ones)
     groups: dict[tuple[int, ...], list[np.ndarray]] = {}
     for line in lines:
         groups.setdefault(line.shape, []).append(line)
@@ -349,6 +352,7 @@ class _Network:
 
 
 def _mask(bits: range) -> int:
+    """The weight bits of `bits` as an integer mask."""
     return sum(1 << b for b in bits)
 
 
@@ -360,7 +364,7 @@ def _tally(outputs: list[np.ndarray], slots: tuple[_Slot, ...], grid: _Grid) -> 
         ok = outputs[0] ^ slot.wrong[0].reshape(column)
         for y, wrong in zip(outputs[1:], slot.wrong[1:], strict=True):
             ok = ok & (y ^ wrong.reshape(column))
-        for multiplicity, positions in slot.weights:
+        for multiplicity, positions in slot.repeats:
             hits = _popcount(ok if positions is None else ok & positions.reshape(column))
             total = total + multiplicity * hits.sum(axis=0, dtype=np.uint32)
     full = tuple(1 << width for _, width in grid.axes)
@@ -370,8 +374,9 @@ def _tally(outputs: list[np.ndarray], slots: tuple[_Slot, ...], grid: _Grid) -> 
 def correct_counts(model: Model, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """For every weight string `w` (index), the number of examples it classifies correctly.
 
-    Counted a chunk of weight strings at a time (memory stays flat); `progress(done, total)`
-    is called with the weight strings counted so far after each chunk.
+    Bit-parallel over the distinct inputs and a chunk of weight strings at a time (memory
+    stays flat; see the comment above `_CHUNK_WORDS`). `progress(done, total)` is called with
+    the weight strings counted so far after each chunk.
     """
     n = model.num_weights
     if n > MAX_COUNTED_WEIGHTS:
