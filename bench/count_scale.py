@@ -3,8 +3,9 @@
     python bench/count_scale.py [--cases 7-3-1 9-2-1]
 
 Each case is a generated model, counted in a fresh process (so the peak memory is the
-count's own): the seconds `census` takes and the process's peak resident memory
-(`resource.getrusage`). Recorded in docs/performance.md ("Counting every weight string").
+count's own): the seconds `census` takes (wall clock, and CPU time, steadier on a shared
+machine) and the process's peak resident memory (`resource.getrusage`, imports included).
+Recorded in docs/performance.md ("Counting every weight string").
 
 - `7-3-1`: `input x[7]`, `layer h[3] from x`, `layer y[1] from h`: 24 weights; 128 rows,
   every 7-bit input once, labelled by a noisy majority.
@@ -63,15 +64,16 @@ def measure(name: str) -> dict[str, object]:
     from qbnnc.semantics import census
 
     model = load_model(model_source(name))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     tally = census(model)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "case": name,
         "weights": model.num_weights,
         "rows": model.num_examples,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "peak_mb": round(peak_kb / 1024),
         "marked": tally.marked,
         "best": tally.best,
@@ -86,15 +88,16 @@ def main() -> None:
     if ns.one:
         print(json.dumps(measure(ns.one)))
         return
-    print("| model | weights | rows | census s | peak RSS MB | marked | best |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| model | weights | rows | census s | CPU s | peak RSS MB | marked | best |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name in ns.cases:
         out = subprocess.run(
             [sys.executable, __file__, "--one", name], check=True, capture_output=True, text=True
         ).stdout
         r = json.loads(out)
         print(
-            f"| {r['case']} | {r['weights']} | {r['rows']} | {r['seconds']} | {r['peak_mb']} "
+            f"| {r['case']} | {r['weights']} | {r['rows']} | {r['seconds']} | {r['cpu_seconds']} "
+            f"| {r['peak_mb']} "
             f"| {r['marked']} | {r['best']} |",
             flush=True,
         )

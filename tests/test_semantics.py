@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +91,19 @@ def test_tiny_chunks_and_axes_count_the_same(seed: int, monkeypatch: pytest.Monk
     rng = random.Random(seed)
     monkeypatch.setattr(semantics, "_CHUNK_WORDS", rng.choice([1, 2, 4, 16]))
     monkeypatch.setattr(semantics, "_AXIS_BITS", rng.choice([1, 2, 3]))
+    assert correct_counts(model).tolist() == direct_counts(model).tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_thresholds_the_checker_refuses_still_count_the_same(seed: int) -> None:
+    # 0 (always fires) and fan-in + 1 (never fires): unreachable from .bnn text, but the
+    # count must not depend on the checker's range.
+    rng = random.Random(seed)
+    model = random_model(rng, max_weights=7)
+    i = rng.randrange(len(model.layers))
+    layer = model.layers[i]
+    odd = replace(layer, threshold=rng.choice([0, layer.fan_in + 1]))
+    model = replace(model, layers=model.layers[:i] + (odd,) + model.layers[i + 1 :])
     assert correct_counts(model).tolist() == direct_counts(model).tolist()
 
 
