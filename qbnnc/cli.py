@@ -126,9 +126,14 @@ def _dispatch(args: list[str]) -> int:
 def cmd_compile(argv: list[str]) -> int:
     ns = _compile_parser().parse_args(argv)
     model = _load(ns.model)
-    program = compile_model(
-        model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
-    )
+    with Status(f"compiling {model.name}", delay=2.0) as status:
+        program = compile_model(
+            model,
+            target=ns.target,
+            optimize=not ns.no_opt,
+            optimize_for=ns.optimize_for,
+            progress=counting(status),
+        )
     out = ns.output or str(Path(ns.model).with_suffix(".qasm"))
     if out == "-":
         sys.stdout.write(program.qasm3(flat=ns.flat))
@@ -181,15 +186,17 @@ def _load(path: str) -> Model:
 def cmd_check(argv: list[str]) -> int:
     ns = _check_parser().parse_args(argv)
     model = _load(ns.model)
-    print(summary(model))
+    with Status(f"checking {model.name}", delay=2.0) as status:
+        text = summary(model, counting(status))
+    print(text)
     return EXIT_OK
 
 
-def summary(model: Model) -> str:
+def summary(model: Model, progress: Callable[[int, int], None] | None = None) -> str:
     """What `qbnnc check` prints: the model as the compiler understood it."""
     from qbnnc.compiler import check_reachable, choose_iterations
 
-    tally = count_marked(model)
+    tally = count_marked(model, progress)
     check_reachable(model, tally)
     iterations = choose_iterations(model, tally)
     lines = [
@@ -316,6 +323,20 @@ class Status:
         self._shown = True
         self.stream.write(f"\r\x1b[Kqbnnc: {self.message} ({elapsed:.0f} s)")
         self.stream.flush()
+
+
+def counting(status: Status) -> Callable[[int, int], None]:
+    """A `progress` for the census that draws a bar on `status`, then restores its message."""
+    message = status.message
+
+    def show(done: int, total: int) -> None:
+        if done >= total:
+            status.message = message
+            return
+        percent = 100 * done // total
+        status(f"{message}: counting weight strings [{'#' * (percent // 5):<20}] {percent}%")
+
+    return show
 
 
 def _model_args(p: _Parser, target: bool = True) -> None:

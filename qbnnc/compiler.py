@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from qbnnc.diagnostics import CompileError, Diagnostic
@@ -44,11 +45,14 @@ def load_model(source: str, path: str | None = None) -> Model:
     return check(parse(source, path), source, path)
 
 
-def count_marked(model: Model) -> Census | None:
-    """The exact census when the weights are few enough to count, else None."""
+def count_marked(model: Model, progress: Callable[[int, int], None] | None = None) -> Census | None:
+    """The exact census when the weights are few enough to count, else None.
+
+    `progress(done, total)`: weight strings counted so far, after each chunk.
+    """
     if model.num_weights > MAX_COUNTED_WEIGHTS:
         return None
-    return census(model)
+    return census(model, progress=progress)
 
 
 def _error(model: Model, key: str, message: str) -> CompileError:
@@ -128,6 +132,7 @@ def compile_model(
     *,
     optimize_for: OptimizeFor = "qubits",
     count: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Program:
     """Compile a checked model into a program for `target`.
 
@@ -136,9 +141,10 @@ def compile_model(
     the one with the fewest Toffoli-equivalents, trading qubits for gates.
     `count=False` skips the classical census (and so `marked` and the reachability check):
     for searches that must not know the answer; `iterations` must then be explicit.
+    `progress` is told how the census advances (see `count_marked`).
     """
     check_size(model, limit)
-    tally = count_marked(model) if count else None
+    tally = count_marked(model, progress) if count else None
     check_reachable(model, tally)
     iterations = choose_iterations(model, tally)
     df = build_dataflow(model)
