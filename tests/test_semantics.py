@@ -20,7 +20,7 @@ import pytest
 import qbnnc.semantics as semantics
 from qbnnc.cli import Status, counting, summary
 from qbnnc.compiler import load_model
-from qbnnc.model import Model
+from qbnnc.frontend.model import Model
 from qbnnc.semantics import MAX_COUNTED_WEIGHTS, census, correct, correct_counts
 
 AND221 = Path(__file__).resolve().parent.parent / "examples" / "paper" / "qbnn221_and.bnn"
