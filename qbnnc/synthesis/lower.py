@@ -62,6 +62,45 @@ class Blocks:
     blocks: list[Block] = field(default_factory=list)
     by_body: dict[tuple[int, tuple[Op, ...]], str] = field(default_factory=dict)
     names: Counter[str] = field(default_factory=Counter)
+    # (name, threshold, literal polarities) -> a neuron synthesised once on local qubits
+    neurons: dict[tuple[str, int, tuple[bool, ...]], _Neuron] = field(default_factory=dict)
+
+    def neuron(
+        self, name: str, lits: list[Lit], threshold: int, pool: Pool
+    ) -> tuple[Call, Lit, list[int]]:
+        """A neuron on `lits` (distinct qubits): its call, output literal and held qubits.
+
+        Each distinct (threshold, polarities) is synthesised once, on local qubits (the
+        literals 0..n-1, then its work qubits); a neuron read by every row, or repeated
+        across a layer, costs a dictionary lookup and one call.
+        """
+        key = (name, threshold, tuple(lit.negated for lit in lits))
+        if key not in self.neurons:
+            n = len(lits)
+            local = Pool(start=n)
+            on_local = [Lit(i, lit.negated) for i, lit in enumerate(lits)]
+            fresh = threshold_fresh(on_local, threshold, local.take, local.give)
+            arity = local.high
+            body = tuple(fresh.ops)
+            block = self._define(name, arity, body)
+            self.neurons[key] = _Neuron(block, arity - n, fresh.lit, tuple(fresh.held))
+        made = self.neurons[key]
+        program = [lit.qubit for lit in lits] + pool.take(made.width)
+        held = [program[q] for q in made.held]
+        kept = set(held)
+        pool.give([q for q in program[len(lits) :] if q not in kept])
+        lit = Lit(program[made.lit.qubit], made.lit.negated)
+        return Call(made.block, tuple(program)), lit, held
+
+    def _define(self, name: str, arity: int, body: tuple[Op, ...]) -> str:
+        """The block's name, defining it unless the same body exists already."""
+        key = (arity, body)
+        if key not in self.by_body:
+            self.names[name] += 1
+            unique = name if self.names[name] == 1 else f"{name}_{self.names[name]}"
+            self.by_body[key] = unique
+            self.blocks.append(Block(unique, arity, body))
+        return self.by_body[key]
 
     def call(self, name: str, ops: list[Op]) -> Call:
         """Package program-qubit `ops` as a block on the qubits they touch; return its call."""
@@ -70,10 +109,15 @@ class Blocks:
         # gates through a dict: each in the cheaper way for its size.
         wide = {i: np.asarray(p, dtype=np.int64) for i, p in enumerate(parts) if len(p) > 64}
         narrow = {q for i, p in enumerate(parts) if i not in wide for q in p}
-        touched_array = np.unique(
-            np.concatenate([np.fromiter(narrow, dtype=np.int64, count=len(narrow)), *wide.values()])
-        )
-        touched = touched_array.tolist()
+        if wide:
+            touched_array = np.unique(
+                np.concatenate(
+                    [np.fromiter(narrow, dtype=np.int64, count=len(narrow)), *wide.values()]
+                )
+            )
+            touched = touched_array.tolist()
+        else:
+            touched = sorted(narrow)
         local = {q: i for i, q in enumerate(touched)}.__getitem__
         body = tuple(
             _localise(
@@ -84,13 +128,15 @@ class Blocks:
             )
             for i, (op, p) in enumerate(zip(ops, parts, strict=True))
         )
-        key = (len(touched), body)
-        if key not in self.by_body:
-            self.names[name] += 1
-            unique = name if self.names[name] == 1 else f"{name}_{self.names[name]}"
-            self.by_body[key] = unique
-            self.blocks.append(Block(unique, len(touched), body))
-        return Call(self.by_body[key], tuple(touched))
+        return Call(self._define(name, len(touched), body), tuple(touched))
+
+
+@dataclass(frozen=True)
+class _Neuron:
+    block: str
+    width: int  # work qubits after the literals
+    lit: Lit  # the output, on local qubits
+    held: tuple[int, ...]  # local qubits in use until the neuron is undone
 
 
 def _qubits(op: Op) -> tuple[int, ...]:
@@ -152,13 +198,20 @@ def lower_forward(
                 ops.append(x(q))
         elif isinstance(op, AtLeast):
             pre, lits, scratch = _window(df, df.args(node), values, pool)
-            fresh = threshold_fresh(lits, op.threshold, pool.take, pool.give)
-            held += fresh.held
-            held_by[node] = fresh.held
-            neuron = [*pre, *fresh.ops, *inverse(pre)]
-            pool.give(scratch)
-            values[node] = fresh.lit
-            ops.append(blocks.call(_block_name(df.label(node)), neuron))
+            name = _block_name(df.label(node))
+            if _cacheable(pre, lits, op.threshold):
+                call, values[node], kept = blocks.neuron(name, lits, op.threshold, pool)
+            else:
+                fresh = threshold_fresh(lits, op.threshold, pool.take, pool.give)
+                pool.give(scratch)
+                call, values[node], kept = (
+                    blocks.call(name, [*pre, *fresh.ops, *inverse(pre)]),
+                    fresh.lit,
+                    fresh.held,
+                )
+            held += kept
+            held_by[node] = kept
+            ops.append(call)
             last_neuron = node
         elif isinstance(op, Correct):
             if any(
@@ -253,6 +306,22 @@ class Instance:
 def place(template: Template, num_weights: int, pool: Pool) -> Instance:
     """Take the template's work qubits from `pool` (the caller gives them back)."""
     return Instance(template, tuple(range(num_weights)) + tuple(pool.take(template.width)))
+
+
+# Neurons below this fan-in are synthesised in place (cheap, and their blocks then touch
+# exactly the qubits they use); wider ones once per (threshold, polarities).
+CACHED_FAN_IN = 8
+
+
+def _cacheable(pre: list[Gate], lits: list[Lit], threshold: int) -> bool:
+    """Whether a neuron reads its literals directly (no XOR window), each qubit once, and
+    computes something (a threshold within its fan-in)."""
+    return (
+        not pre
+        and len(lits) >= CACHED_FAN_IN
+        and 1 <= threshold <= len(lits)
+        and len({lit.qubit for lit in lits}) == len(lits)
+    )
 
 
 def _negates(df: Dataflow, node: int, neuron: int) -> bool:

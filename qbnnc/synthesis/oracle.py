@@ -256,7 +256,7 @@ def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -
         seen += multiplicity
         # The count so far fits in bit_length(seen) bits: carries never reach the rest.
         live = register[: max(1, seen.bit_length())]
-        key = (inst.template, inst.qubit, len(live), multiplicity, neg)
+        key = (id(inst.template), inst.qubit, len(live), multiplicity, neg)
         held, free = _run_then_free(inst)
         if key not in memo:
             pool.give(free)

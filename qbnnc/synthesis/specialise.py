@@ -111,7 +111,7 @@ def specialise(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
         for k, (value, _, _) in flips.items():
             # A value that is itself a masked line reads as its weight (the mask flips it).
             replace_uses_at(graph, sink, k, _weight_of(df, value) if value in masks else value)
-        variant = _simplified(df, graph, optimize)
+        variant = _simplified(df, graph, optimize and bool(values))
         order = _sweep_order(columns[rows][:, polar])
         rows = rows[order]
         out.append(
@@ -187,7 +187,8 @@ def _sweep_order(bits: np.ndarray) -> np.ndarray:
 
 
 def _simplified(df: Dataflow, graph: nx.DiGraph, optimize: bool) -> Dataflow:
-    """The variant's graph with its constants folded, on one symbolic row."""
+    """The variant's graph on one symbolic row; with `optimize`, its constants folded (an
+    optimised graph whose rows differ only in masks has none to fold)."""
     from qbnnc.passes import VARIANT_PIPELINE, run_passes
 
     one = TrainingSet(np.zeros((1, 0), dtype=np.uint8), ((0,),))
