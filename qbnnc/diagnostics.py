@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+def printable(text: str) -> str:
+    """`text` with every control or other non-printable character written as its Python
+    escape (a newline as `\\n`), so that a path or name stays on one line wherever it is
+    shown: in a message, or in a comment of the output program."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+@lru_cache(maxsize=2)
+def source_lines(source: str) -> list[str]:
+    """`source` split at `\\n`, once per text however many diagnostics point into it.
+    (Do not modify the list.)"""
+    return source.split("\n")
 
 
 @dataclass(frozen=True)
@@ -37,16 +54,20 @@ class Diagnostic:
             return cls(None, 0, 0, message)
         line_text = None
         if source is not None and span.line >= 1:
-            lines = source.split("\n")
+            lines = source_lines(source)
             if span.line <= len(lines):
                 line_text = lines[span.line - 1].rstrip("\r")
         return cls(span.path, span.line, span.column, message, line_text)
 
     def render(self) -> str:
-        """`path:line:col: error: message`, then the source line and a caret."""
-        where = self.path or "<input>"
+        """`path:line:col: error: message`, then the source line and a caret.
+
+        Without a line, one line: `path: error: message`, or `qbnnc: error: message` when
+        there is no path either (an option, a target, text compiled without a path).
+        """
         if self.line <= 0:
-            return f"{where}: error: {self.message}"
+            return f"{printable(self.path or 'qbnnc')}: error: {self.message}"
+        where = printable(self.path or "<input>")
         text = f"{where}:{self.line}:{self.column}: error: {self.message}"
         if self.source_line is not None:
             shown = self.source_line.expandtabs(1)

@@ -47,8 +47,9 @@ def test_a_numeric_first_row_is_data(tmp_path: Path) -> None:
 
 def test_a_numeric_row_that_is_not_bits_is_not_a_header(tmp_path: Path) -> None:
     write(tmp_path, "2,3,4\n1,0,0\n")
-    found = failures(tmp_path)
-    assert [(d.line, d.column) for d in found] == [(1, 1), (1, 3), (1, 5)]
+    (found,) = failures(tmp_path)  # not a header; and the first data row is not bits
+    assert (found.line, found.column, found.source_line) == (1, 1, None)
+    assert found.message.startswith("this file does not look like CSV data of 0s and 1s")
 
 
 def test_byte_order_mark_and_multiple_labels(tmp_path: Path) -> None:
@@ -102,10 +103,9 @@ def test_an_empty_file_has_no_examples(tmp_path: Path) -> None:
     [
         (lambda p: None, r"no such file \(the path is relative to the model's folder\)"),
         (lambda p: (p / "d.csv").mkdir(), r"it is a directory, not a file"),
-        (lambda p: os.mkfifo(p / "d.csv"), r"it is not a regular file"),
-        (lambda p: write(p, b"0,1,1\n\xff\xfe,1\n"), r"it is not UTF-8 text \(.*\)"),
+        (lambda p: os.mkfifo(p / "d.csv"), r"it is not a regular file \(a device, .*"),
     ],
-    ids=["missing", "directory", "fifo", "not-utf8"],
+    ids=["missing", "directory", "fifo"],
 )
 def test_unreadable_files_are_reported_at_the_data_line(tmp_path: Path, make, reason) -> None:
     make(tmp_path)
@@ -114,6 +114,21 @@ def test_unreadable_files_are_reported_at_the_data_line(tmp_path: Path, make, re
     shown = re.escape(str(tmp_path / "d.csv"))
     assert re.fullmatch(f"cannot read data file '{shown}': {reason}", found.message)
     assert found.source_line == 'data from "d.csv"'
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "column"),
+    [(b"0,1,1\n\xff\xfe,1\n", 2, 1), (b"0,1,1\n1,0,\xc3", 2, 5), (b"a,\xc3\xa9\n0,1,\xff", 2, 5)],
+    ids=["bad-bytes", "truncated-mid-character", "after-a-non-ascii-header"],
+)
+def test_text_that_is_not_utf8_is_located_in_the_csv(
+    tmp_path: Path, content: bytes, line: int, column: int
+) -> None:
+    write(tmp_path, content)
+    (found,) = failures(tmp_path)
+    assert (found.path, found.line, found.column) == (str(tmp_path / "d.csv"), line, column)
+    assert found.message == "this line is not UTF-8 text: re-save the file as UTF-8"
+    assert found.source_line is None
 
 
 def test_a_path_through_a_file_cannot_be_read(tmp_path: Path) -> None:
