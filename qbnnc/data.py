@@ -26,12 +26,11 @@ from qbnnc.model import Example
 
 MAX_ERRORS = 20
 
-# The largest data file read. Every bit of a row is at least one line evaluation when the
-# model compiles (inputs feed the first layer, labels are output neurons) and takes at
-# least two bytes (a digit and a comma or line break), and compiling stops at
-# `compiler.MAX_LINE_EVALUATIONS` (20 million): a larger file could never compile. The cap
-# also bounds the memory and time spent before that is known.
-MAX_DATA_BYTES = 64 * 1024 * 1024
+# The largest data file read. Compiling takes minutes for a few thousand examples (the
+# 1,797 rows of examples/digits, 234 kB: 10 minutes), so a larger file could not be
+# compiled in useful time; reading it alone takes up to a million rows, some ten seconds
+# and a few hundred megabytes.
+MAX_DATA_BYTES = 4 * 1024 * 1024
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 # A row that may be shown in a message: numbers and separators only.
@@ -165,8 +164,7 @@ def _read(real: str, model_path: str | None, fail) -> bytes:  # noqa: ANN001
 def _too_large(size: str) -> str:
     return (
         f"it is {size}, above the limit of {MAX_DATA_BYTES} bytes ({MAX_DATA_BYTES >> 20} MiB): "
-        "a data set this large could not compile (it would exceed the compiler's 20 million "
-        "line evaluations); use fewer rows"
+        "a data set this large would not compile in useful time; use fewer rows"
     )
 
 

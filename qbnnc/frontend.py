@@ -8,8 +8,11 @@ a folder, an unknown target name) are `CompileError`s; arguments of the wrong ty
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from qbnnc.check import check
 from qbnnc.diagnostics import CompileError, Diagnostic
@@ -17,10 +20,10 @@ from qbnnc.model import Model
 from qbnnc.parse import parse_recovering
 
 # The largest model read, in bytes (UTF-8) or characters (text given directly). Statements
-# parse at some ten thousand lines a second and inline data rows at about a million a
-# second, so this bounds the front end to seconds; larger training sets belong in a CSV
-# file (`data from "FILE.csv"`, up to `data.MAX_DATA_BYTES`).
-MAX_SOURCE_BYTES = 16 * 1024 * 1024
+# parse at some ten thousand lines a second and inline data rows at about a hundred
+# thousand (one core), so this bounds the front end to seconds; larger training sets
+# belong in a CSV file (`data from "FILE.csv"`, up to `data.MAX_DATA_BYTES`).
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
 OPTIMIZE_FOR = ("qubits", "gates")  # oracle.OptimizeFor
 
@@ -161,5 +164,20 @@ def load_model(
     check_source(source, path)
     check_data_root(data_root)
     shown = os.fspath(path) if path is not None else None
-    file, syntax_errors = parse_recovering(source, shown)
-    return check(file, source, shown, data_root=data_root, syntax_errors=syntax_errors)
+    with _collection_paused():
+        file, syntax_errors = parse_recovering(source, shown)
+        return check(file, source, shown, data_root=data_root, syntax_errors=syntax_errors)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Parsing and checking make millions of small objects for large data and no reference
+    cycles: the cyclic garbage collector, run again and again as they pile up, would
+    double the time for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

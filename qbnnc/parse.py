@@ -209,29 +209,25 @@ def _row(
 ) -> syntax.DataRow:
     start, end = match.span(1)
     label_start, label_end = match.span(2)
-    inputs = _bits(
-        match.group(1), Span(path, number, start + 1, number, end + 1), "the row's input", source,
-        errors,
+    inputs, label = match.group(1, 2)
+    inputs_span = Span(path, number, start + 1, number, end + 1)
+    label_span = Span(path, number, label_start + 1, number, label_end + 1)
+    if inputs.strip("01"):
+        inputs = _bad_bits(inputs, inputs_span, "the row's input", source, errors)
+    if label.strip("01"):
+        label = _bad_bits(label, label_span, "the row's label", source, errors)
+    return syntax.DataRow(
+        syntax.Bits(inputs, inputs_span),
+        syntax.Bits(label, label_span),
+        Span(path, number, start + 1, number, label_end + 1),
     )
-    label = _bits(
-        match.group(2),
-        Span(path, number, label_start + 1, number, label_end + 1),
-        "the row's label",
-        source,
-        errors,
-    )
-    return syntax.DataRow(inputs, label, Span(path, number, start + 1, number, label_end + 1))
 
 
-def _bits(
-    text: str, span: Span, what: str, source: str, errors: list[Diagnostic]
-) -> syntax.Bits:
-    """A bit string; another digit is an error, read as 1 so that widths still check."""
-    if text.strip("01"):
-        message = f"{what} '{text}' is not a bit string: write only 0 and 1"
-        errors.append(Diagnostic.at(span, message, source))
-        text = "".join("1" if c != "0" else "0" for c in text)
-    return syntax.Bits(text, span)
+def _bad_bits(text: str, span: Span, what: str, source: str, errors: list[Diagnostic]) -> str:
+    """A digit other than 0 or 1 is an error, read as 1 so that widths still check."""
+    message = f"{what} '{text}' is not a bit string: write only 0 and 1"
+    errors.append(Diagnostic.at(span, message, source))
+    return "".join("1" if c != "0" else "0" for c in text)
 
 
 # ---- error recovery: one line at a time ---------------------------------------------------
