@@ -43,7 +43,11 @@ def check(
     """
     checker = _Checker(text, path, data_root)
     model = checker.run(file)
-    errors = [*syntax_errors, *checker.errors]
+    # A token the parser already faulted (a keyword as a name, an overlong number) is not
+    # faulted again for what it became.
+    taken = {(d.path, d.line, d.column) for d in syntax_errors if d.line > 0}
+    found = [d for d in checker.errors if (d.path, d.line, d.column) not in taken]
+    errors = [*syntax_errors, *found]
     if errors or model is None:
         raise CompileError(_capped(errors, path))
     return model
