@@ -512,14 +512,15 @@ class _Checker:
     def accept_count(
         self, setting: syntax.AcceptAll | syntax.AcceptCorrect, examples: int | None
     ) -> Accept | None:
+        if isinstance(setting, syntax.AcceptCorrect) and setting.count.value < 0:
+            k = setting.count.value  # wrong whatever the data: said even when it is unknown
+            self.error(setting.count.span, f"accept correct >= {k}: the count must be 0 or more")
+            return None
         if examples is None:
             return None
         if isinstance(setting, syntax.AcceptAll):
             return Accept("all", examples, "all")
         k = setting.count.value
-        if k < 0:
-            self.error(setting.count.span, f"accept correct >= {k}: the count must be 0 or more")
-            return None
         if k > examples:
             self.error(
                 setting.count.span,

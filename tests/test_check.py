@@ -549,3 +549,11 @@ def test_the_output_header_cannot_be_escaped_by_the_model_path() -> None:
     first_code = next(i for i, line in enumerate(lines) if line and not line.startswith("//"))
     assert all(line.startswith("//") for line in lines[:first_code])
     assert "\u2028" not in text and "\r" not in text
+
+
+def test_a_negative_accept_count_is_wrong_even_when_the_data_is_unreadable() -> None:
+    # Found by tests/test_frontend_fuzz.py: the count was judged only once the number of
+    # examples was known, so a broken row hid it.
+    text = "network n {\n input x[2]\n layer y[1] from x\n}\ndata {\n 0 0 -> 1\n}\n"
+    text += "train {\n accept correct >= -1\n}\n"
+    assert [(line, column) for line, column, _ in located(text)] == [(6, 4), (9, 20)]
