@@ -84,6 +84,8 @@ def load_csv(
             span, f"cannot read data file '{printable(shown)}': {problem}", source
         )
 
+    if "\0" in shown:
+        raise fail("a file name cannot contain a NUL character")
     root = data_root_of(model_path, data_root)
     real = os.path.realpath(shown)
     real_root = os.path.realpath(root)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from qbnnc.check import check
-from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.diagnostics import CompileError, Diagnostic, printable
 from qbnnc.model import Model
 from qbnnc.parse import parse_recovering
 
@@ -49,6 +49,8 @@ def read_source(path: str | os.PathLike[str]) -> str:
     shown = os.fspath(path)
     if not isinstance(shown, str):
         raise TypeError("path must name the file as text, not bytes")
+    if "\0" in shown:
+        raise _error(shown, "cannot read the file: a file name cannot contain a NUL character")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(shown, flags)  # never blocks, even on a FIFO
@@ -122,10 +124,11 @@ def check_data_root(data_root: object) -> None:
             f"data_root must be a str, an os.PathLike or None, got {type(data_root).__name__}"
         )
     shown = os.fspath(data_root)
-    if not isinstance(shown, str) or not os.path.isdir(shown):
+    if not isinstance(shown, str) or "\0" in shown or not os.path.isdir(shown):
         raise _error(
             None,
-            f"the data root '{shown!s}' is not a folder: name the folder `data from` may read in",
+            f"the data root '{printable(str(shown))}' is not a folder: name the folder "
+            "`data from` may read in",
         )
 
 

@@ -316,3 +316,18 @@ def test_a_file_above_the_size_limit_is_refused_with_its_size(tmp_path: Path) ->
         f"of {MAX_DATA_BYTES} bytes (4 MiB): a data set this large would not compile in useful "
         "time; use fewer rows"
     )
+
+
+def test_a_nul_character_in_a_file_name_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    model = model_in(tmp_path, 'data from "a\x00b.csv"')
+    (found,) = load_errors(model)
+    assert found.message == (
+        f"cannot read data file '{tmp_path}/a\\x00b.csv': a file name cannot contain a NUL "
+        "character"
+    )
+    (found,) = load_errors(model, data_root="/tmp/\x00")
+    assert found.render().startswith("qbnnc: error: the data root '/tmp/\\x00' is not a folder")
+    with pytest.raises(
+        CompileError, match=r"cannot read the file: a file name cannot contain a NUL"
+    ):
+        qbnnc.compile_file(str(tmp_path / "m\x00.bnn"))
