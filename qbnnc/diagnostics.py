@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+# Longer source lines are shown as this many characters around the caret.
+MAX_SHOWN_LINE = 160
+
 
 def printable(text: str) -> str:
     """`text` with every control or other non-printable character written as its Python
@@ -71,8 +74,17 @@ class Diagnostic:
         text = f"{where}:{self.line}:{self.column}: error: {self.message}"
         if self.source_line is not None:
             shown = self.source_line.expandtabs(1)
-            caret = " " * max(self.column - 1, 0) + "^"
-            text += f"\n    {shown}\n    {caret}"
+            column = max(self.column - 1, 0)
+            if len(shown) > MAX_SHOWN_LINE:  # a window around the caret
+                start = max(0, min(column - MAX_SHOWN_LINE // 2, len(shown) - MAX_SHOWN_LINE))
+                end = start + MAX_SHOWN_LINE
+                shown = (
+                    ("..." if start else "")
+                    + shown[start:end]
+                    + ("..." if end < len(shown) else "")
+                )
+                column += (3 if start else 0) - start
+            text += f"\n    {shown}\n    {' ' * column}^"
         return text
 
 

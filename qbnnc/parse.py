@@ -26,7 +26,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from qbnnc import syntax
-from qbnnc.diagnostics import CompileError, Diagnostic, Span, source_lines
+from qbnnc.diagnostics import CompileError, Diagnostic, Span, printable, source_lines
 
 MAX_ERRORS = 20
 # Longer numbers are surely typos, and Python refuses to convert very long digit strings.
@@ -225,7 +225,7 @@ def _row(
 
 def _bad_bits(text: str, span: Span, what: str, source: str, errors: list[Diagnostic]) -> str:
     """A digit other than 0 or 1 is an error, read as 1 so that widths still check."""
-    message = f"{what} '{text}' is not a bit string: write only 0 and 1"
+    message = f"{what} '{_quoted(text)}' is not a bit string: write only 0 and 1"
     errors.append(Diagnostic.at(span, message, source))
     return "".join("1" if c != "0" else "0" for c in text)
 
@@ -424,7 +424,7 @@ def _terminal_word(name: str) -> str:
 def _token_word(token: Token) -> str:
     if token.type in ("_NL", "$END"):
         return _TERMINAL_WORDS[token.type]
-    return f"'{token.value}'"
+    return f"'{_quoted(str(token.value))}'"
 
 
 def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -438,8 +438,15 @@ def _one_of(words: list[str] | tuple[str, ...]) -> str:
 
 
 def _previous_word(before: str) -> str | None:
-    match = re.search(r"(->|>=|[A-Za-z_][A-Za-z0-9_]*|[0-9.]+|\S)\s*$", before)
+    # Only the end of the line: searching a long line of digits backtracks in square time.
+    tail = before.rstrip()[-40:]
+    match = re.search(r"(->|>=|[A-Za-z_][A-Za-z0-9_]*|[0-9.]+|\S)$", tail)
     return match.group(1) if match else None
+
+
+def _quoted(text: str) -> str:
+    """A token as a message quotes it: escaped, and cut short when long."""
+    return printable(text if len(text) <= 40 else text[:30] + "...")
 
 
 def _diagnostic(error: UnexpectedInput, source: str, path: str | None, offset: int) -> Diagnostic:
@@ -574,7 +581,7 @@ def _token_message(error: UnexpectedToken, text: str, column: int) -> str:
 
 
 def _statement_message(context: Context, keywords: tuple[str, ...], token: Token, got: str) -> str:
-    value = str(token.value)
+    value = _quoted(str(token.value))
     kind = {"top": "block", "network": "statement", "train": "setting"}.get(context, "statement")
     if token.type == "NAME":
         hint = _did_you_mean(value, keywords)
@@ -699,7 +706,7 @@ class _Builder:
         text = str(token.value)
         bad = next((c for c in text if c not in "01"), None)
         if bad is not None:
-            self.error(span, f"{what} '{text}' is not a bit string: write only 0 and 1")
+            self.error(span, f"{what} '{_quoted(text)}' is not a bit string: write only 0 and 1")
             text = "".join("1" if c != "0" else "0" for c in text)
         return syntax.Bits(text, span)
 

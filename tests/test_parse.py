@@ -386,3 +386,20 @@ def test_many_bad_rows_are_capped_with_a_note() -> None:
     assert found[-1].message == "... and more syntax errors: fix these first"
     file, everything = parse_recovering(text)
     assert len(file.blocks[0].rows) == 1000 and len(everything) <= 2 * MAX_ERRORS + 1
+
+
+def test_a_long_line_costs_linear_time_and_is_shown_in_part() -> None:
+    # A long number before the error made the message's look-back regex quadratic (40,000
+    # digits: three minutes); quoted tokens and the shown line are cut short.
+    digits = "0" * 30_000  # about a minute before
+    text = network(f"layer h[{digits}] from x y", "x" * 100_000 + " 1") + "data {\n"
+    text += f"  {'2' * 100_000} -> 1\n}}\n"
+    start = time.perf_counter()
+    found = errors(text)
+    assert time.perf_counter() - start < 15
+    assert [(d.line, d.column) for d in found] == [(2, 30_022), (3, 5), (6, 3)]
+    assert all(len(d.message) < 200 and len(d.render()) < 700 for d in found)
+    assert "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'" in found[1].message
+    assert "'222222222222222222222222222222...'" in found[2].message
+    rendered = found[0].render().split("\n")
+    assert rendered[1][rendered[2].index("^")] == "y"
