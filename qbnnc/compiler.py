@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
-from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.frontend.check import check
+from qbnnc.diagnostics import CompileError, Diagnostic, Span
 from qbnnc.frontend.model import Model
-from qbnnc.frontend.parse import parse
+from qbnnc.frontend.source import load_model, read_source  # noqa: F401 (re-exported)
 from qbnnc.ir.build_dataflow import build_dataflow
 from qbnnc.passes import run_passes
 from qbnnc.program import Program
@@ -17,32 +15,27 @@ from qbnnc.semantics import MAX_COUNTED_WEIGHTS, Census, census, optimal_iterati
 from qbnnc.synthesis.grover import build_circuit
 from qbnnc.synthesis.oracle import OptimizeFor
 from qbnnc.synthesis.uncompute import measure_uncompute
+from qbnnc.targets import get_target
+
+OPTIMIZE_FOR = ("qubits", "gates")  # the values of synthesis.oracle.OptimizeFor
 
 
-def read_source(path: str | os.PathLike[str]) -> str:
-    """A model file's text; unreadable or non-UTF-8 files are located errors."""
-    shown = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise CompileError([Diagnostic(shown, 0, 0, "is a directory, not a .bnn file")]) from None
-    except OSError as e:
-        raise CompileError(
-            [Diagnostic(shown, 0, 0, f"cannot read the file: {e.strerror}")]
-        ) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        raise CompileError(
-            [Diagnostic(shown, line, column, "the file is not UTF-8 text (re-save it as UTF-8)")]
-        ) from None
-
-
-def load_model(source: str, path: str | None = None) -> Model:
-    """Parse and check: the checked model, or CompileError with every diagnostic."""
-    return check(parse(source, path), source, path)
+def check_options(target: object, optimize: object, optimize_for: object) -> None:
+    """The compile options, checked before compiling: TypeError for a wrong type,
+    ValueError for an impossible `optimize_for`, CompileError for an unknown target."""
+    if not isinstance(target, str):
+        raise TypeError(
+            f"target must be a str such as 'generic', got {type(target).__name__} "
+            "(qbnnc.targets.TARGETS lists the names)"
+        )
+    if not isinstance(optimize, bool):
+        raise TypeError(f"optimize must be True or False, got {type(optimize).__name__}")
+    if optimize_for not in OPTIMIZE_FOR or not isinstance(optimize_for, str):
+        raise ValueError(
+            f"optimize_for must be one of {', '.join(repr(o) for o in OPTIMIZE_FOR)}, "
+            f"got {optimize_for!r}"
+        )
+    get_target(target)  # an unknown name is reported now, not after compiling
 
 
 def count_marked(model: Model, progress: Callable[[int, int], None] | None = None) -> Census | None:
@@ -56,7 +49,8 @@ def count_marked(model: Model, progress: Callable[[int, int], None] | None = Non
 
 
 def _error(model: Model, key: str, message: str) -> CompileError:
-    return CompileError([Diagnostic.at(model.spans.get(key), message, model.source)])
+    span = model.spans.get(key) or Span(model.path, 0, 0)
+    return CompileError([Diagnostic.at(span, message, model.source)])
 
 
 def choose_iterations(model: Model, tally: Census | None) -> int:
@@ -143,6 +137,7 @@ def compile_model(
     for searches that must not know the answer; `iterations` must then be explicit.
     `progress` is told how the census advances (see `count_marked`).
     """
+    check_options(target, optimize, optimize_for)
     check_size(model, limit)
     tally = count_marked(model, progress) if count else None
     check_reachable(model, tally)
@@ -161,14 +156,17 @@ def compile_model(
 
 def compile(
     source: str,
-    path: str | None = None,
+    path: str | os.PathLike[str] | None = None,
     target: str = "generic",
     optimize: bool = True,
     *,
     optimize_for: OptimizeFor = "qubits",
+    data_root: str | os.PathLike[str] | None = None,
 ) -> Program:
-    """Compile `.bnn` source text (path: where it came from, for messages and `data from`)."""
-    model = load_model(source, path)
+    """Compile `.bnn` source text (path: where it came from, for messages and `data from`;
+    data_root: the folder `data from` may read inside, None for the model's folder)."""
+    check_options(target, optimize, optimize_for)
+    model = load_model(source, path, data_root=data_root)
     return compile_model(model, target, optimize, optimize_for=optimize_for)
 
 
@@ -178,5 +176,8 @@ def compile_file(
     optimize: bool = True,
     *,
     optimize_for: OptimizeFor = "qubits",
+    data_root: str | os.PathLike[str] | None = None,
 ) -> Program:
-    return compile(read_source(path), str(path), target, optimize, optimize_for=optimize_for)
+    check_options(target, optimize, optimize_for)
+    source = read_source(path)
+    return compile(source, path, target, optimize, optimize_for=optimize_for, data_root=data_root)

@@ -3,6 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Longer source lines are shown as this many characters around the caret.
+MAX_SHOWN_LINE = 160
+
+
+def printable(text: str) -> str:
+    """`text` with every control or other non-printable character written as its Python
+    escape (a newline as `\\n`), so that a path or name stays on one line wherever it is
+    shown: in a message, or in a comment of the output program."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+@lru_cache(maxsize=2)
+def source_lines(source: str) -> list[str]:
+    """`source` split at `\\n`, once per text however many diagnostics point into it.
+    (Do not modify the list.)"""
+    return source.split("\n")
 
 
 @dataclass(frozen=True)
@@ -37,21 +57,34 @@ class Diagnostic:
             return cls(None, 0, 0, message)
         line_text = None
         if source is not None and span.line >= 1:
-            lines = source.split("\n")
+            lines = source_lines(source)
             if span.line <= len(lines):
                 line_text = lines[span.line - 1].rstrip("\r")
         return cls(span.path, span.line, span.column, message, line_text)
 
     def render(self) -> str:
-        """`path:line:col: error: message`, then the source line and a caret."""
-        where = self.path or "<input>"
+        """`path:line:col: error: message`, then the source line and a caret.
+
+        Without a line, one line: `path: error: message`, or `qbnnc: error: message` when
+        there is no path either (an option, a target, text compiled without a path).
+        """
         if self.line <= 0:
-            return f"{where}: error: {self.message}"
+            return f"{printable(self.path or 'qbnnc')}: error: {self.message}"
+        where = printable(self.path or "<input>")
         text = f"{where}:{self.line}:{self.column}: error: {self.message}"
         if self.source_line is not None:
             shown = self.source_line.expandtabs(1)
-            caret = " " * max(self.column - 1, 0) + "^"
-            text += f"\n    {shown}\n    {caret}"
+            column = max(self.column - 1, 0)
+            if len(shown) > MAX_SHOWN_LINE:  # a window around the caret
+                start = max(0, min(column - MAX_SHOWN_LINE // 2, len(shown) - MAX_SHOWN_LINE))
+                end = start + MAX_SHOWN_LINE
+                shown = (
+                    ("..." if start else "")
+                    + shown[start:end]
+                    + ("..." if end < len(shown) else "")
+                )
+                column += (3 if start else 0) - start
+            text += f"\n    {shown}\n    {' ' * column}^"
         return text
 
 

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
+import qbnnc
+from qbnnc.compiler import load_model
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.frontend.check import check
+from qbnnc.frontend.check import MAX_ERRORS, MAX_ITERATIONS, check
 from qbnnc.frontend.model import Accept, Angle, Model, Oracle, Source
 from qbnnc.frontend.parse import parse
+from qbnnc.frontend.source import MAX_SOURCE_BYTES
 
 TESTS = Path(__file__).resolve().parent
 BAD = TESTS / "bad"
@@ -67,7 +71,7 @@ def test_bad_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     wanted = expectations(text)
     assert wanted, f"{name} states no expected error"
     with pytest.raises(CompileError) as info:
-        check(parse(text, name), text, name)
+        load_model(text, name)  # syntax errors and the checker's together, as users see them
     got = info.value.diagnostics
     shown = "\n".join(d.render() for d in got)
     assert len(got) == len(wanted), shown
@@ -295,3 +299,261 @@ def test_csv_example_skips_its_header() -> None:
     assert m.examples[0].span.path == str(EXAMPLES / "csv" / "parity3.csv")
     assert m.examples[0].span.line == 2
     assert m.accept == Accept("accuracy", 6, "accuracy >= 75%")
+
+
+# ---- syntax errors beside the checker's (issue 13) -----------------------------------------
+
+
+def located(text: str, path: str = "m.bnn") -> list[tuple[int, int, str]]:
+    with pytest.raises(CompileError) as info:
+        load_model(text, path)
+    return [(d.line, d.column, d.message) for d in info.value.diagnostics]
+
+
+def test_a_bad_row_and_a_bad_setting_hide_no_other_error() -> None:
+    text = (
+        "network n {\n"
+        "    input x[2]\n"
+        "    layer h[2] from x threshold 3\n"
+        "    layer y[1] from h, z\n"
+        "}\n"
+        "data {\n"
+        "    00 -> 0\n"
+        "    01 -> 2\n"
+        "    0 1\n"
+        "}\n"
+        "train {\n"
+        "    accept foo\n"
+        "    iterations -1\n"
+        "}\n"
+    )
+    found = located(text)
+    assert [(line, column) for line, column, _ in found] == [
+        (3, 33),
+        (4, 24),
+        (8, 11),
+        (9, 7),
+        (12, 12),
+        (13, 16),
+    ]
+    messages = [message for _, _, message in found]
+    assert messages[0].startswith("threshold 3 is outside 1..2")
+    assert messages[1].startswith("unknown source 'z'")
+    assert messages[2].startswith("the row's label '2' is not a bit string")
+    assert messages[3].startswith("a data row is `INPUTS -> LABELS`")
+    assert messages[4].startswith("unknown acceptance 'foo'")
+    assert messages[5].startswith("iterations -1: the number of Grover iterations")
+
+
+def test_an_unreadable_line_does_not_cascade() -> None:
+    # The broken line may declare 'h' and be the input: no "unknown source 'h'", no
+    # "no input", no row widths checked against an unknown input; the broken row leaves
+    # the number of examples unknown, so `accept correct >= 9` is not judged either.
+    text = (
+        "network n {\n"
+        "    input x[2] @\n"
+        "    layr h[2] from x\n"
+        "    layer y[1] from h threshold 9\n"
+        "}\n"
+        "data {\n"
+        "    000 -> 1\n"
+        "    01 1\n"
+        "}\n"
+        "train {\n"
+        "    accept correct >= 9\n"
+        "    expect 0\n"
+        "}\n"
+    )
+    assert [(line, column) for line, column, _ in located(text)] == [
+        (2, 16),
+        (3, 5),
+        (8, 8),
+        (12, 12),
+    ]
+
+
+def test_a_broken_last_layer_leaves_the_label_width_unknown() -> None:
+    text = (
+        "network n {\n input x[2]\n layer y[1] from x\n layer z[2 from y\n}\ndata {\n 00 -> 11\n}\n"
+    )
+    assert [(line, column) for line, column, _ in located(text)] == [(4, 12)]
+
+
+def test_the_independent_errors_of_a_broken_block_are_still_reported() -> None:
+    text = "network n {\n input x[2]\n layer h[2] from x fixed 01\n layer y[1] from h, q\n"
+    text += " encoding xnr\n}\ndata {\n 00 -> 1\n}\n"
+    found = located(text)
+    assert [(line, column) for line, column, _ in found] == [(3, 26), (4, 21), (5, 11)]
+    assert found[1][2].startswith("unknown source 'q'")
+
+
+def test_a_stray_line_outside_blocks_does_not_claim_a_block_is_missing() -> None:
+    text = "layer h[2] from x\ndata {\n 00 -> 1\n}\n"
+    assert [m for _, _, m in located(text)] == ["`layer` goes inside a `network { ... }` block"]
+
+
+def test_errors_after_the_cap_are_counted_after_the_errors() -> None:
+    rows = "".join(f"    {i % 2}{i % 2} -> 11\n" for i in range(30))
+    with pytest.raises(CompileError) as info:
+        load_model(f"network n {{\n    input x[2]\n    layer y[1] from x\n}}\ndata {{\n{rows}}}\n")
+    found = info.value.diagnostics
+    assert len(found) == MAX_ERRORS + 1
+    assert [d.line for d in found[:-1]] == sorted(d.line for d in found[:-1])
+    assert (found[-1].line, found[-1].message) == (0, "... and 10 more errors")
+    assert info.value.render().splitlines()[-1] == "qbnnc: error: ... and 10 more errors"
+
+
+def test_notes_come_after_the_errors_of_the_model_and_of_its_data(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("0,1,1\n" + "0,1\n" * 25)
+    layers = "".join(f"    layer h{i}[1] from q{i}\n" for i in range(25))
+    model = tmp_path / "m.bnn"
+    model.write_text(f'network n {{\n    input x[2]\n{layers}}}\ndata from "d.csv"\n')
+    with pytest.raises(CompileError) as info:
+        load_model(model.read_text(), str(model))
+    lines = info.value.render().splitlines()
+    assert lines[-2] == f"{model}: error: ... and 5 more errors"
+    assert lines[-1] == f"{tmp_path / 'd.csv'}: error: ... and 5 more errors in this file"
+    assert not any(line.startswith(f"{model}: error: ...") for line in lines[:-2])
+
+
+def test_a_diagnostic_without_a_place_names_the_file_or_qbnnc() -> None:
+    assert Diagnostic(None, 0, 0, "oops").render() == "qbnnc: error: oops"
+    assert Diagnostic("m.bnn", 0, 0, "oops").render() == "m.bnn: error: oops"
+    assert Diagnostic("a\nb.bnn", 0, 0, "oops").render() == "a\\nb.bnn: error: oops"
+    # Unreachable `accept all`, with no `accept` written: the file, not `<input>`.
+    text = (EXAMPLES / "paper" / "qbn31_task2.bnn").read_text()
+    text = re.sub(r"\n\s*accept correct >= 6", "", text)
+    with pytest.raises(CompileError) as info:
+        qbnnc.compile(text, "t.bnn")
+    assert info.value.render().startswith("t.bnn: error: no weight string meets `accept all`")
+
+
+# ---- sizes ----------------------------------------------------------------------------------
+
+
+def chain(layers: int) -> str:
+    body = "".join(f"    layer l{i}[2] from l{i - 1}\n" for i in range(1, layers))
+    return (
+        f"network deep {{\n    input x[2]\n    layer l0[2] from x\n{body}}}\n"
+        "data {\n    00 -> 10\n}\ntrain {\n    iterations 1\n}\n"
+    )
+
+
+def test_ten_thousand_layers_check_in_linear_time() -> None:
+    start = time.perf_counter()
+    m = load_model(chain(10_000), "deep.bnn")
+    assert len(m.layers) == 10_000 and m.num_weights == 40_000
+    assert time.perf_counter() - start < 60  # a few seconds, growing linearly
+    # The look-up that replaced the quadratic scan still tells "declared later" apart.
+    late = chain(10_000).replace("layer l5[2] from l4", "layer l5[2] from l9000")
+    (only,) = located(late, "deep.bnn")
+    assert only[:2] == (8, 22) and "declared later (line 9003)" in only[2]
+
+
+def test_expect_beyond_the_iteration_limit_is_located() -> None:
+    # 32 x 32 + 32 = 1,056 weights: 2^1056 does not fit a float (an OverflowError before).
+    text = (
+        "network n {\n    input x[32]\n    layer h[32] from x\n    layer y[1] from h\n}\n"
+        f"data {{\n    {'0' * 32} -> 1\n}}\ntrain {{\n    expect 1\n}}\n"
+    )
+    ((line, column, message),) = located(text)
+    assert (line, column) == (10, 12)
+    assert message == (
+        "expect 1 with 1056 weights means about 2^528 Grover iterations "
+        "(pi/4 x sqrt(2^1056 / 1)), above the limit of 10^30: train fewer weights, or write "
+        "`iterations K` to choose the count yourself"
+    )
+    assert MAX_ITERATIONS == 10**30 - 1
+
+    # The limit: pi/4 sqrt(2^200) = 9.96e29 iterations is allowed, one weight more is not.
+    def single(weights: int) -> str:
+        return (
+            f"network n {{\n    input x[{weights}]\n    layer y[1] from x\n}}\n"
+            f"data {{\n    {'0' * weights} -> 1\n}}\ntrain {{\n    expect 1\n}}\n"
+        )
+
+    assert load_model(single(200)).expect == 1
+    ((line, column, message),) = located(single(201))
+    assert message.startswith("expect 1 with 201 weights means about 2^100 Grover iterations")
+
+
+# ---- the library's arguments ----------------------------------------------------------------
+
+
+AND221 = (EXAMPLES / "paper" / "qbnn221_and.bnn").read_text()
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (None, r"source must be str \(the \.bnn text\), got NoneType; to compile a file .*"),
+        (b"network", r"source must be str \(the \.bnn text\), got bytes; decode it .*compile_file"),
+        (7, r"source must be str \(the \.bnn text\), got int; .*"),
+    ],
+)
+def test_compile_refuses_what_is_not_text(source: object, message: str) -> None:
+    for call in (qbnnc.compile, load_model):
+        with pytest.raises(TypeError, match=message):
+            call(source)  # type: ignore[arg-type]
+
+
+def test_compile_options_are_checked_before_compiling() -> None:
+    with pytest.raises(
+        ValueError, match=r"optimize_for must be one of 'qubits', 'gates', got 'speed'"
+    ):
+        qbnnc.compile(AND221, optimize_for="speed")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"target must be a str such as 'generic', got int"):
+        qbnnc.compile(AND221, target=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"target must be a str .* got list"):
+        qbnnc.compile_file(EXAMPLES / "paper" / "qbnn221_and.bnn", target=["generic"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"optimize must be True or False, got str"):
+        qbnnc.compile(AND221, optimize="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"path must be a str, an os.PathLike or None"):
+        qbnnc.compile(AND221, path=3)  # type: ignore[arg-type]
+    model = qbnnc.load_model(AND221)
+    with pytest.raises(CompileError, match=r"qbnnc: error: unknown target 'nope'"):
+        qbnnc.compile_model(model, target="nope")
+    with pytest.raises(TypeError, match=r"data_root must be a str, an os.PathLike or None"):
+        qbnnc.compile(AND221, data_root=1)  # type: ignore[arg-type]
+    with pytest.raises(CompileError, match=r"the data root '/no/such/dir' is not a folder"):
+        qbnnc.compile(AND221, data_root="/no/such/dir")
+
+
+def test_a_model_above_the_size_limit_is_refused_with_its_size() -> None:
+    text = AND221 + "#" * MAX_SOURCE_BYTES
+    with pytest.raises(CompileError) as info:
+        qbnnc.compile(text, "big.bnn")
+    (d,) = info.value.diagnostics
+    assert d.render() == (
+        f"big.bnn: error: the model is {len(text)} characters, above the limit of "
+        f"{MAX_SOURCE_BYTES} bytes (4 MiB): move its training data to a CSV file and read it "
+        'with `data from "FILE.csv"`'
+    )
+
+
+def test_the_output_header_cannot_be_escaped_by_the_model_path() -> None:
+    import openqasm3
+    from openqasm3 import ast
+
+    path = 'evil\ninclude "evil.inc";\n\rOPENQASM 2.0;\u2028.bnn'
+    text = qbnnc.compile(AND221, path).qasm3()
+    comments = [line for line in text.split("\n") if "evil" in line]
+    assert comments == [
+        '// model: and221 (evil\\ninclude "evil.inc";\\n\\rOPENQASM 2.0;\\u2028.bnn)'
+    ]
+    program = openqasm3.parse(text)
+    includes = [s.filename for s in program.statements if isinstance(s, ast.Include)]
+    assert includes == ["stdgates.inc"]
+    start = text.index("\n", text.index('include "stdgates.inc";')) + 1
+    lines = text[start:].split("\n")
+    first_code = next(i for i, line in enumerate(lines) if line and not line.startswith("//"))
+    assert all(line.startswith("//") for line in lines[:first_code])
+    assert "\u2028" not in text and "\r" not in text
+
+
+def test_a_negative_accept_count_is_wrong_even_when_the_data_is_unreadable() -> None:
+    # Found by tests/test_frontend_fuzz.py: the count was judged only once the number of
+    # examples was known, so a broken row hid it.
+    text = "network n {\n input x[2]\n layer y[1] from x\n}\ndata {\n 0 0 -> 1\n}\n"
+    text += "train {\n accept correct >= -1\n}\n"
+    assert [(line, column) for line, column, _ in located(text)] == [(6, 4), (9, 20)]

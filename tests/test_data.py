@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import qbnnc
+from qbnnc.compiler import load_model
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
-from qbnnc.frontend.data import MAX_ERRORS, csv_path, load_csv
+from qbnnc.frontend.data import MAX_DATA_BYTES, MAX_ERRORS, csv_path, load_csv
 
 MODEL_SPAN = Span("m.bnn", 5, 1, 5, 20)
 MODEL_TEXT = '\n\n\n\ndata from "d.csv"\n'
@@ -47,8 +49,9 @@ def test_a_numeric_first_row_is_data(tmp_path: Path) -> None:
 
 def test_a_numeric_row_that_is_not_bits_is_not_a_header(tmp_path: Path) -> None:
     write(tmp_path, "2,3,4\n1,0,0\n")
-    found = failures(tmp_path)
-    assert [(d.line, d.column) for d in found] == [(1, 1), (1, 3), (1, 5)]
+    (found,) = failures(tmp_path)  # not a header; and the first data row is not bits
+    assert (found.line, found.column, found.source_line) == (1, 1, None)
+    assert found.message.startswith("this file does not look like CSV data of 0s and 1s")
 
 
 def test_byte_order_mark_and_multiple_labels(tmp_path: Path) -> None:
@@ -102,10 +105,9 @@ def test_an_empty_file_has_no_examples(tmp_path: Path) -> None:
     [
         (lambda p: None, r"no such file \(the path is relative to the model's folder\)"),
         (lambda p: (p / "d.csv").mkdir(), r"it is a directory, not a file"),
-        (lambda p: os.mkfifo(p / "d.csv"), r"it is not a regular file"),
-        (lambda p: write(p, b"0,1,1\n\xff\xfe,1\n"), r"it is not UTF-8 text \(.*\)"),
+        (lambda p: os.mkfifo(p / "d.csv"), r"it is not a regular file \(a device, .*"),
     ],
-    ids=["missing", "directory", "fifo", "not-utf8"],
+    ids=["missing", "directory", "fifo"],
 )
 def test_unreadable_files_are_reported_at_the_data_line(tmp_path: Path, make, reason) -> None:
     make(tmp_path)
@@ -114,6 +116,21 @@ def test_unreadable_files_are_reported_at_the_data_line(tmp_path: Path, make, re
     shown = re.escape(str(tmp_path / "d.csv"))
     assert re.fullmatch(f"cannot read data file '{shown}': {reason}", found.message)
     assert found.source_line == 'data from "d.csv"'
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "column"),
+    [(b"0,1,1\n\xff\xfe,1\n", 2, 1), (b"0,1,1\n1,0,\xc3", 2, 5), (b"a,\xc3\xa9\n0,1,\xff", 2, 5)],
+    ids=["bad-bytes", "truncated-mid-character", "after-a-non-ascii-header"],
+)
+def test_text_that_is_not_utf8_is_located_in_the_csv(
+    tmp_path: Path, content: bytes, line: int, column: int
+) -> None:
+    write(tmp_path, content)
+    (found,) = failures(tmp_path)
+    assert (found.path, found.line, found.column) == (str(tmp_path / "d.csv"), line, column)
+    assert found.message == "this line is not UTF-8 text: re-save the file as UTF-8"
+    assert found.source_line is None
 
 
 def test_a_path_through_a_file_cannot_be_read(tmp_path: Path) -> None:
@@ -149,3 +166,168 @@ def test_without_a_model_path_the_current_folder_is_used(
 def test_large_files_are_streamed(tmp_path: Path) -> None:
     write(tmp_path, "a,b,c\n" + "0,1,1\n1,0,0\n" * 50_000)
     assert len(load(tmp_path)) == 100_000
+
+
+# ---- confinement, disclosure, truncation and size (issue 13) -------------------------------
+
+
+def model_in(folder: Path, data_line: str, n: int = 2) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "m.bnn"
+    path.write_text(
+        f"network n {{\n    input x[{n}]\n    layer y[1] from x\n}}\n{data_line}\n"
+        "train {\n    iterations 1\n}\n"
+    )
+    return str(path)
+
+
+def load_errors(model: str, data_root: str | None = None) -> list[Diagnostic]:
+    with pytest.raises(CompileError) as info:
+        load_model(Path(model).read_text(), model, data_root=data_root)
+    return info.value.diagnostics
+
+
+SECRET = "root:x:0:0:root:/root:/bin/bash\nsecret-token-1234,0,1\nhunter2\n"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["../outside/secret.csv", "{outside}/secret.csv", "link.csv", "../outside/missing.csv"],
+    ids=["relative", "absolute", "symlink-out", "missing-outside"],
+)
+def test_data_outside_the_models_folder_is_refused_unread(tmp_path: Path, written: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.csv").write_text(SECRET)
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "link.csv").symlink_to(outside / "secret.csv")
+    written = written.format(outside=outside)
+    model = model_in(tmp_path / "models", f'data from "{written}"')
+    (found,) = load_errors(model)
+    assert (found.path, found.line, found.column) == (model, 5, 1)
+    root = tmp_path / "models"
+    assert found.message.endswith(
+        f"it is outside the model's folder '{root}': a model may only read data inside that "
+        "folder; move the file there, or allow a wider folder with `--data-root DIR` "
+        "(`data_root=` in the library)"
+    )
+    rendered = CompileError([found]).render()
+    assert "secret" not in rendered.replace("secret.csv", "") and "root:" not in rendered
+    # Whether the file exists outside is not told either.
+    assert "no such file" not in found.message
+
+
+def test_a_data_root_allows_a_wider_folder(tmp_path: Path) -> None:
+    (tmp_path / "sets").mkdir()
+    (tmp_path / "sets" / "d.csv").write_text("0,1,1\n")
+    model = model_in(tmp_path / "models", 'data from "../sets/d.csv"')
+    assert len(load_model(Path(model).read_text(), model, data_root=tmp_path).examples) == 1
+    program = qbnnc.compile_file(model, data_root=str(tmp_path))
+    assert program.model.num_examples == 1
+    (found,) = load_errors(model, data_root=str(tmp_path / "models"))
+    assert "it is outside the data root" in found.message
+    # Links inside the folder to files inside it are fine.
+    (tmp_path / "models" / "link.csv").symlink_to(tmp_path / "sets" / "d.csv")
+    model = model_in(tmp_path / "models", 'data from "link.csv"')
+    (found,) = load_errors(model)  # the link resolves outside the model's folder
+    assert "outside the model's folder" in found.message
+    assert load_model(Path(model).read_text(), model, data_root=tmp_path).num_examples == 1
+
+
+def test_without_a_model_path_data_is_read_in_the_current_folder_and_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = 'network n {\n    input x[2]\n    layer y[1] from x\n}\ndata from "%s"\n'
+    with pytest.raises(CompileError) as info:
+        load_model(text % "d.csv")
+    (found,) = info.value.diagnostics
+    assert found.message == (
+        "cannot read data file 'd.csv': no such file (the path is relative to the current "
+        "folder, as the model has no path)"
+    )
+    with pytest.raises(CompileError) as info:
+        load_model(text % "../d.csv")
+    assert f"outside the current folder '{tmp_path}'" in info.value.diagnostics[0].message
+    write(tmp_path, "0,1,1\n")
+    assert load_model(text % "d.csv").num_examples == 1
+
+
+def test_a_device_is_not_read_even_inside_the_data_root(tmp_path: Path) -> None:
+    model = model_in(tmp_path, 'data from "/dev/zero"')
+    (found,) = load_errors(model, data_root="/")
+    assert found.message == (
+        "cannot read data file '/dev/zero': it is not a regular file (a device, FIFO or "
+        "socket): save the data in one"
+    )
+
+
+def test_a_file_that_is_not_data_is_not_quoted(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text(SECRET)
+    model = model_in(tmp_path, 'data from "notes.txt"')
+    (found,) = load_errors(model)
+    assert (found.path, found.line, found.column) == (str(tmp_path / "notes.txt"), 2, 1)
+    assert found.source_line is None
+    assert found.message.startswith("this file does not look like CSV data of 0s and 1s")
+    assert "secret" not in found.render() and "hunter" not in found.render()
+
+
+def test_rows_that_are_not_numbers_are_located_but_not_quoted(tmp_path: Path) -> None:
+    write(tmp_path, "a,b,c\n0,1,1\n0,1,password\nsecret text\n0,2,1\n")
+    found = failures(tmp_path)
+    assert [(d.line, d.column) for d in found] == [(3, 5), (4, 1), (5, 3)]
+    assert found[0].message == "this value is not 0 or 1: each value of a row is one bit"
+    assert found[0].source_line is None and found[1].source_line is None
+    assert "password" not in found[0].render() and "secret" not in found[1].render()
+    assert (found[2].message, found[2].source_line) == (
+        "'2' is not 0 or 1: each value of a row is one bit",
+        "0,2,1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "column", "message"),
+    [
+        ("0,1,1\n1,0,1\n1,0", 3, 1, r"this row has 2 values, expected 3: .*"),
+        ("0,1,1\n1,0,", 2, 5, r"this value is empty: write 0 or 1"),
+        ("0,1,1\n1", 2, 1, r"this row has 1 value, expected 3: .*"),
+        # A first row cut short is data with an empty value, not a header skipped in silence.
+        ("0,1,\n", 1, 5, r"this value is empty: write 0 or 1"),
+        ("x0,x1,y\n0,1", 2, 1, r"this row has 2 values, expected 3: .*"),
+    ],
+    ids=["short-last-row", "cut-after-comma", "one-value", "first-row-cut", "after-header"],
+)
+def test_a_truncated_file_is_an_error_at_the_cut_row(
+    tmp_path: Path, content: str, line: int, column: int, message: str
+) -> None:
+    write(tmp_path, content)
+    (found,) = failures(tmp_path)
+    assert (found.path, found.line, found.column) == (str(tmp_path / "d.csv"), line, column)
+    assert re.fullmatch(message, found.message), found.message
+
+
+def test_a_file_above_the_size_limit_is_refused_with_its_size(tmp_path: Path) -> None:
+    write(tmp_path, "0,1,1\n" * (MAX_DATA_BYTES // 6 + 1))
+    size = (tmp_path / "d.csv").stat().st_size
+    (found,) = failures(tmp_path)
+    assert (found.path, found.line) == ("m.bnn", 5)
+    assert found.message == (
+        f"cannot read data file '{tmp_path / 'd.csv'}': it is {size} bytes, above the limit "
+        f"of {MAX_DATA_BYTES} bytes (4 MiB): a data set this large would not compile in useful "
+        "time; use fewer rows"
+    )
+
+
+def test_a_nul_character_in_a_file_name_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    model = model_in(tmp_path, 'data from "a\x00b.csv"')
+    (found,) = load_errors(model)
+    assert found.message == (
+        f"cannot read data file '{tmp_path}/a\\x00b.csv': a file name cannot contain a NUL "
+        "character"
+    )
+    (found,) = load_errors(model, data_root="/tmp/\x00")
+    assert found.render().startswith("qbnnc: error: the data root '/tmp/\\x00' is not a folder")
+    with pytest.raises(
+        CompileError, match=r"cannot read the file: a file name cannot contain a NUL"
+    ):
+        qbnnc.compile_file(str(tmp_path / "m\x00.bnn"))

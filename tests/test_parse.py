@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.frontend import syntax as s
-from qbnnc.frontend.parse import MAX_ERRORS, parse
+from qbnnc.frontend.parse import MAX_ERRORS, parse, parse_recovering
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -308,3 +309,97 @@ def test_odd_inputs_give_compile_errors(text: str) -> None:
     for d in errors(text):
         assert d.line >= 0 and d.column >= 0
         assert d.render()
+
+
+# ---- data rows read by the line scanner; recovery keeps what it can read (issue 13) -------
+
+ROW_LINES = [
+    "00 -> 1",
+    "\t01->0",
+    "  10 ->\t1   # a comment -> 1",
+    "11 -> 1\r",
+    "\f0110 -> 10#",
+    "0120 -> 2",
+]
+
+
+def test_scanned_rows_are_exactly_what_the_grammar_reads() -> None:
+    from qbnnc.frontend.parse import _Builder, _parser
+
+    text = "data {\n" + "\n".join(ROW_LINES) + "\n}\n"
+    scanned = parse_recovering(text, "m.bnn")
+    tree = _parser().parse(text, start="start")  # the grammar alone, no scanner
+    builder = _Builder("m.bnn", text, 0)
+    by_grammar = builder.file(tree)
+    assert scanned[0] == by_grammar
+    rows = scanned[0].blocks[0].rows
+    for mine, theirs in zip(rows, by_grammar.blocks[0].rows, strict=True):
+        for a, b in ((mine, theirs), (mine.inputs, theirs.inputs), (mine.label, theirs.label)):
+            assert a.span == b.span
+    assert scanned[1] == builder.errors
+    assert [(d.line, d.column) for d in scanned[1]] == [(7, 1), (7, 9)]
+
+
+def test_rows_outside_a_data_block_are_left_to_the_grammar() -> None:
+    text = network("input x[2]", "00 -> 1") + "00 -> 1\ndata {\n 0 1\n 01 -> 1\n}\n"
+    found = [(d.line, d.column) for d in errors(text)]
+    assert found == [(3, 5), (5, 1), (7, 4)]
+
+
+def test_large_inline_data_parses_in_linear_time() -> None:
+    def rows(count: int) -> str:
+        body = "".join(f"    {i % 256:08b} -> {i % 2}\n" for i in range(count))
+        return "data {\n" + body + "}\n"
+
+    start = time.perf_counter()
+    file = parse(rows(200_000))
+    took = time.perf_counter() - start
+    assert len(file.blocks[0].rows) == 200_000
+    assert file.blocks[0].rows[-1].span.line == 200_001
+    # The grammar took about 140 microseconds a row (a minute for 50 MB).
+    assert took < 60, took
+
+
+def test_recovery_returns_the_readable_blocks_and_what_was_lost() -> None:
+    text = (
+        "network n {\n    input x[2]\n    layer h[2 from x\n    layer y[1] from h\n}\n"
+        "data {\n    00 -> 1\n    0 1\n}\ntrain {\n    accept all\n}\nbogus\n"
+    )
+    file, found = parse_recovering(text, "m.bnn")
+    assert [(d.line, d.column) for d in found] == [(3, 15), (8, 7), (13, 1)]
+    net, data, train = file.blocks
+    assert isinstance(net, s.Network) and isinstance(data, s.DataBlock)
+    assert isinstance(train, s.Train)
+    assert net.name.text == "n" and net.broken_lines == (3,) and not net.complete
+    assert {"layer", "h", "from", "x"} <= net.broken_words
+    assert [st.name.text for st in net.statements if isinstance(st, s.LayerDecl)] == ["y"]
+    assert data.rows == (row("00", "1"),) and not data.complete
+    assert train.settings == (s.AcceptAll(),) and train.complete
+    assert not file.complete  # 'bogus' may have been anything
+    assert (net.span.line, net.span.end_line, data.span.end_line) == (1, 5, 9)
+
+
+def test_many_bad_rows_are_capped_with_a_note() -> None:
+    text = "data {\n" + "02 -> 1\n" * 1000 + "}\n"
+    found = errors(text)
+    assert len(found) == MAX_ERRORS + 1
+    assert found[-1].message == "... and more syntax errors: fix these first"
+    file, everything = parse_recovering(text)
+    assert len(file.blocks[0].rows) == 1000 and len(everything) <= 2 * MAX_ERRORS + 1
+
+
+def test_a_long_line_costs_linear_time_and_is_shown_in_part() -> None:
+    # A long number before the error made the message's look-back regex quadratic (40,000
+    # digits: three minutes); quoted tokens and the shown line are cut short.
+    digits = "0" * 30_000  # about a minute before
+    text = network(f"layer h[{digits}] from x y", "x" * 100_000 + " 1") + "data {\n"
+    text += f"  {'2' * 100_000} -> 1\n}}\n"
+    start = time.perf_counter()
+    found = errors(text)
+    assert time.perf_counter() - start < 15
+    assert [(d.line, d.column) for d in found] == [(2, 30_022), (3, 5), (6, 3)]
+    assert all(len(d.message) < 200 and len(d.render()) < 700 for d in found)
+    assert "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'" in found[1].message
+    assert "'222222222222222222222222222222...'" in found[2].message
+    rendered = found[0].render().split("\n")
+    assert rendered[1][rendered[2].index("^")] == "y"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -20,27 +21,57 @@ from qbnnc.frontend.model import Accept, Angle, Example, Layer, Model, Oracle, S
 # is impractical to compute with, so larger precisions are refused outright.
 MAX_PRECISION = 64
 MAX_ERRORS = 20
+# `expect M` sets the iterations to about pi/4 sqrt(2^weights / M). Written counts have at
+# most 30 digits (`parse.MAX_NUMBER_DIGITS`); a derived count may not be larger either
+# (a model with 1,024 weights and `expect 1` would need about 2^511 iterations).
+MAX_ITERATIONS = 10**30 - 1
 
 
-def check(file: syntax.File, text: str, path: str | None) -> Model:
-    """The checked model of `file`, or `CompileError` with every error found."""
-    checker = _Checker(text, path)
+def check(
+    file: syntax.File,
+    text: str,
+    path: str | None,
+    *,
+    data_root: str | os.PathLike[str] | None = None,
+    syntax_errors: Sequence[Diagnostic] = (),
+) -> Model:
+    """The checked model of `file`, or `CompileError` with every error found.
+
+    `data_root`: the folder `data from` may read inside (None: the model's folder).
+    `syntax_errors`: those of the parser's error recovery (`parse.parse_recovering`), which
+    `file` holds what could be read of; reported together with the checker's, in order.
+    """
+    checker = _Checker(text, path, data_root)
     model = checker.run(file)
-    if checker.errors or model is None:
-        raise CompileError(_capped(checker.errors, path))
+    # A token the parser already faulted (a keyword as a name, an overlong number) is not
+    # faulted again for what it became.
+    taken = {(d.path, d.line, d.column) for d in syntax_errors if d.line > 0}
+    found = [d for d in checker.errors if (d.path, d.line, d.column) not in taken]
+    errors = [*syntax_errors, *found]
+    if errors or model is None:
+        raise CompileError(_capped(errors, path))
     return model
+
+
+def _is_note(diagnostic: Diagnostic) -> bool:
+    return diagnostic.line == 0 and diagnostic.message.startswith("... and ")
 
 
 def _capped(errors: list[Diagnostic], path: str | None) -> list[Diagnostic]:
     """The model's errors in order, at most `MAX_ERRORS` of them, then the data file's
-    (which `load_csv` caps itself)."""
-    ordered = sorted(errors, key=lambda d: (d.path != path, d.line, d.column))
-    own = [d for d in ordered if d.path == path]
-    others = [d for d in ordered if d.path != path]
+    (which `load_csv` caps itself), then the notes on how many were left out."""
+    notes = [d for d in errors if _is_note(d)]
+    own = sorted(
+        (d for d in errors if d.path == path and not _is_note(d)), key=lambda d: (d.line, d.column)
+    )
+    others = [d for d in errors if d.path != path and not _is_note(d)]
     if len(own) > MAX_ERRORS:
         more = len(own) - MAX_ERRORS
-        own = own[:MAX_ERRORS] + [Diagnostic.at(Span(path, 0, 0), f"... and {more} more errors")]
-    return own + others
+        own = own[:MAX_ERRORS]
+        # A parser that stopped early already says that more are left out, uncounted.
+        if not any(d.path == path for d in notes):
+            notes.insert(0, Diagnostic.at(Span(path, 0, 0), f"... and {more} more errors"))
+    return own + others + notes
 
 
 @dataclass
@@ -53,6 +84,7 @@ class _Network:
     layers: list[Layer] = field(default_factory=list)
     output: syntax.LayerDecl | None = None  # the last layer declared, even if it has errors
     complete: bool = True  # False once an error makes widths or fan-ins unknown
+    output_known: bool = True  # False when an unreadable line may declare the last layer
 
     @property
     def input_width(self) -> int | None:
@@ -62,7 +94,7 @@ class _Network:
 
     @property
     def output_width(self) -> int | None:
-        if self.output is None or self.output.size.value < 1:
+        if self.output is None or self.output.size.value < 1 or not self.output_known:
             return None
         return self.output.size.value
 
@@ -81,9 +113,13 @@ class _Train:
 
 
 class _Checker:
-    def __init__(self, text: str, path: str | None) -> None:
+    def __init__(
+        self, text: str, path: str | None, data_root: str | os.PathLike[str] | None = None
+    ) -> None:
         self.text = text
         self.path = path
+        self.data_root = data_root
+        self.broken_words: frozenset[str] = frozenset()
         self.errors: list[Diagnostic] = []
         self.spans: dict[str, Span] = {}
 
@@ -107,7 +143,7 @@ class _Checker:
         if networks:
             self.spans["network"] = networks[0].span
             network = self.network(networks[0])
-        else:
+        elif file.complete:
             self.file_error(
                 "there is no network block: add `network NAME { ... }` with an input and a layer"
             )
@@ -115,7 +151,7 @@ class _Checker:
         if sources:
             self.spans["data"] = sources[0].span
             examples = self.data(sources[0], network)
-        else:
+        elif file.complete:
             self.file_error(
                 'there is no training data: add a `data { ... }` block or `data from "FILE.csv"`'
             )
@@ -151,7 +187,8 @@ class _Checker:
     # ---- network ---------------------------------------------------------------------------
 
     def network(self, block: syntax.Network) -> _Network:
-        net = _Network(block.name.text)
+        net = _Network(block.name.text, complete=block.complete)
+        self.broken_words = block.broken_words
         encodings = [s for s in block.statements if isinstance(s, syntax.EncodingDecl)]
         inputs = [s for s in block.statements if isinstance(s, syntax.InputDecl)]
         decls = [s for s in block.statements if isinstance(s, syntax.LayerDecl)]
@@ -170,7 +207,7 @@ class _Checker:
                     f"input '{inputs[0].name.text}' needs at least 1 bit, "
                     f"got {inputs[0].size.value}",
                 )
-        else:
+        elif block.complete:  # else an unreadable line may be the input
             self.error(
                 block.name.span,
                 f"network '{block.name.text}' has no input: add a line such as `input x[2]`",
@@ -184,7 +221,10 @@ class _Checker:
             )
         self.layers(net, decls)
         net.output = decls[-1] if decls else None
-        if not decls:
+        if not block.complete:  # the last layer may be on an unreadable line
+            last = decls[-1].span.line if decls else 0
+            net.output_known = max(block.broken_lines) < last
+        if not decls and block.complete:
             self.error(
                 block.name.span,
                 f"network '{block.name.text}' has no layer: add one such as "
@@ -205,6 +245,11 @@ class _Checker:
         widths: dict[str, int | None] = {}
         if net.input is not None:
             widths[net.input.name.text] = net.input_width
+        # Where each name is first declared as a layer, to tell "declared later" apart from
+        # "unknown" in one look-up (a network may have thousands of layers).
+        first_decl: dict[str, tuple[int, syntax.LayerDecl]] = {}
+        for index, decl in enumerate(decls):
+            first_decl.setdefault(decl.name.text, (index, decl))
         for index, decl in enumerate(decls):
             name = decl.name.text
             if name in declared:
@@ -215,7 +260,7 @@ class _Checker:
                 )
                 net.complete = False
                 continue
-            layer = self.layer(decl, widths, decls[index + 1 :])
+            layer = self.layer(decl, widths, index, first_decl)
             declared[name] = decl.name.span
             # Later layers can be checked against this one whenever its size is known.
             widths[name] = decl.size.value if decl.size.value >= 1 else None
@@ -228,7 +273,8 @@ class _Checker:
         self,
         decl: syntax.LayerDecl,
         widths: dict[str, int | None],
-        after: list[syntax.LayerDecl],
+        index: int,
+        first_decl: dict[str, tuple[int, syntax.LayerDecl]],
     ) -> Layer | None:
         name = decl.name.text
         ok = True
@@ -240,7 +286,7 @@ class _Checker:
         sources: list[Source] = []
         seen: set[str] = set()
         for ref in decl.sources:
-            source = self.source(name, ref, widths, after)
+            source = self.source(name, ref, widths, index, first_decl)
             if ref.text in seen:
                 self.error(ref.span, f"'{ref.text}' is already a source of '{name}': name it once")
                 ok = False
@@ -287,7 +333,8 @@ class _Checker:
         layer: str,
         ref: syntax.Name,
         widths: dict[str, int | None],
-        after: list[syntax.LayerDecl],
+        index: int,
+        first_decl: dict[str, tuple[int, syntax.LayerDecl]],
     ) -> Source | None:
         if ref.text == layer:
             self.error(
@@ -298,18 +345,25 @@ class _Checker:
         if ref.text in widths:
             width = widths[ref.text]
             return None if width is None else Source(ref.text, width, ref.span)
-        for decl in after:
-            if decl.name.text == ref.text:
-                self.error(
-                    ref.span,
-                    f"layer '{layer}' reads '{ref.text}', which is declared later (line "
-                    f"{decl.span.line}): a layer reads only the input and earlier layers",
-                )
-                return None
+        later = first_decl.get(ref.text)
+        if later is not None and later[0] > index:
+            self.error(
+                ref.span,
+                f"layer '{layer}' reads '{ref.text}', which is declared later (line "
+                f"{later[1].span.line}): a layer reads only the input and earlier layers",
+            )
+            return None
+        if ref.text in self.broken_words:
+            return None  # perhaps declared on a line that could not be read
         known = list(widths)
-        close = difflib.get_close_matches(ref.text, known, n=1, cutoff=0.5)
+        # Hints cost a scan of every name: only for errors that will be shown.
+        close = []
+        if len(self.errors) <= MAX_ERRORS:
+            close = difflib.get_close_matches(ref.text, known, n=1, cutoff=0.5)
         if close:
             hint = f": did you mean '{close[0]}'?"
+        elif len(known) > 10:
+            hint = f": the sources declared so far are {', '.join(known[:10])}, ..."
         elif known:
             hint = f": the sources declared so far are {', '.join(known)}"
         else:
@@ -327,7 +381,8 @@ class _Checker:
         if isinstance(block, syntax.DataFrom):
             return self.data_file(block, n, k)
         if not block.rows:
-            self.error(block.span, "the data block has no rows: add rows such as `01 -> 1`")
+            if block.complete:
+                self.error(block.span, "the data block has no rows: add rows such as `01 -> 1`")
             return None
         examples: list[Example] = []
         ok = True
@@ -345,7 +400,8 @@ class _Checker:
                 )
                 ok = False
             examples.append(Example(row.inputs.values, row.label.values, row.span))
-        return examples if ok and n is not None and k is not None else None
+        complete = ok and block.complete  # else the number of examples is not known
+        return examples if complete and n is not None and k is not None else None
 
     def data_file(
         self, block: syntax.DataFrom, n: int | None, k: int | None
@@ -353,7 +409,7 @@ class _Checker:
         if n is None or k is None:
             return None  # the widths are unknown: the network's errors come first
         try:
-            examples = load_csv(block.path, self.path, n, k, block.span, self.text)
+            examples = load_csv(block.path, self.path, n, k, block.span, self.text, self.data_root)
         except CompileError as error:
             self.errors += error.diagnostics
             return None
@@ -456,14 +512,15 @@ class _Checker:
     def accept_count(
         self, setting: syntax.AcceptAll | syntax.AcceptCorrect, examples: int | None
     ) -> Accept | None:
+        if isinstance(setting, syntax.AcceptCorrect) and setting.count.value < 0:
+            k = setting.count.value  # wrong whatever the data: said even when it is unknown
+            self.error(setting.count.span, f"accept correct >= {k}: the count must be 0 or more")
+            return None
         if examples is None:
             return None
         if isinstance(setting, syntax.AcceptAll):
             return Accept("all", examples, "all")
         k = setting.count.value
-        if k < 0:
-            self.error(setting.count.span, f"accept correct >= {k}: the count must be 0 or more")
-            return None
         if k > examples:
             self.error(
                 setting.count.span,
@@ -516,6 +573,16 @@ class _Checker:
             self.error(
                 setting.count.span,
                 f"expect {m} is more than the 2^{weights} = {2**weights} weight strings there are",
+            )
+            return None
+        # pi/4 sqrt(2^weights / m) iterations, in logarithms (2^weights may not fit a float).
+        log2_iterations = (weights - math.log2(m)) / 2 + math.log2(math.pi / 4)
+        if log2_iterations > math.log2(MAX_ITERATIONS):
+            self.error(
+                setting.count.span,
+                f"expect {m} with {weights} weights means about 2^{log2_iterations:.0f} Grover "
+                f"iterations (pi/4 x sqrt(2^{weights} / {m})), above the limit of 10^30: "
+                "train fewer weights, or write `iterations K` to choose the count yourself",
             )
             return None
         return m

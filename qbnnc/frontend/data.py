@@ -1,30 +1,65 @@
 """Load the training examples of `data from "PATH"` from a CSV file.
 
-The file is streamed once, line by line (it may be large). Errors inside the file are
-located in the file itself; a file that cannot be read at all is reported at the
-`data from` line of the model.
+The path is relative to the model's folder (to the current folder for a model compiled
+from text without a path), and the file must resolve, symbolic links followed, inside the
+data root: the model's folder unless the caller names a wider one. So a model from an
+untrusted source cannot make the compiler read, or quote in its messages, any file of the
+machine. Only regular files are opened, never blocking (no FIFO or device), and at most
+`MAX_DATA_BYTES` are read.
+
+Errors inside the file are located in the file itself; a file that cannot be read at all
+is reported at the `data from` line of the model. A file whose first data row is not made
+of 0s and 1s is refused as a whole without quoting it, and a row is shown (and its values
+quoted) only when it holds nothing but numbers and separators, so that pointing `data from`
+at some other file reveals nothing of its content.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
-from collections.abc import Iterator
 
-from qbnnc.diagnostics import CompileError, Diagnostic, Span
+from qbnnc.diagnostics import CompileError, Diagnostic, Span, printable
 from qbnnc.frontend.model import Example
 
 MAX_ERRORS = 20
 
+# The largest data file read. Compiling takes minutes for a few thousand examples (the
+# 1,797 rows of examples/digits, 234 kB: 10 minutes), so a larger file could not be
+# compiled in useful time; reading it alone takes up to a million rows, some ten seconds
+# and a few hundred megabytes.
+MAX_DATA_BYTES = 4 * 1024 * 1024
+
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# A row that may be shown in a message: numbers and separators only.
+_SHOWABLE = re.compile(r"[0-9.eE+\- \t,]*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def csv_path(path_as_written: str, model_path: str | None) -> str:
-    """The CSV path as opened and as shown: relative to the model's folder, like the model."""
+    """The CSV path as opened and as shown: relative to the model's folder, like the model
+    (to the current folder when the model has no path)."""
     if model_path is None or os.path.isabs(path_as_written):
         return path_as_written
     return os.path.join(os.path.dirname(model_path), path_as_written)
+
+
+def data_root_of(model_path: str | None, data_root: str | os.PathLike[str] | None) -> str:
+    """The folder `data from` may read inside: `data_root`, else the model's folder, else
+    (no model path) the current folder."""
+    if data_root is not None:
+        return os.fspath(data_root)
+    if model_path is None:
+        return os.curdir
+    return os.path.dirname(model_path) or os.curdir
+
+
+def _relative_to(model_path: str | None) -> str:
+    if model_path is None:
+        return "the current folder, as the model has no path"
+    return "the model's folder"
 
 
 def load_csv(
@@ -34,70 +69,161 @@ def load_csv(
     n_labels: int,
     span: Span | None,
     source: str | None = None,
+    data_root: str | os.PathLike[str] | None = None,
 ) -> list[Example]:
     """Examples of the CSV file, each row `n_inputs` input bits then `n_labels` label bits.
 
-    `span` is the `data from` statement and `source` the model text (for the caret).
+    `span` is the `data from` statement and `source` the model text (for the caret);
+    `data_root` the folder the file must be inside (None: see `data_root_of`).
     Raises `CompileError` with every bad row (up to `MAX_ERRORS`).
     """
     shown = csv_path(path_as_written, model_path)
-    problem = _unreadable(shown)
-    if problem is not None:
-        raise CompileError.single(span, f"cannot read data file '{shown}': {problem}", source)
-    examples: list[Example] = []
-    errors: list[Diagnostic] = []
+
+    def fail(problem: str) -> CompileError:
+        return CompileError.single(
+            span, f"cannot read data file '{printable(shown)}': {problem}", source
+        )
+
+    if "\0" in shown:
+        raise fail("a file name cannot contain a NUL character")
+    root = data_root_of(model_path, data_root)
+    real = os.path.realpath(shown)
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real, real_root]) != real_root:
+        if data_root is not None:
+            where = "the data root"
+        elif model_path is None:
+            where = "the current folder"
+        else:
+            where = "the model's folder"
+        raise fail(
+            f"it is outside {where} '{printable(os.path.abspath(root))}': a model may only "
+            "read data inside that folder; move the file there, or allow a wider folder with "
+            "`--data-root DIR` (`data_root=` in the library)"
+        )
+    data = _read(real, model_path, fail)
     try:
-        examples.extend(_rows(shown, n_inputs, n_labels, errors))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        message = f"cannot read data file '{shown}': it is not UTF-8 text ({error.reason})"
-        errors.append(Diagnostic.at(span, message, source))
-    except OSError as error:
-        message = f"cannot read data file '{shown}': {error.strerror or error}"
-        errors.append(Diagnostic.at(span, message, source))
-    if errors:
-        raise CompileError(_capped(errors, shown))
+        line = data.count(b"\n", 0, error.start) + 1
+        column = (
+            len(
+                data[data.rfind(b"\n", 0, error.start) + 1 : error.start].decode("utf-8", "replace")
+            )
+            + 1
+        )
+        message = "this line is not UTF-8 text: re-save the file as UTF-8"
+        raise CompileError([Diagnostic(shown, line, column, message)]) from None
+    if text.startswith("\ufeff"):  # spreadsheets often start their CSV with a byte-order mark
+        text = text[1:]
+    errors = _Errors()
+    examples = _rows(shown, text, n_inputs, n_labels, errors)
+    if errors.found:
+        raise CompileError(errors.capped(shown))
     return examples
 
 
-def _unreadable(path: str) -> str | None:
-    """Why `path` is not a regular file we may read, or None. Checked before opening, so a
-    FIFO or a device is never opened (opening a FIFO would block)."""
+def _read(real: str, model_path: str | None, fail) -> bytes:  # noqa: ANN001
+    """The bytes of the regular file `real`, at most `MAX_DATA_BYTES`. Opened without
+    blocking and checked after opening, so a FIFO or a device is never read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        info = os.stat(path)
+        fd = os.open(real, flags | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
-        return "no such file (the path is relative to the model's folder)"
+        raise fail(f"no such file (the path is relative to {_relative_to(model_path)})") from None
+    except IsADirectoryError:
+        raise fail("it is a directory, not a file") from None
     except OSError as error:
-        return str(error.strerror or error)
-    if stat.S_ISDIR(info.st_mode):
-        return "it is a directory, not a file"
-    if not stat.S_ISREG(info.st_mode):
-        return "it is not a regular file"
-    return None
+        if error.errno == errno.ELOOP:  # swapped for a link since it was resolved
+            raise fail("it is not a regular file") from None
+        raise fail(str(error.strerror or error)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise fail("it is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise fail("it is not a regular file (a device, FIFO or socket): save the data in one")
+        if info.st_size > MAX_DATA_BYTES:
+            raise fail(_too_large(f"{info.st_size} bytes"))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_DATA_BYTES:
+            try:
+                chunk = os.read(fd, min(1 << 20, MAX_DATA_BYTES + 1 - size))
+            except OSError as error:
+                raise fail(str(error.strerror or error)) from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_DATA_BYTES:  # it grew while being read
+            raise fail(_too_large(f"more than {MAX_DATA_BYTES} bytes"))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
-def _read_lines(path: str) -> Iterator[tuple[int, str]]:
-    # utf-8-sig: spreadsheets often start their CSV with a byte-order mark.
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the stat
-            raise OSError("it is not a regular file")
-        for number, line in enumerate(handle, start=1):
-            yield number, line.rstrip("\r\n")
+def _too_large(size: str) -> str:
+    return (
+        f"it is {size}, above the limit of {MAX_DATA_BYTES} bytes ({MAX_DATA_BYTES >> 20} MiB): "
+        "a data set this large would not compile in useful time; use fewer rows"
+    )
 
 
-def _rows(path: str, n_inputs: int, n_labels: int, errors: list[Diagnostic]) -> Iterator[Example]:
+class _Errors:
+    """The first `MAX_ERRORS` row errors, and how many more there are."""
+
+    def __init__(self) -> None:
+        self.kept: list[Diagnostic] = []
+        self.found = 0
+
+    def append(self, diagnostic: Diagnostic) -> None:
+        self.found += 1
+        if len(self.kept) < MAX_ERRORS:
+            self.kept.append(diagnostic)
+
+    def capped(self, path: str) -> list[Diagnostic]:
+        more = self.found - len(self.kept)
+        if not more:
+            return self.kept
+        return [*self.kept, Diagnostic(path, 0, 0, f"... and {more} more errors in this file")]
+
+
+def _rows(path: str, text: str, n_inputs: int, n_labels: int, errors: _Errors) -> list[Example]:
     """The examples of the file; bad rows go to `errors` instead."""
+    examples: list[Example] = []
     maybe_header = True
-    for number, line in _read_lines(path):
+    checked = False
+    interned: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
         cells = _cells(line)
         if maybe_header:
             maybe_header = False
-            if not all(_NUMBER.fullmatch(text) for text, _ in cells):
+            if _is_header(cells):
                 continue
-        example = _row(path, number, line, cells, n_inputs, n_labels, errors)
+        if not checked:
+            checked = True
+            bad = next(((t, c) for t, c in cells if t not in ("0", "1", "")), None)
+            if bad is not None:
+                message = (
+                    "this file does not look like CSV data of 0s and 1s (this value is not "
+                    "0 or 1): check the path in `data from`; each row holds the input bits "
+                    "then the label bits, separated by commas"
+                )
+                errors.append(Diagnostic(path, number, bad[1], message))
+                return []
+        example = _row(path, number, line, cells, n_inputs, n_labels, errors, interned)
         if example is not None:
-            yield example
+            examples.append(example)
+    return examples
+
+
+def _is_header(cells: list[tuple[str, int]]) -> bool:
+    """A first row of names: no value in it is a number (so a truncated or mistyped first
+    row of data is an error, not a header skipped in silence)."""
+    return any(text for text, _ in cells) and not any(_NUMBER.fullmatch(t) for t, _ in cells)
 
 
 def _cells(line: str) -> list[tuple[str, int]]:
@@ -123,8 +249,11 @@ def _row(
     cells: list[tuple[str, int]],
     n_inputs: int,
     n_labels: int,
-    errors: list[Diagnostic],
+    errors: _Errors,
+    interned: dict[str, tuple[tuple[int, ...], tuple[int, ...]]],
 ) -> Example | None:
+    showable = _SHOWABLE.fullmatch(line) is not None
+    shown = line if showable else None
     width = n_inputs + n_labels
     if len(cells) != width:
         message = (
@@ -132,26 +261,23 @@ def _row(
             f"{_plural(n_inputs, 'input bit')} then {_plural(n_labels, 'label bit')}, "
             "separated by commas"
         )
-        errors.append(Diagnostic(path, number, 1, message, line))
+        errors.append(Diagnostic(path, number, 1, message, shown))
         return None
     bad = [(text, column) for text, column in cells if text not in ("0", "1")]
     for text, column in bad:
-        if text:
+        if not text:
+            message = "this value is empty: write 0 or 1"
+        elif showable:
             message = f"'{text}' is not 0 or 1: each value of a row is one bit"
         else:
-            message = "this value is empty: write 0 or 1"
-        errors.append(Diagnostic(path, number, column, message, line))
+            message = "this value is not 0 or 1: each value of a row is one bit"
+        errors.append(Diagnostic(path, number, column, message, shown))
     if bad:
         return None
-    bits = tuple(int(text) for text, _ in cells)
-    span = Span(path, number, 1, number, len(line) + 1)
-    return Example(bits[:n_inputs], bits[n_inputs:], span)
-
-
-def _capped(errors: list[Diagnostic], path: str) -> list[Diagnostic]:
-    if len(errors) <= MAX_ERRORS:
-        return errors
-    more = len(errors) - MAX_ERRORS
-    return errors[:MAX_ERRORS] + [
-        Diagnostic(path, 0, 0, f"... and {more} more errors in this file")
-    ]
+    # Rows repeat in large data sets: one tuple per distinct row keeps the memory small.
+    key = "".join(text for text, _ in cells)
+    pair = interned.get(key)
+    if pair is None:
+        bits = tuple(map(int, key))
+        pair = interned[key] = (bits[:n_inputs], bits[n_inputs:])
+    return Example(pair[0], pair[1], Span(path, number, 1, number, len(line) + 1))

@@ -1,11 +1,16 @@
 """Parse `.bnn` text into a `syntax.File`, or raise `CompileError` with every syntax error.
 
-The whole file is parsed once with the LALR grammar in `grammar/bnn.lark`. When that
-fails, the first error is exact; to report further independent errors, every other line
-is parsed again on its own, with the start rule of the block it sits in (the language
-has one statement per line, so a line is a natural point to resynchronise). Errors the
-grammar leaves to the tree builder (a keyword used as a name, a digit other than 0/1 in
-a bit string, an overlong number) are collected as the tree is built.
+Data rows inside `data { ... }` are read by a line scanner (one regular expression per
+line, exact line:column for its errors) and blanked out of the text before the rest is
+parsed once with the LALR grammar in `grammar/bnn.lark`, so inline data of a million rows
+parses in seconds. When the grammar fails, the first error is exact; to report further
+independent errors every other line is parsed again on its own, with the start rule of the
+block it sits in (the language has one statement per line, so a line is a natural point to
+resynchronise), and what could be read is returned as a tree whose blocks say whether a
+line of theirs was lost (`parse_recovering`), so that the checker can report the errors of
+the rest of the file without guessing about the lost lines. Errors the grammar leaves to
+the tree builder (a keyword used as a name, a digit other than 0/1 in a bit string, an
+overlong number) are collected as the tree is built.
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from qbnnc.diagnostics import CompileError, Diagnostic, Span
+from qbnnc.diagnostics import CompileError, Diagnostic, Span, printable, source_lines
 from qbnnc.frontend import syntax
 
 MAX_ERRORS = 20
@@ -34,6 +39,12 @@ _START_RULE: dict[Context, str] = {
     "data": "data_line",
     "train": "train_line",
 }
+
+# A data row on a line of its own, exactly as the grammar reads it (`data_row _NL`):
+# blanks are spaces, tabs and form feeds, a comment may follow, and a carriage return may
+# end the line.
+_ROW = re.compile(r"[ \t\f]*([0-9]+)[ \t\f]*->[ \t\f]*([0-9]+)[ \t\f]*(?:#.*)?")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @cache
@@ -49,24 +60,32 @@ def _parser() -> Lark:
 
 def parse(text: str, path: str | None = None) -> syntax.File:
     """The syntax tree of `text`; `path` is only used in spans and messages."""
-    source = _normalise(text)
-    try:
-        tree = _parser().parse(source, start="start")
-    except UnexpectedInput as error:
-        first = _diagnostic(error, source, path, 0)
-        try:
-            others = _line_errors(source, path, skip=_error_line(error))
-        except Exception:  # best effort only: the first error is always reported
-            others = []
-        diagnostics = sorted([first, *others], key=lambda d: (d.line, d.column))
-        raise CompileError(_capped(diagnostics, path)) from None
-    except LarkError as error:  # not expected from LALR, but never let Lark escape
-        raise CompileError.single(Span(path, 0, 0), f"cannot parse the file: {error}") from None
-    builder = _Builder(path, source, 0)
-    file = builder.file(tree)
-    if builder.errors:
-        raise CompileError(_capped(builder.errors, path))
+    file, errors = parse_recovering(text, path)
+    if errors:
+        raise CompileError(_capped(errors, path))
     return file
+
+
+def parse_recovering(text: str, path: str | None = None) -> tuple[syntax.File, list[Diagnostic]]:
+    """The syntax tree of what could be read, and the syntax errors in line order (none
+    when the file parses). After an error, blocks with an unreadable line say so
+    (`Network.broken_lines`, `DataBlock.complete`, `Train.complete`, `File.complete`).
+    Recovery stops after `MAX_ERRORS` errors, with a note that more were left out."""
+    source = _normalise(text)
+    scan = _Scan(source, path)
+    try:
+        tree = _parser().parse(scan.text, start="start")
+    except UnexpectedInput as error:
+        return _Recovery(source, scan, path, error).run()
+    except LarkError as error:  # not expected from LALR, but never let Lark escape
+        message = f"cannot parse the file: {error}"
+        return syntax.File((), path, Span(path, 1, 1), False), [
+            Diagnostic.at(Span(path, 0, 0), message)
+        ]
+    builder = _Builder(path, source, 0, scan.rows)
+    file = builder.file(tree)
+    errors = sorted([*scan.errors, *builder.errors], key=lambda d: (d.line, d.column))
+    return file, errors + scan.notes
 
 
 def _normalise(text: str) -> str:
@@ -77,7 +96,9 @@ def _normalise(text: str) -> str:
 
 
 def _capped(diagnostics: list[Diagnostic], path: str | None) -> list[Diagnostic]:
-    if len(diagnostics) <= MAX_ERRORS:
+    notes = [d for d in diagnostics if d.line == 0 and d.message.startswith("... and ")]
+    diagnostics = [d for d in diagnostics if d not in notes]
+    if len(diagnostics) <= MAX_ERRORS and not notes:
         return diagnostics
     # Recovery stops soon after the cap, so the number left out is not known exactly.
     message = "... and more syntax errors: fix these first"
@@ -95,25 +116,32 @@ def _position(value: object) -> int:
     return value if isinstance(value, int) and value >= 1 else 1
 
 
-# ---- error recovery: one line at a time ---------------------------------------------------
+# ---- the lines of a file, and the block each sits in ---------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Line:
     number: int
     text: str
     context: Context
     open_block: tuple[Context, int, int] | None  # keyword, line and column of the open block
+    opens: Context | None = None  # the block this line opens
+    row: re.Match[str] | None = None  # a data row (in a data block), as `_ROW` reads it
 
 
 def _lines(source: str) -> Iterator[_Line]:
     """Each line with the block it sits in, guessed from block openers and lone braces."""
     block: tuple[Context, int, int] | None = None
-    for number, text in enumerate(source.split("\n"), start=1):
+    for number, text in enumerate(source_lines(source), start=1):
+        if block is not None and block[0] == "data":
+            row = _ROW.fullmatch(text, 0, len(text) - text.endswith("\r"))
+            if row is not None:
+                yield _Line(number, text, "data", block, None, row)
+                continue
         words = _code(text).split()
         opener = _opener(words)
         if opener is not None:
-            yield _Line(number, text, "top", block)
+            yield _Line(number, text, "top", block, opener)
             block = (opener, number, len(text) - len(text.lstrip()) + 1)
             continue
         context: Context = "top" if block is None else block[0]
@@ -124,6 +152,8 @@ def _lines(source: str) -> Iterator[_Line]:
 
 def _code(text: str) -> str:
     """The line without its comment (a `#` inside a quoted path is not a comment)."""
+    if "#" not in text:
+        return text
     return re.sub(r'("[^"\n]*"?)|#.*', lambda m: m.group(1) or "", text)
 
 
@@ -141,26 +171,203 @@ def _opener(words: list[str]) -> Context | None:
     return None
 
 
-def _line_errors(source: str, path: str | None, skip: int) -> list[Diagnostic]:
-    """Errors of each line but `skip`, parsed alone: lines before the first syntax error can
-    only hold errors the grammar leaves to the tree builder (a keyword used as a name...)."""
-    diagnostics: list[Diagnostic] = []
-    for line in _lines(source):
-        if line.number == skip or not _code(line.text).strip():
-            continue
+# ---- data rows: a line scanner --------------------------------------------------------------
+
+
+class _Scan:
+    """The data rows of every data block, read with `_ROW`, and the text for the grammar
+    with those lines blanked (line numbers and every other column unchanged)."""
+
+    def __init__(self, source: str, path: str | None) -> None:
+        self.rows: dict[int, syntax.DataRow] = {}
+        self.errors: list[Diagnostic] = []
+        self.notes: list[Diagnostic] = []
+        lines = source_lines(source)
+        blanked: list[str] | None = None
+        dropped = 0
+        for line in _lines(source):
+            match = line.row
+            if match is None:
+                continue
+            found: list[Diagnostic] = []
+            self.rows[line.number] = _row(match, line.number, path, source, found)
+            if len(self.errors) < MAX_ERRORS * 2:
+                self.errors += found
+            else:
+                dropped += len(found)
+            if blanked is None:
+                blanked = list(lines)
+            blanked[line.number - 1] = ""
+        self.text = source if blanked is None else "\n".join(blanked)
+        if dropped:
+            message = "... and more syntax errors: fix these first"
+            self.notes.append(Diagnostic.at(Span(path, 0, 0), message))
+
+
+def _row(
+    match: re.Match[str], number: int, path: str | None, source: str, errors: list[Diagnostic]
+) -> syntax.DataRow:
+    start, end = match.span(1)
+    label_start, label_end = match.span(2)
+    inputs, label = match.group(1, 2)
+    inputs_span = Span(path, number, start + 1, number, end + 1)
+    label_span = Span(path, number, label_start + 1, number, label_end + 1)
+    if inputs.strip("01"):
+        inputs = _bad_bits(inputs, inputs_span, "the row's input", source, errors)
+    if label.strip("01"):
+        label = _bad_bits(label, label_span, "the row's label", source, errors)
+    return syntax.DataRow(
+        syntax.Bits(inputs, inputs_span),
+        syntax.Bits(label, label_span),
+        Span(path, number, start + 1, number, label_end + 1),
+    )
+
+
+def _bad_bits(text: str, span: Span, what: str, source: str, errors: list[Diagnostic]) -> str:
+    """A digit other than 0 or 1 is an error, read as 1 so that widths still check."""
+    message = f"{what} '{_quoted(text)}' is not a bit string: write only 0 and 1"
+    errors.append(Diagnostic.at(span, message, source))
+    return "".join("1" if c != "0" else "0" for c in text)
+
+
+# ---- error recovery: one line at a time ---------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """A block being read line by line after a syntax error."""
+
+    kind: Context
+    line: int
+    column: int
+    name: syntax.Name | None = None
+    items: list = field(default_factory=list)
+    broken_lines: list[int] = field(default_factory=list)
+    broken_words: set[str] = field(default_factory=set)
+    end: tuple[int, int] | None = None  # line and column of the closing brace
+
+    def node(self, path: str | None) -> syntax.Block:
+        end_line, end_column = self.end or (self.line, self.column)
+        span = Span(path, self.line, self.column, end_line, end_column + 1)
+        if self.kind == "network":
+            name = self.name or syntax.Name("", Span(path, self.line, self.column))
+            return syntax.Network(
+                name,
+                tuple(self.items),
+                span,
+                tuple(self.broken_lines),
+                frozenset(self.broken_words),
+            )
+        if self.kind == "data":
+            return syntax.DataBlock(tuple(self.items), span, not self.broken_lines)
+        return syntax.Train(tuple(self.items), span, not self.broken_lines)
+
+
+class _Recovery:
+    """After the grammar's first error: every other line parsed alone, in the block the
+    line heuristics put it in; the readable lines make the tree, the others mark their
+    block as incomplete."""
+
+    def __init__(self, source: str, scan: _Scan, path: str | None, error: UnexpectedInput):
+        self.source = source
+        self.scan = scan
+        self.path = path
+        self.first = _diagnostic(error, source, path, 0)
+        self.skip = _error_line(error)
+        self.blocks: list[syntax.Block] = []
+        self.block: _Block | None = None
+        self.complete = True
+        self.errors: list[Diagnostic] = []
+
+    def run(self) -> tuple[syntax.File, list[Diagnostic]]:
+        notes = list(self.scan.notes)
+        for line in _lines(self.source):
+            if line.row is not None:
+                if self.block is not None:
+                    self.block.items.append(self.scan.rows[line.number])
+                continue
+            if len(self.errors) > MAX_ERRORS:
+                self.complete = False  # stop: the rest of the file is not read
+                if self.block is not None:
+                    self.block.broken_lines.append(line.number)
+                notes.append(
+                    Diagnostic.at(
+                        Span(self.path, 0, 0), "... and more syntax errors: fix these first"
+                    )
+                )
+                break
+            self.line(line)
+        self.close()
+        errors = [self.first, *self.scan.errors, *self.errors]
+        errors.sort(key=lambda d: (d.line, d.column))
+        file = syntax.File(tuple(self.blocks), self.path, Span(self.path, 1, 1), self.complete)
+        return file, errors + notes[:1]
+
+    def close(self, end: tuple[int, int] | None = None) -> None:
+        if self.block is not None:
+            self.block.end = end
+            self.blocks.append(self.block.node(self.path))
+            self.block = None
+
+    def broken(self, line: _Line) -> None:
+        if self.block is None:
+            self.complete = False
+        else:
+            self.block.broken_lines.append(line.number)
+            self.block.broken_words.update(_WORD.findall(_code(line.text)))
+
+    def line(self, line: _Line) -> None:
+        code = _code(line.text)
+        if not code.strip():
+            return
+        if line.opens is not None:
+            self.close()
+            column = len(line.text) - len(line.text.lstrip()) + 1
+            self.block = _Block(line.opens, line.number, column)
+        nodes = self.parse(line)
+        if nodes is None:
+            self.broken(line)
+        else:
+            for node in nodes:
+                self.add(node, line)
+        if line.opens is None and line.context != "top" and code.split()[0].startswith("}"):
+            self.close((line.number, code.index("}") + 1))
+
+    def parse(self, line: _Line) -> list | None:
+        """The syntax nodes of the line, or None when it cannot be read."""
+        if line.number == self.skip:
+            return None  # the first error, already reported
         try:
             tree = _parser().parse(line.text + "\n", start=_START_RULE[line.context])
         except UnexpectedInput as error:
-            diagnostics.append(_diagnostic(error, source, path, line.number - 1))
+            self.errors.append(_diagnostic(error, self.source, self.path, line.number - 1))
+            return None
         except LarkError:
-            continue
-        else:
-            builder = _Builder(path, source, line.number - 1)
-            builder.line(tree)
-            diagnostics += builder.errors
-        if len(diagnostics) > MAX_ERRORS:
-            break
-    return diagnostics
+            return None
+        builder = _Builder(self.path, self.source, line.number - 1)
+        nodes = builder.line(tree)
+        self.errors += builder.errors
+        return nodes
+
+    def add(self, node: object, line: _Line) -> None:
+        block = self.block
+        if isinstance(node, syntax.DataFrom):
+            self.blocks.append(node)
+        elif isinstance(node, tuple):  # a block's head: its kind and name
+            kind, name = node
+            if block is not None and block.kind == kind and block.line == line.number:
+                block.name = name
+            else:
+                self.complete = False
+        elif block is not None and node is not None:
+            kinds = {
+                "network": (syntax.InputDecl, syntax.LayerDecl, syntax.EncodingDecl),
+                "data": (syntax.DataRow,),
+            }
+            if isinstance(node, kinds.get(block.kind, ())) or (
+                block.kind == "train" and not isinstance(node, syntax.DataRow)
+            ):
+                block.items.append(node)
 
 
 # ---- friendly messages --------------------------------------------------------------------
@@ -217,7 +424,7 @@ def _terminal_word(name: str) -> str:
 def _token_word(token: Token) -> str:
     if token.type in ("_NL", "$END"):
         return _TERMINAL_WORDS[token.type]
-    return f"'{token.value}'"
+    return f"'{_quoted(str(token.value))}'"
 
 
 def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -231,12 +438,19 @@ def _one_of(words: list[str] | tuple[str, ...]) -> str:
 
 
 def _previous_word(before: str) -> str | None:
-    match = re.search(r"(->|>=|[A-Za-z_][A-Za-z0-9_]*|[0-9.]+|\S)\s*$", before)
+    # Only the end of the line: searching a long line of digits backtracks in square time.
+    tail = before.rstrip()[-40:]
+    match = re.search(r"(->|>=|[A-Za-z_][A-Za-z0-9_]*|[0-9.]+|\S)$", tail)
     return match.group(1) if match else None
 
 
+def _quoted(text: str) -> str:
+    """A token as a message quotes it: escaped, and cut short when long."""
+    return printable(text if len(text) <= 40 else text[:30] + "...")
+
+
 def _diagnostic(error: UnexpectedInput, source: str, path: str | None, offset: int) -> Diagnostic:
-    lines = source.split("\n")
+    lines = source_lines(source)
     line = _position(error.line) + offset
     column = _position(error.column)
     text = lines[line - 1] if line <= len(lines) else ""
@@ -367,7 +581,7 @@ def _token_message(error: UnexpectedToken, text: str, column: int) -> str:
 
 
 def _statement_message(context: Context, keywords: tuple[str, ...], token: Token, got: str) -> str:
-    value = str(token.value)
+    value = _quoted(str(token.value))
     kind = {"top": "block", "network": "statement", "train": "setting"}.get(context, "statement")
     if token.type == "NAME":
         hint = _did_you_mean(value, keywords)
@@ -407,10 +621,17 @@ def _name_message(first: str, prev: str | None, got: str) -> str:
 class _Builder:
     """Turns Lark trees into syntax nodes, collecting the errors the grammar cannot state."""
 
-    def __init__(self, path: str | None, source: str, line_offset: int) -> None:
+    def __init__(
+        self,
+        path: str | None,
+        source: str,
+        line_offset: int,
+        rows: dict[int, syntax.DataRow] | None = None,
+    ) -> None:
         self.path = path
         self.source = source
         self.offset = line_offset
+        self.rows = rows or {}  # the data rows the scanner read, by line
         self.errors: list[Diagnostic] = []
 
     # -- positions
@@ -485,7 +706,7 @@ class _Builder:
         text = str(token.value)
         bad = next((c for c in text if c not in "01"), None)
         if bad is not None:
-            self.error(span, f"{what} '{text}' is not a bit string: write only 0 and 1")
+            self.error(span, f"{what} '{_quoted(text)}' is not a bit string: write only 0 and 1")
             text = "".join("1" if c != "0" else "0" for c in text)
         return syntax.Bits(text, span)
 
@@ -500,26 +721,39 @@ class _Builder:
         if kind == "network":
             return self.network(tree)
         if kind == "data_block":
-            rows = tuple(self.data_row(c) for c in _subtrees(tree) if c.data == "data_row")
-            return syntax.DataBlock(rows, self.tree_span(tree))
+            rows = [self.data_row(c) for c in _subtrees(tree) if c.data == "data_row"]
+            if self.rows:
+                meta = tree.meta
+                scanned = (self.rows.get(n) for n in range(meta.line, meta.end_line + 1))
+                rows += [row for row in scanned if row is not None]
+                rows.sort(key=lambda row: row.span.line)
+            return syntax.DataBlock(tuple(rows), self.tree_span(tree))
         if kind == "data_from":
             return self.data_from(tree)
         settings = tuple(self.setting(c) for c in _subtrees(tree) if c.data != "train_head")
         return syntax.Train(settings, self.tree_span(tree))
 
-    def line(self, tree: Tree) -> None:
-        """Check one line parsed with a `*_line` start rule (used after a syntax error)."""
+    def line(self, tree: Tree) -> list:
+        """The nodes of one line parsed with a `*_line` start rule (after a syntax error):
+        statements, settings, rows, `data from`, and `(kind, name)` for a block's head."""
+        nodes: list = []
+        heads: dict[str, Context] = {
+            "network_head": "network",
+            "data_head": "data",
+            "train_head": "train",
+        }
         for child in _subtrees(tree):
-            if child.data in ("network_head", "data_head", "train_head"):
-                self.head_name(child)
+            if child.data in heads:
+                nodes.append((heads[child.data], self.head_name(child)))
             elif child.data == "data_from":
-                self.data_from(child)
+                nodes.append(self.data_from(child))
             elif child.data == "data_row":
-                self.data_row(child)
+                nodes.append(self.data_row(child))
             elif child.data in ("input_decl", "layer_decl", "encoding_decl"):
-                self.network_statement(child)
+                nodes.append(self.network_statement(child))
             else:
-                self.setting(child)
+                nodes.append(self.setting(child))
+        return nodes
 
     def head_name(self, tree: Tree) -> syntax.Name:
         names = [c for c in tree.children if isinstance(c, Token) and c.type == "NAME"]

@@ -20,6 +20,16 @@ KEYWORDS: frozenset[str] = frozenset(
 )
 
 
+def _bit_values(text: str, _cache: dict[str, tuple[int, ...]] = {}) -> tuple[int, ...]:  # noqa: B006
+    """The bits of `text`, one shared tuple per distinct string (data rows repeat)."""
+    found = _cache.get(text)
+    if found is None:
+        found = tuple(map(int, text))
+        if len(_cache) < 1 << 16:
+            _cache[text] = found
+    return found
+
+
 def _no_span() -> Span:
     return Span(None, 0, 0)
 
@@ -50,7 +60,7 @@ class Bits:
 
     @property
     def values(self) -> tuple[int, ...]:
-        return tuple(int(c) for c in self.text)
+        return _bit_values(self.text)
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,14 @@ class Network:
     name: Name
     statements: tuple[NetworkStatement, ...]
     span: Span = field(default_factory=_no_span, compare=False)
+    # After a syntax error: the lines of the block that could not be read (so the checker
+    # does not report what they may have declared), and every word on them.
+    broken_lines: tuple[int, ...] = field(default=(), compare=False)
+    broken_words: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def complete(self) -> bool:
+        return not self.broken_lines
 
 
 # ---- data ---------------------------------------------------------------------------------
@@ -115,6 +133,7 @@ class DataRow:
 class DataBlock:
     rows: tuple[DataRow, ...]
     span: Span = field(default_factory=_no_span, compare=False)
+    complete: bool = field(default=True, compare=False)  # False: a row could not be read
 
 
 @dataclass(frozen=True)
@@ -211,6 +230,7 @@ Setting = (
 class Train:
     settings: tuple[Setting, ...]
     span: Span = field(default_factory=_no_span, compare=False)
+    complete: bool = field(default=True, compare=False)  # False: a setting could not be read
 
 
 # ---- file ---------------------------------------------------------------------------------
@@ -225,3 +245,6 @@ class File:
     blocks: tuple[Block, ...]
     path: str | None = field(default=None, compare=False)
     span: Span = field(default_factory=_no_span, compare=False)
+    # False when a line outside every block could not be read, or error recovery stopped
+    # early: a block may be missing.
+    complete: bool = field(default=True, compare=False)

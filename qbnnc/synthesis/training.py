@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from qbnnc.diagnostics import printable
 from qbnnc.synthesis.circuit import Call, Circuit, Measure, Op, Register
 
 
@@ -52,15 +53,7 @@ class Header:
             out += [f"  {line}" for line in body]
         out.append("weights (bit i of `weights` is w[i]):")
         out += [f"  w[{i}] = {name}" for i, name in enumerate(self.weight_names)]
-        return tuple(comment_safe(line) for line in out)
-
-
-def comment_safe(text: str) -> str:
-    """`text` with every control character escaped, so it cannot end a `//` comment."""
-    return "".join(
-        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
-        for c in text
-    )
+        return tuple(printable(line) for line in out)
 
 
 @dataclass(frozen=True)
