@@ -1,6 +1,6 @@
 """`qbnnc stats` and compilation at scale: the 8x8 digits of scikit-learn, a 64-32-16-1 network.
 
-    python bench/stats_scale.py make-data            # examples/digits/digits.csv (scikit-learn)
+    python bench/stats_scale.py make-data            # bench/digits.csv (scikit-learn)
     python bench/stats_scale.py [--examples N ...]   # measure on the first N rows
     python bench/stats_scale.py --examples 1797      # the whole data set (docs/performance.md)
 
@@ -26,8 +26,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DIGITS = ROOT / "examples" / "digits"
-CSV = DIGITS / "digits.csv"
+CSV = ROOT / "bench" / "digits.csv"
 MODEL = ROOT / "bench" / "digits.bnn"  # kept out of examples/: the tests compile those
 CLASS = 0  # the digit against the rest
 INK = 8  # a pixel is 1 when its intensity (0..16) is at least this
@@ -83,7 +82,7 @@ def subset_model(folder: Path, rows: int, times: int) -> Path:
     body = [row for row in data[:rows] for _ in range(times)]
     (folder / "digits.csv").write_text("\n".join([header, *body]) + "\n")
     model = folder / "digits.bnn"
-    model.write_text(MODEL.read_text().replace("../examples/digits/digits.csv", "digits.csv"))
+    model.write_text(MODEL.read_text())
     return model
 
 

@@ -141,7 +141,7 @@ MATRIX_ARITY = 160
 # repeats cheap); where even that would visit more operations than this (a data set of
 # thousands of rows with hundreds of changing input bits each), `depth` is reported as
 # None rather than spend minutes. Counted in operations, so the outcome is deterministic.
-DEPTH_BUDGET = 4_000_000
+DEPTH_BUDGET = 1_000_000
 
 
 class DepthBudgetExceeded(Exception):

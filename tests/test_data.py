@@ -313,7 +313,7 @@ def test_a_file_above_the_size_limit_is_refused_with_its_size(tmp_path: Path) ->
     assert (found.path, found.line) == ("m.bnn", 5)
     assert found.message == (
         f"cannot read data file '{tmp_path / 'd.csv'}': it is {size} bytes, above the limit "
-        f"of {MAX_DATA_BYTES} bytes (4 MiB): a data set this large would not compile in useful "
+        f"of {MAX_DATA_BYTES} bytes (64 MiB): a data set this large would not compile in useful "
         "time; use fewer rows"
     )
 

@@ -26,11 +26,10 @@ from qbnnc.frontend.model import Example
 
 MAX_ERRORS = 20
 
-# The largest data file read. Compiling takes minutes for a few thousand examples (the
-# 1,797 rows of examples/digits, 234 kB: 10 minutes), so a larger file could not be
-# compiled in useful time; reading it alone takes up to a million rows, some ten seconds
-# and a few hundred megabytes.
-MAX_DATA_BYTES = 4 * 1024 * 1024
+# The largest data file read. Compiling grows with rows x input bits (10,000 rows of 784
+# pixels, 16 MB of CSV, count in about a minute: docs/performance.md), so a file much
+# larger could not be compiled in useful time; the cap keeps reading it to seconds.
+MAX_DATA_BYTES = 64 * 1024 * 1024
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 # A row that may be shown in a message: numbers and separators only.

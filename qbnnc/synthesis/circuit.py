@@ -203,15 +203,18 @@ def count_ops(circuit: Circuit, key: Callable[[Flat], Hashable]) -> Counter[Hash
 
     def tally(ops: tuple[Op, ...], inverse: bool) -> Counter[Hashable]:
         total: Counter[Hashable] = Counter()
-        for op in ops:
+        # A sweep over a data set repeats the same op objects: tally each object once.
+        distinct = {id(op): op for op in ops}
+        for k, times in Counter(map(id, ops)).items():
+            op = distinct[k]
             if isinstance(op, Call):
                 direction = op.inverse != inverse
                 if (op.block, direction) not in memo:
                     memo[op.block, direction] = tally(blocks[op.block].body, direction)
-                for k, v in memo[op.block, direction].items():
-                    total[k] += v * op.repeat
+                for key_, v in memo[op.block, direction].items():
+                    total[key_] += v * op.repeat * times
             else:
-                total[key(op.inverse() if inverse and isinstance(op, Gate) else op)] += 1
+                total[key(op.inverse() if inverse and isinstance(op, Gate) else op)] += times
         return total
 
     return tally(circuit.body, False)

@@ -55,6 +55,11 @@ class Pool:
         return twin
 
 
+# Bodies longer than this are not looked up for a duplicate: hashing millions of ops costs
+# more than the rare saving.
+UNIQUE_BODY = 4096
+
+
 @dataclass
 class Blocks:
     """Blocks made so far, deduplicated by body so a repeated neuron is defined once."""
@@ -93,8 +98,9 @@ class Blocks:
         return Call(made.block, tuple(program)), lit, held
 
     def _define(self, name: str, arity: int, body: tuple[Op, ...]) -> str:
-        """The block's name, defining it unless the same body exists already."""
-        key = (arity, body)
+        """The block's name, defining it unless the same body exists already (bodies longer
+        than UNIQUE_BODY, a sweep over a data set, are taken as new without hashing them)."""
+        key = (arity, body) if len(body) <= UNIQUE_BODY else (arity, id(body))
         if key not in self.by_body:
             self.names[name] += 1
             unique = name if self.names[name] == 1 else f"{name}_{self.names[name]}"
@@ -103,32 +109,35 @@ class Blocks:
         return self.by_body[key]
 
     def call(self, name: str, ops: list[Op]) -> Call:
-        """Package program-qubit `ops` as a block on the qubits they touch; return its call."""
-        parts = [_qubits(op) for op in ops]
-        # Wide calls (a forward pass on thousands of qubits) are renumbered with numpy,
-        # gates through a dict: each in the cheaper way for its size.
-        wide = {i: np.asarray(p, dtype=np.int64) for i, p in enumerate(parts) if len(p) > 64}
-        narrow = {q for i, p in enumerate(parts) if i not in wide for q in p}
-        if wide:
-            touched_array = np.unique(
-                np.concatenate(
-                    [np.fromiter(narrow, dtype=np.int64, count=len(narrow)), *wide.values()]
-                )
-            )
-            touched = touched_array.tolist()
-        else:
-            touched = sorted(narrow)
-        local = {q: i for i, q in enumerate(touched)}.__getitem__
-        body = tuple(
-            _localise(
-                op,
-                tuple(np.searchsorted(touched_array, wide[i]).tolist())
-                if i in wide
-                else tuple(map(local, p)),
-            )
-            for i, (op, p) in enumerate(zip(ops, parts, strict=True))
+        """Package program-qubit `ops` as a block on the qubits they touch; return its call.
+
+        A sweep over a data set repeats the same few op objects (a `mask` call per input
+        bit) millions of times: each distinct object is renumbered once. Wide calls (a
+        forward pass on thousands of qubits) go through numpy, gates through a dict.
+        """
+        distinct = list({id(op): op for op in ops}.values())
+        parts = {id(op): _qubits(op) for op in distinct}
+        wide = {k: np.asarray(p, dtype=np.int64) for k, p in parts.items() if len(p) > 64}
+        narrow = {q for k, p in parts.items() if k not in wide for q in p}
+        touched_array = np.unique(
+            np.concatenate([np.fromiter(narrow, dtype=np.int64, count=len(narrow)), *wide.values()])
         )
-        return Call(self._define(name, len(touched), body), tuple(touched))
+        arity = len(touched_array)
+        if arity and touched_array[-1] == arity - 1:  # already on 0..arity-1: nothing to do
+            return Call(self._define(name, arity, tuple(ops)), tuple(range(arity)))
+        local = {q: i for i, q in enumerate(touched_array.tolist())}.__getitem__
+        renamed = {
+            k: _localise(
+                op,
+                tuple(np.searchsorted(touched_array, wide[k]).tolist())
+                if k in wide
+                else tuple(map(local, parts[k])),
+            )
+            for op in distinct
+            for k in (id(op),)
+        }
+        body = tuple(renamed[id(op)] for op in ops)
+        return Call(self._define(name, arity, body), tuple(touched_array.tolist()))
 
 
 @dataclass(frozen=True)

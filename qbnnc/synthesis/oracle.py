@@ -132,21 +132,21 @@ def _visit(
     sweep: Sweep,
     blocks: Blocks,
     pool: Pool,
-    step: Callable[[Instance, tuple[bool, ...], int, int], list[Op] | None],
+    step: Callable[[Template, tuple[bool, ...], int, int], list[Op] | None],
 ) -> tuple[list[Op], int]:
     """The oracle's sweep over the rows: each row's X mask, then `step` for it.
 
-    `step(instance, negations, multiplicity, first example)` returns the row's ops (None
-    stops the sweep: the plan is abandoned). Between rows only the mask's changed columns
-    flip their weights (one `mask` call per column); the last mask is undone at the end.
+    `step(template, negations, multiplicity, first example)` returns the row's ops (None
+    stops the sweep: the plan is abandoned); it places the template on qubits itself.
+    Between rows only the mask's changed columns flip their weights (one `mask` call per
+    column); the last mask is undone at the end.
     Returns the ops and the number of rows visited.
     """
     ops: list[Op] = []
     visited = 0
-    n = sweep.num_weights
     multiplicity = sweep.data.multiplicity
     first = sweep.data.first
-    for v, (variant, template) in enumerate(zip(sweep.variants, sweep.templates, strict=True)):
+    for variant, template in zip(sweep.variants, sweep.templates, strict=True):
         if template.never or not len(variant.rows):
             continue
         flips = _mask_ops(variant, blocks)
@@ -158,16 +158,14 @@ def _visit(
             if i and len(mask_columns):
                 changed = mask_columns[pol[i, mask_columns] != pol[i - 1, mask_columns]]
                 ops += [flips[c] for c in changed.tolist()]
-            instance = place(template, n, pool)
             row_ops = step(
-                instance, variant.sink_negations(i), int(multiplicity[row]), int(first[row])
+                template, variant.sink_negations(i), int(multiplicity[row]), int(first[row])
             )
             if row_ops is None:
                 return [], -1
             ops += row_ops
             visited += 1
         ops += [x(w) for w in _mask_state(variant, len(variant.rows) - 1)]
-        del v
     return ops, visited
 
 
@@ -204,12 +202,10 @@ def _tally_oracle(
     terms: list[tuple[Lit, int]] = []
     held_bits: list[int] = []
 
-    def step(
-        inst: Instance, neg: tuple[bool, ...], multiplicity: int, first: int
-    ) -> list[Op] | None:
+    def step(t: Template, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op] | None:
         if limit is not None and pool.high > limit:
             return None
-        t = inst.template
+        inst = place(t, sweep.num_weights, pool)
         held, free = _run_then_free(inst)
         lits = inst.literals(neg)
         if t.last_held is not None and lits and lits[0].qubit in inst.work(t.last_held):
@@ -251,23 +247,23 @@ def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -
     seen = 0
     memo: dict[tuple[object, ...], Op] = {}
 
-    def step(inst: Instance, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op]:
+    def step(t: Template, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op]:
         nonlocal seen
         seen += multiplicity
         # The count so far fits in bit_length(seen) bits: carries never reach the rest.
         live = register[: max(1, seen.bit_length())]
-        key = (id(inst.template), inst.qubit, len(live), multiplicity, neg)
-        held, free = _run_then_free(inst)
+        # Every row returns all it takes, so the pool is in the same state before each row
+        # (its size and free count tell it): equal keys place the step on the same qubits.
+        key = (id(t), pool.high, len(pool.free), len(live), multiplicity, neg)
         if key not in memo:
+            inst = place(t, sweep.num_weights, pool)
+            held, free = _run_then_free(inst)
             pool.give(free)
             lits = inst.literals(neg)
             add = add_controlled(live, lits, multiplicity, pool.take, pool.give)
-            t = inst.template
             ops = [*inst.op(t.compute), *add, *inst.op(t.compute, inverse=True)]
+            pool.give(held)
             memo[key] = blocks.call("count_step", ops)
-        else:
-            pool.give(free)
-        pool.give(held)
         return [memo[key]]
 
     ops, _ = _visit(sweep, blocks, pool, step)
@@ -295,7 +291,8 @@ def _phase_oracle(
     step_angle = model.oracle.step
     assert step_angle is not None
 
-    def step(inst: Instance, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op]:
+    def step(t: Template, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op]:
+        inst = place(t, sweep.num_weights, pool)
         held, free = _run_then_free(inst)
         pool.give(free)
         lits = inst.literals(neg)
@@ -303,7 +300,6 @@ def _phase_oracle(
         for j, q in enumerate(register):
             angle = step_angle.times(multiplicity * 2**j)
             kick += mcp_tree([*lits, Lit(q)], angle, pool.take, pool.give)
-        t = inst.template
         pool.give(held)
         return [
             blocks.call(
