@@ -112,7 +112,7 @@ def specialise(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
             # A value that is itself a masked line reads as its weight (the mask flips it).
             replace_uses_at(graph, sink, k, _weight_of(df, value) if value in masks else value)
         variant = _simplified(df, graph, optimize and bool(values))
-        order = _sweep_order(columns[rows][:, polar])
+        order = _sweep_order(columns[rows][:, polar], df.data.multiplicity[rows])
         rows = rows[order]
         out.append(
             Variant(
@@ -172,18 +172,23 @@ def _groups(keys: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(inverse == g) for g in np.argsort(first, kind="stable")]
 
 
-def _sweep_order(bits: np.ndarray) -> np.ndarray:
-    """Rows ordered along the reflected Gray code of their polarity bits.
+def _sweep_order(bits: np.ndarray, multiplicity: np.ndarray) -> np.ndarray:
+    """Rows by multiplicity, then along the reflected Gray code of their polarity bits.
 
     Consecutive codes of that order differ in few bits, so few X gates change the mask
-    from one row to the next. The sort is stable, so equal keys keep the data's order.
+    from one row to the next. Rows of smaller multiplicity come first so that the count of
+    examples seen, and with it the width of the streaming counter's additions, grows as
+    slowly as it can. The sorts are stable: equal keys keep the data's order.
     """
-    if bits.shape[1] == 0 or bits.shape[0] < 2:
+    if bits.shape[0] < 2:
         return np.arange(bits.shape[0])
-    rank = np.bitwise_xor.accumulate(bits.astype(np.uint8), axis=1)
-    packed = np.packbits(rank, axis=1)
-    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
-    return np.argsort(keys, kind="stable")
+    order = np.arange(bits.shape[0])
+    if bits.shape[1]:
+        rank = np.bitwise_xor.accumulate(bits.astype(np.uint8), axis=1)
+        packed = np.packbits(rank, axis=1)
+        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))
+        order = np.argsort(keys.reshape(-1), kind="stable")
+    return order[np.argsort(multiplicity[order], kind="stable")]
 
 
 def _simplified(df: Dataflow, graph: nx.DiGraph, optimize: bool) -> Dataflow:
