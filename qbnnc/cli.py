@@ -27,7 +27,6 @@ from qbnnc.output import (
     failure,
     guard_standard_streams,
     require_stdout,
-    signals_as_exceptions,
     write_atomically,
     write_stdout,
 )
@@ -124,8 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     guard_standard_streams()
     try:
-        with signals_as_exceptions():
-            return _dispatch(args)
+        return _dispatch(args)
     except UsageError as e:
         _print_error(str(e))
         return EXIT_USAGE

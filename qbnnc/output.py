@@ -47,7 +47,8 @@ class Terminated(BaseException):
 
 @contextmanager
 def signals_as_exceptions() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into `Terminated` for the duration (main thread only).
+    """Turn SIGTERM and SIGHUP into `Terminated` for the duration (main thread only), as
+    Python turns SIGINT into KeyboardInterrupt.
 
     A signal the caller ignores (`nohup` ignores SIGHUP) stays ignored; the previous
     handlers come back afterwards.
@@ -136,10 +137,17 @@ def write_atomically(
 
     `content`: text (written as UTF-8 with `\\n` line ends), bytes, or a function that
     writes into the binary file it is given. `inputs`: files the output must not replace.
-    Failures are `CompileError`s naming the path and the reason; SIGINT, SIGTERM (see
-    `signals_as_exceptions`) and any other exception remove the temporary file.
+    Failures are `CompileError`s naming the path and the reason. SIGINT, SIGTERM and
+    SIGHUP during the write (`signals_as_exceptions`, installed for the write only, so that
+    outside it they still end the process at once, even inside a long C call) and any
+    other exception remove the temporary file, then propagate.
     """
     dest = check_output(path, inputs)
+    with signals_as_exceptions():
+        _write_and_rename(path, dest, content)
+
+
+def _write_and_rename(path: str | os.PathLike[str], dest: Path, content: Content) -> None:
     folder = dest.parent
     mode = _new_file_mode(dest)
     try:
