@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import argparse
-import os
+import importlib.util
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from qbnnc.budget import (
+    Estimate,
+    Limits,
+    format_seconds,
+    memory_limit,
+    refusal,
+    shows_progress,
+)
 from qbnnc.compiler import compile_model, count_marked, load_model, read_source
 from qbnnc.diagnostics import CompileError
 from qbnnc.frontend.model import Model
+from qbnnc.output import (
+    Terminated,
+    check_output,
+    discard_stdout,
+    failure,
+    guard_standard_streams,
+    require_stdout,
+    write_atomically,
+    write_stdout,
+)
 from qbnnc.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
-SUBCOMMANDS = ("check", "stats", "run", "train", "targets")
 
 MAIN_HELP = """\
 Compile a binary neural network and its training set (.bnn) into the quantum circuit
@@ -31,9 +47,12 @@ usage:
                                                      find the best weights (number unknown)
   qbnnc targets                                      list the targets
 
-`qbnnc COMMAND --help` tells more. Exit status: 0 success, 1 error in the model, its data or
-a target, 2 usage error.
+`qbnnc COMMAND --help` tells more. Exit status: 0 success; 1 an error in the model, its data,
+a target or the environment (an output that cannot be written, a missing package, not enough
+memory or time); 2 a usage error; 70 a bug in qbnnc; 128+N killed by signal N (130: Ctrl-C).
 """
+
+__all__ = ["main", "write_atomically"]
 
 
 class UsageError(Exception):
@@ -45,6 +64,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: error: {message}\n{self.format_usage().rstrip()}")
+
+    def _print_message(self, message: str, file=None) -> None:  # noqa: ANN001
+        """--help and --version: a closed or full standard output is an error, not silence."""
+        if not message:
+            return
+        if file is None or file is sys.stdout:
+            write_stdout(message)
+        else:
+            _print_error(message.rstrip("\n"))
 
 
 def _add_optimize_for(p: argparse.ArgumentParser) -> None:
@@ -92,39 +120,208 @@ def _check_parser() -> _Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    guard_standard_streams()
     try:
         return _dispatch(args)
     except UsageError as e:
-        print(e, file=sys.stderr)
+        _print_error(str(e))
         return EXIT_USAGE
     except CompileError as e:
-        print(e.render(), file=sys.stderr)
+        _print_error(e.render())
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("qbnnc: interrupted", file=sys.stderr)
+        _print_error("qbnnc: interrupted")
         return 130
-    except BrokenPipeError:
+    except Terminated as e:
+        _print_error(f"qbnnc: terminated ({e})")
+        return 128 + e.signum
+    except BrokenPipeError:  # the reader went away (`| head`): not an error
+        discard_stdout()
         return EXIT_OK
-    except Exception as e:  # noqa: BLE001 - the last line of defence against tracebacks
-        print(
-            f"qbnnc: internal error: {type(e).__name__}: {e} "
-            f"(a bug in qbnnc {__version__}: please report it with the model that caused it)",
-            file=sys.stderr,
+    except MemoryError:
+        _print_error(
+            "qbnnc: error: out of memory: the job needs more memory than this machine (or "
+            "`ulimit -v`) allows; use a smaller model, fewer iterations or fewer shots"
         )
-        return EXIT_INTERNAL
+        return EXIT_ERROR
+    except ModuleNotFoundError as e:
+        pip = pip_name(e.name)
+        if pip is None:
+            return _internal(e)
+        _print_error(f"qbnnc: error: {missing_package(pip)}")
+        return EXIT_ERROR
+    except Exception as e:  # noqa: BLE001 - the last line of defence against tracebacks
+        return _internal(e)
+
+
+def _internal(e: BaseException) -> int:
+    _print_error(
+        f"qbnnc: internal error: {type(e).__name__}: {e} "
+        f"(a bug in qbnnc {__version__}: please report it with the model that caused it)"
+    )
+    return EXIT_INTERNAL
+
+
+def _print_error(text: str) -> None:
+    """A message on standard error; a closed or failing stderr cannot make things worse."""
+    if sys.stderr is None:
+        return
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _print(text: str) -> None:
+    write_stdout(text + "\n")
+
+
+# The pip package of each module qbnnc imports on demand (longest prefix wins).
+PIP_NAMES = {
+    "qiskit_aer": "qiskit-aer",
+    "qiskit": "qiskit",
+    "qiskit_qasm3_import": "qiskit-qasm3-import",
+    "qiskit_ibm_runtime": "qiskit-ibm-runtime",
+    "pytket": "pytket",
+    "pytket.extensions.qiskit": "pytket-qiskit",
+    "pytket.extensions.quantinuum": "pytket-quantinuum",
+    "matplotlib": "matplotlib",
+    "braket": "amazon-braket-sdk",
+    "openqasm3": "openqasm3[parser]",
+    "antlr4": "openqasm3[parser]",
+    "numpy": "numpy",
+    "networkx": "networkx",
+    "lark": "lark",
+}
+# The optional-dependency group of qbnnc that installs a package, where there is one.
+EXTRAS = {"qiskit-aer": "sim", "matplotlib": "sim", "pytket-quantinuum": "quantinuum"}
+
+
+def pip_name(module: str | None) -> str | None:
+    """The pip package that provides `module` (or one of its parents), if qbnnc knows it."""
+    parts = (module or "").split(".")
+    for i in range(len(parts), 0, -1):
+        if (name := ".".join(parts[:i])) in PIP_NAMES:
+            return PIP_NAMES[name]
+    return None
+
+
+def missing_package(pip: str, why: str = "this") -> str:
+    extra = f" (or: pip install 'qbnnc[{EXTRAS[pip]}]')" if pip in EXTRAS else ""
+    return f"{why} needs the package {pip}, which is not installed: pip install {pip}{extra}"
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a missing parent package, or a module set to None
+        return False
+
+
+def require_modules(why: str, *modules: str) -> None:
+    """Refuse up front, naming the `pip install` line, work that needs a missing package."""
+    for module in modules:
+        if not _installed(module):
+            raise failure(missing_package(pip_name(module) or module, why))
 
 
 def _dispatch(args: list[str]) -> int:
-    if not args or args[0] in ("-h", "--help"):
-        print(MAIN_HELP, end="")
-        return EXIT_OK if args else EXIT_USAGE
+    if not args:
+        _print_error(MAIN_HELP.rstrip("\n"))
+        return EXIT_USAGE
+    if args[0] in ("-h", "--help"):
+        write_stdout(MAIN_HELP)
+        return EXIT_OK
     if args[0] in COMMANDS:
         return COMMANDS[args[0]](args[1:])
     return cmd_compile(args)
 
 
+def _require_target(name: str, pytket: bool = False) -> None:
+    """Before any work: the target exists, its packages are installed, and so is what
+    writing or counting its device circuit needs (pytket-qiskit's converter)."""
+    from qbnnc.targets import require
+
+    spec = require(name)
+    if spec.device is not None:
+        require_modules(f"target '{name}'", "pytket.extensions.qiskit")
+    if pytket:
+        require_modules("a pytket circuit (.json)", "pytket")
+
+
+def _limits() -> Limits:
+    """This machine's limits: available memory, and what `ulimit -v` leaves this process."""
+    return Limits(memory=memory_limit(_available_memory(), _address_space_left()))
+
+
+def _available_memory() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _address_space_left() -> int | None:
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        return None
+    if soft == resource.RLIM_INFINITY:
+        return None
+    used = 0
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    used = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return max(soft - used, 0)
+
+
+def within_budget(estimate: Estimate, path: str | None = None) -> Estimate:
+    """Refuse work over this machine's limits before it starts (see qbnnc/budget.py)."""
+    message = refusal(estimate, _limits())
+    if message is not None:
+        raise CompileError.single(None, message) if path is None else _at(path, message)
+    return estimate
+
+
+def _at(path: str, message: str) -> CompileError:
+    from qbnnc.diagnostics import Diagnostic
+
+    return CompileError([Diagnostic(path, 0, 0, message)])
+
+
+def _hint(estimate: Estimate) -> str:
+    """What a status line adds for a long job: its estimated time."""
+    if shows_progress(estimate):
+        return f", estimated {format_seconds(estimate.seconds)}"
+    return ""
+
+
 def cmd_compile(argv: list[str]) -> int:
     ns = _compile_parser().parse_args(argv)
+    out = ns.output or str(Path(ns.model).with_suffix(".qasm"))
+    suffix = Path(out).suffix
+    # Everything that can be known before compiling is checked first: the output's format
+    # and place (never over the model itself), the target, the packages.
+    if out == "-":
+        require_stdout()
+    elif suffix in (".qasm", ".json"):
+        check_output(out, inputs=[ns.model])
+    else:
+        raise UsageError(
+            f"qbnnc: error: cannot tell the format of '{out}': "
+            "use a .qasm or .json file, or - for stdout"
+        )
+    _require_target(ns.target, pytket=suffix == ".json")
     model = _load(ns.model)
     with Status(f"compiling {model.name}", delay=2.0) as status:
         program = compile_model(
@@ -134,49 +331,36 @@ def cmd_compile(argv: list[str]) -> int:
             optimize_for=ns.optimize_for,
             progress=counting(status),
         )
-    out = ns.output or str(Path(ns.model).with_suffix(".qasm"))
+        if suffix == ".json":
+            text = _flat_output(program, status, pytket=True)
+        elif ns.flat:
+            text = _flat_output(program, status, pytket=False)
+        else:
+            text = program.qasm3()
     if out == "-":
-        sys.stdout.write(program.qasm3(flat=ns.flat))
-        return EXIT_OK
-    suffix = Path(out).suffix
-    if suffix == ".qasm":
-        text = program.qasm3(flat=ns.flat)
-    elif suffix == ".json":
-        from qbnnc.targets.pytket_circuit import to_json
-
-        text = to_json(program.pytket())
+        write_stdout(text)
     else:
-        raise UsageError(
-            f"qbnnc: error: cannot tell the format of '{out}': "
-            "use a .qasm or .json file, or - for stdout"
-        )
-    write_atomically(out, text)
+        write_atomically(out, text, inputs=[ns.model])
     return EXIT_OK
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then a rename."""
-    target = Path(path)
-    where = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise CompileError.single(None, f"cannot write '{path}': it is a directory")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=where)
-    except OSError as e:
-        raise CompileError.single(
-            None,
-            f"cannot write '{path}': {e.strerror} (check that the folder exists and is writable)",
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise CompileError.single(None, f"cannot write '{path}': {e.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _flat_output(program, status: Status, pytket: bool) -> str:  # noqa: ANN001 - a Program
+    """The flat OpenQASM 3 or the pytket JSON, after checking its budget."""
+    from qbnnc.budget import estimate_flat
+    from qbnnc.synthesis.circuit import flat_size
+
+    if program.device is None:
+        if pytket:
+            program.require_flat_fits("a pytket circuit (pytket has no loops)")
+        else:
+            program.require_flat_fits("--flat OpenQASM 3")
+        estimate = within_budget(estimate_flat(flat_size(program.circuit), pytket), None)
+        status(estimate.task + _hint(estimate))
+    if pytket:
+        from qbnnc.targets.pytket_circuit import to_json
+
+        return to_json(program.pytket())
+    return program.qasm3(flat=True)
 
 
 def _load(path: str) -> Model:
@@ -185,11 +369,18 @@ def _load(path: str) -> Model:
 
 def cmd_check(argv: list[str]) -> int:
     ns = _check_parser().parse_args(argv)
+    require_stdout()
     model = _load(ns.model)
     with Status(f"checking {model.name}", delay=2.0) as status:
         text = summary(model, counting(status))
-    print(text)
+    _print(text)
     return EXIT_OK
+
+
+def power_of_two(n: int) -> str:
+    """2^n in digits while that is readable, else as `2^n` (Python refuses to print an
+    integer of more than 4,300 digits, and nobody reads one)."""
+    return str(2**n) if n <= 64 else f"2^{n}"
 
 
 def summary(model: Model, progress: Callable[[int, int], None] | None = None) -> str:
@@ -218,7 +409,7 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
     )
     n = model.num_weights
     lines += [
-        f"weights: {n} trainable ({2**n} weight strings)",
+        f"weights: {n} trainable ({power_of_two(n)} weight strings)",
         f"examples: {model.num_examples}",
         f"oracle: {oracle_text}",
         f"accept: {model.accept.written} (correct >= {model.accept.min_correct})",
@@ -234,7 +425,9 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
     )
     lines.append(f"iterations: {iterations} ({how})")
     if tally is not None:
-        lines.append(f"marked: {tally.marked} of {2**n} (best reachable: {tally.best} correct)")
+        lines.append(
+            f"marked: {tally.marked} of {power_of_two(n)} (best reachable: {tally.best} correct)"
+        )
     else:
         lines.append(f"marked: not counted ({n} weights is above the counting limit)")
     lines.append(f"uncompute: {model.uncompute}")
@@ -246,7 +439,7 @@ def cmd_targets(argv: list[str]) -> int:
     p.parse_args(argv)
     from qbnnc.targets import describe_targets
 
-    print(describe_targets())
+    _print(describe_targets())
     return EXIT_OK
 
 
@@ -355,7 +548,7 @@ def _model_args(p: _Parser, target: bool = True) -> None:
 def _print_json(data: object) -> None:
     import json
 
-    print(json.dumps(data, sort_keys=True, indent=2))
+    _print(json.dumps(data, sort_keys=True, indent=2))
 
 
 def _stats_parser() -> _Parser:
@@ -380,6 +573,8 @@ def cmd_stats(argv: list[str]) -> int:
     from qbnnc.stats import render, stats
 
     ns = _stats_parser().parse_args(argv)
+    require_stdout()
+    _require_target(ns.target)
     model = _load(ns.model)
     with Status(f"compiling {model.name}") as status:
         program = compile_model(
@@ -390,7 +585,7 @@ def cmd_stats(argv: list[str]) -> int:
     if ns.json:
         _print_json(table)
     else:
-        print(render(table, model.name))
+        _print(render(table, model.name))
     return EXIT_OK
 
 
@@ -408,7 +603,9 @@ def _run_parser() -> _Parser:
     )
     _model_args(p)
     p.add_argument("--shots", type=_positive, default=1024, metavar="N", help="default 1024")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="sampling seed (default 0)")
+    p.add_argument(
+        "--seed", type=_natural, default=0, metavar="S", help="sampling seed (default 0)"
+    )
     p.add_argument(
         "--plot",
         metavar="FILE.png",
@@ -436,22 +633,56 @@ def cmd_run(argv: list[str]) -> int:
         raise UsageError(
             f"qbnnc run: error: --plot writes a PNG: name it FILE.png, not '{ns.plot}'"
         )
+    require_stdout()
+    _require_target(ns.target)
+    require_modules("qbnnc run", "qiskit_aer")
+    if ns.plot is not None:
+        require_modules("--plot", "matplotlib")
+        check_output(ns.plot, inputs=[ns.model])
     model = _load(ns.model)
     with Status(f"compiling {model.name}") as status:
         program = compile_model(
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
         )
-        result = run(program, shots=ns.shots, seed=ns.seed, progress=status)
+        k = ns.plot_iterations if ns.plot_iterations is not None else max(program.iterations, 1)
+        estimates = _run_estimates(program, k if ns.plot is not None else None)
+        for estimate in estimates:
+            within_budget(estimate, ns.model)
+        hints = [_hint(e) for e in estimates] + ["", ""]
+        result = run(program, shots=ns.shots, seed=ns.seed, progress=lambda m: status(m + hints[0]))
         if ns.plot is not None:
             from qbnnc.tools.plot import plot
 
-            k = ns.plot_iterations if ns.plot_iterations is not None else program.iterations
-            plot(model, ns.plot, max(k, 1) if ns.plot_iterations is None else k, status)
+            plot(model, ns.plot, k, lambda m: status(m + hints[1]), inputs=[ns.model])
     if ns.json:
         _print_json(result.to_json())
     else:
-        print(render_run(result, ns.rows))
+        _print(render_run(result, ns.rows))
     return EXIT_OK
+
+
+def _run_estimates(program, plot_iterations: int | None) -> list[Estimate]:  # noqa: ANN001
+    """The budgets of `run` (and of its --plot): the statevector's width and memory, and
+    the flat operations simulated. Device targets run on their emulator: width only."""
+    from qbnnc.budget import estimate_plot, estimate_run
+    from qbnnc.synthesis.circuit import flat_size
+    from qbnnc.tools.simulate import check_width, iteration_circuits
+
+    check_width(program)
+    if program.device is not None:
+        return []
+    n, qubits = program.model.num_weights, program.circuit.num_qubits
+    out = [estimate_run(qubits, flat_size(program.circuit), n)]
+    if plot_iterations is not None:
+        try:
+            prep, step = iteration_circuits(program)
+        except ValueError:  # no iteration to repeat (`iterations 0`): the plot compiles one
+            from dataclasses import replace
+
+            one = compile_model(replace(program.model, iterations=1))
+            prep, step = iteration_circuits(one)
+        out.append(estimate_plot(qubits, flat_size(prep), flat_size(step), plot_iterations, n))
+    return out
 
 
 def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunResult
@@ -496,7 +727,7 @@ def _train_parser() -> _Parser:
         ),
     )
     _model_args(p, target=False)
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--seed", type=_natural, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument(
         "--shots-per-round",
         type=_positive,
@@ -522,11 +753,15 @@ def _train_parser() -> _Parser:
 
 
 def cmd_train(argv: list[str]) -> int:
-    from qbnnc.tools.train import render, train
+    from qbnnc.tools.train import BUILT_IN, render, train
 
     ns = _train_parser().parse_args(argv)
+    require_stdout()
+    aer = ns.backend.lower() in BUILT_IN
+    require_modules("qbnnc train", "qiskit_aer" if aer else "pytket")
     model = _load(ns.model)
     with Status(f"training {model.name}") as status:
+        within_budget(_train_estimate(model, ns, aer), ns.model)
         result = train(
             model,
             seed=ns.seed,
@@ -539,8 +774,36 @@ def cmd_train(argv: list[str]) -> int:
     if ns.json:
         _print_json(result.to_json())
     else:
-        print(render(result))
+        _print(render(result))
     return EXIT_OK
+
+
+def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate:
+    """The budget of training, from the first circuit it would build (the one that marks
+    `correct >= 1`: every threshold's circuit has the same width and about the same
+    iteration); compiling it is work `train` does anyway. Simulated on Aer's statevector
+    unless `aer` is False (a pytket backend: the same shots to hold and check, the
+    simulation then the backend's own, wider circuits allowed)."""
+    from qbnnc.budget import estimate_train
+    from qbnnc.synthesis.circuit import flat_size
+    from qbnnc.tools.simulate import check_width, iteration_circuits
+    from qbnnc.tools.train import blind_program, dh_budget, training_model
+
+    trained = training_model(model)
+    program = blind_program(trained, 1, 1, not ns.no_opt)
+    if aer:
+        check_width(program)
+    _, step = iteration_circuits(program)
+    n = trained.num_weights
+    return estimate_train(
+        program.circuit.num_qubits,
+        flat_size(step),
+        n,
+        trained.num_examples,
+        dh_budget(n) if ns.budget is None else ns.budget,
+        ns.shots_per_round,
+        statevector=aer,
+    )
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {

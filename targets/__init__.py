@@ -159,8 +159,15 @@ def get_target(name: str) -> Target:
     return TARGETS[name]
 
 
-def _load(target: Target) -> Any:  # noqa: ANN401 - a target module
-    """Import the target's module, after checking that its vendor packages are installed."""
+def require(name: str) -> Target:
+    """The registry entry for `name`, after checking that it exists and that its vendor
+    packages are installed (the errors `prepare` would raise, before any work)."""
+    spec = get_target(name)
+    _check_installed(spec)
+    return spec
+
+
+def _check_installed(target: Target) -> None:
     missing = target.missing()
     if missing:
         extra = f", or: pip install 'qbnnc[{target.extra}]'" if target.extra else ""
@@ -175,6 +182,11 @@ def _load(target: Target) -> Any:  # noqa: ANN401 - a target module
                 )
             ]
         )
+
+
+def _load(target: Target) -> Any:  # noqa: ANN401 - a target module
+    """Import the target's module, after checking that its vendor packages are installed."""
+    _check_installed(target)
     assert target.module is not None
     return importlib.import_module(f"{__name__}.{target.module}")
 

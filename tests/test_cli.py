@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import importlib.util
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +15,8 @@ import openqasm3
 import pytest
 import qiskit.qasm3
 
-from qbnnc.cli import main
+from qbnnc.cli import main, write_atomically
+from qbnnc.diagnostics import CompileError
 from qbnnc.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,3 +160,204 @@ def test_optimize_for_trades_qubits_for_gates() -> None:
     assert counts["gates"]["toffoli_count"] < counts["qubits"]["toffoli_count"]
     assert counts["gates"]["qubits"] > counts["qubits"]["qubits"]
     assert counts["gates"]["success_probability"] == counts["qubits"]["success_probability"]
+
+
+# --- hardening: usage, outputs that cannot lose data, missing packages ----------------------
+
+
+@pytest.mark.parametrize("command", ["run", "train"])
+def test_a_negative_seed_is_a_usage_error(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, str(AND221), "--seed", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "argument --seed: -1 is negative" in err and "internal error" not in err
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("how", ["default", "same name", "symlink", "hard link"])
+def test_the_output_never_replaces_the_model(
+    how: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = AND221.read_text()
+    model = tmp_path / ("m.qasm" if how == "default" else "q.qasm")
+    model.write_text(text)
+    args = [str(model)]  # a model named *.qasm: MODEL.qasm is the model itself
+    if how == "same name":
+        args += ["-o", str(model)]
+    elif how == "symlink":
+        (tmp_path / "link.qasm").symlink_to(model.name)
+        args += ["-o", str(tmp_path / "link.qasm")]
+    elif how == "hard link":
+        (tmp_path / "hard.qasm").hardlink_to(model)
+        args += ["-o", str(tmp_path / "hard.qasm")]
+    before = _files(tmp_path)
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"qbnnc: error: refusing to write '{args[-1]}': it is the model" in err
+    assert "name another output file with -o" in err
+    assert model.read_text() == text and _files(tmp_path) == before
+
+
+def test_output_on_a_symlink_writes_through_to_its_target(tmp_path: Path) -> None:
+    real = tmp_path / "real.qasm"
+    real.write_text("old")
+    link = tmp_path / "link.qasm"
+    link.symlink_to(real.name)
+    dangling = tmp_path / "dangling.qasm"
+    dangling.symlink_to("created.qasm")
+    assert main([str(AND221), "-o", str(link)]) == 0
+    assert link.is_symlink() and real.read_text().startswith("OPENQASM 3.0;")
+    assert main([str(AND221), "-o", str(dangling)]) == 0
+    assert dangling.is_symlink() and (tmp_path / "created.qasm").read_text() == real.read_text()
+    assert _files(tmp_path) == ["created.qasm", "dangling.qasm", "link.qasm", "real.qasm"]
+
+
+def test_output_mode_is_what_open_would_give(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        assert main([str(AND221), "-o", str(tmp_path / "new.qasm")]) == 0
+        existing = tmp_path / "old.qasm"
+        existing.write_text("old")
+        existing.chmod(0o604)
+        assert main([str(AND221), "-o", str(existing)]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.qasm").stat().st_mode) == 0o640  # 0666 less the umask
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o604  # an existing file keeps its own
+
+
+def test_the_file_and_its_folder_are_synced_before_the_rename_is_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert main([str(AND221), "-o", str(tmp_path / "out.qasm")]) == 0
+    assert len(synced) == 2
+    assert synced[0].startswith(str(tmp_path / ".out.qasm.")) and synced[0].endswith(".tmp")
+    assert synced[1] == str(tmp_path)
+
+
+def test_a_failing_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    out = tmp_path / "out.qasm"
+    out.write_text("precious")
+
+    def fill(f) -> None:  # noqa: ANN001 - half a file, then the disk is full
+        f.write(b"OPENQASM 3.0;\n")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.raises(CompileError, match=f"cannot write '{out}': No space left on device"):
+        write_atomically(out, fill)
+    assert out.read_text() == "precious" and _files(tmp_path) == ["out.qasm"]
+
+
+def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
+    """Make `modules` look uninstalled to qbnnc's up-front checks."""
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, package: str | None = None):  # noqa: ANN202
+        if any(name == m or name.startswith(m + ".") for m in modules):
+            return None
+        return real(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "pip"),
+    [
+        (["{model}", "-o", "{tmp}/c.json"], "pytket", "pip install pytket"),
+        (["stats", "{model}", "--target", "quantinuum-h1"], "pytket.extensions.quantinuum",
+         "pip install pytket-quantinuum"),
+        (["run", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
+        (["run", "{model}", "--plot", "{tmp}/p.png"], "matplotlib", "pip install matplotlib"),
+        (["train", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
+    ],
+)  # fmt: skip
+def test_a_missing_package_names_the_pip_line_before_any_work(
+    args: list[str],
+    module: str,
+    pip: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _without(monkeypatch, module)
+    compiled: list[object] = []
+    monkeypatch.setattr("qbnnc.cli.compile_model", lambda *a, **k: compiled.append(a))
+    argv = [a.format(model=AND221, tmp=tmp_path) for a in args]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert pip in err and "needs the package" in err and "Traceback" not in err, err
+    assert compiled == [] and _files(tmp_path) == []
+
+
+def test_a_package_missing_at_import_time_is_exit_1_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    # The import itself fails, as in an environment without qiskit-aer.
+    (tmp_path / "sitecustomize.py").write_text("import sys\nsys.modules['qiskit_aer'] = None\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-P", "-m", "qbnnc", "run", str(AND221)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "qbnnc run needs the package qiskit-aer, which is not installed" in run.stderr
+    assert "pip install qiskit-aer" in run.stderr and run.stdout == ""
+    assert _files(tmp_path) == ["sitecustomize.py"]
+
+
+def test_an_import_error_deep_inside_names_the_package(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'qiskit_aer'", name="qiskit_aer.library")
+
+    monkeypatch.setattr("qbnnc.tools.simulate.run", fail)
+    assert main(["run", str(AND221)]) == 1
+    assert "pip install qiskit-aer" in capsys.readouterr().err
+
+    def ours(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'qbnnc.nothing'", name="qbnnc.nothing")
+
+    monkeypatch.setattr("qbnnc.tools.simulate.run", ours)
+    assert main(["run", str(AND221)]) == 70  # qbnnc's own module missing is a real defect
+    assert "internal error" in capsys.readouterr().err
+
+
+def test_running_out_of_memory_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def exhaust(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr("qbnnc.tools.simulate.run", exhaust)
+    assert main(["run", str(AND221)]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("qbnnc: error: out of memory")
+
+
+def test_a_mistyped_target_is_reported_before_compiling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compiled: list[object] = []
+    monkeypatch.setattr("qbnnc.cli.compile_model", lambda *a, **k: compiled.append(a))
+    for args in (["-o", str(tmp_path / "x.qasm")], ["-o", "-"]):
+        assert main([str(AND221), *args, "--target", "quantinum-h1"]) == 1
+        assert "unknown target 'quantinum-h1'" in capsys.readouterr().err
+    for command in ("stats", "run"):
+        assert main([command, str(AND221), "--target", "quantinum-h1"]) == 1
+        assert "unknown target 'quantinum-h1'" in capsys.readouterr().err
+    assert compiled == [] and _files(tmp_path) == []

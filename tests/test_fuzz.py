@@ -3,7 +3,9 @@
 Random valid models must compile; random mutations of the shipped examples (deleted,
 duplicated and swapped tokens and lines, huge numbers, bad bytes, truncation, repeated
 blocks) must either compile or fail with located diagnostics and exit 1, never a
-traceback or internal error, and never leave a partial output file. A longer campaign:
+traceback or internal error, and never leave a partial output file. Outputs are fuzzed
+too: every kind of destination (existing files, symlinks, the model itself, folders),
+standard output closed or full, and signals in the middle of a write. A longer campaign:
 QBNNC_FUZZ_EXAMPLES=20000 pytest tests/test_fuzz.py
 """
 
@@ -12,6 +14,10 @@ from __future__ import annotations
 import os
 import random
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +114,191 @@ def test_random_valid_models_compile(seed: int) -> None:
     text = random_source(random.Random(seed))
     program = qbnnc.compiler.compile(text, "random.bnn")
     assert program.qasm3().startswith("OPENQASM 3.0;")
+
+
+# --- outputs: where the program goes, and what may go wrong there ----------------------------
+
+AND221 = EXAMPLES["qbnn221_and.bnn"]
+OUTPUT_KINDS = [
+    "default", "new", "existing", "symlink", "dangling symlink", "symlink to the model",
+    "hard link to the model", "the model", "directory", "missing folder", "symlink loop",
+    "read-only folder",
+]  # fmt: skip
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[str, object]]:
+    """Every entry of `folder`: a link's target, a file's bytes, or a folder's entries."""
+    out: dict[str, tuple[str, object]] = {}
+    for p in sorted(folder.iterdir()):
+        if p.is_symlink():
+            out[p.name] = ("link", os.readlink(p))
+        elif p.is_dir():
+            out[p.name] = ("dir", sorted(q.name for q in p.iterdir()))
+        else:
+            out[p.name] = ("file", p.read_bytes())
+    return out
+
+
+def _lay_out(tmp: Path, model_name: str, kind: str, suffix: str) -> list[str]:
+    """The files of one case, and the arguments that write to the output of `kind`."""
+    model = tmp / model_name
+    model.write_bytes(AND221)
+    out = tmp / f"out{suffix}"
+    if kind == "default":
+        return [str(model)]
+    if kind == "existing":
+        out.write_text("precious")
+    elif kind == "symlink":
+        (tmp / f"real{suffix}").write_text("precious")
+        out.symlink_to(f"real{suffix}")
+    elif kind == "dangling symlink":
+        out.symlink_to(f"created{suffix}")
+    elif kind == "symlink to the model":
+        out.symlink_to(model_name)
+    elif kind == "hard link to the model":
+        out.hardlink_to(model)
+    elif kind == "the model":
+        out = model
+    elif kind == "directory":
+        out.mkdir()
+    elif kind == "missing folder":
+        out = tmp / "missing" / out.name
+    elif kind == "symlink loop":
+        out.symlink_to(out.name)
+    elif kind == "read-only folder":
+        (tmp / "ro").mkdir()
+        (tmp / "ro").chmod(0o555)
+        out = tmp / "ro" / out.name
+    return [str(model), "-o", str(out)]
+
+
+@settings(max_examples=max(BUDGET // 30, 40), deadline=None, suppress_health_check=ANY_HEALTH)
+@given(
+    model_name=st.sampled_from(["m.bnn", "m.qasm"]),
+    kind=st.sampled_from(OUTPUT_KINDS),
+    suffix=st.sampled_from([".qasm", ".json"]),
+    flat=st.booleans(),
+)
+def test_outputs_are_written_whole_or_not_at_all(
+    model_name: str,
+    kind: str,
+    suffix: str,
+    flat: bool,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tmp = tmp_path_factory.mktemp("out")
+    args = _lay_out(tmp, model_name, kind, suffix) + (["--flat"] if flat else [])
+    before = _snapshot(tmp)
+    code = main(args)
+    err = capsys.readouterr().err
+    after = _snapshot(tmp)
+    target = args[args.index("-o") + 1] if "-o" in args else None
+    usage = target is not None and Path(target).suffix not in (".qasm", ".json")
+    assert code == (2 if usage else code) and code in (0, 1, 2), err
+    assert "Traceback" not in err and "internal error" not in err
+    assert not [name for name in after if name.endswith(".tmp")], after
+    assert (tmp / model_name).read_bytes() == AND221  # the model is never touched
+    if code != 0:
+        assert after == before, err  # nothing written, nothing removed
+        assert LOCATED.match(err.splitlines()[0]), err
+        return
+    # Written: every link is still a link, and the file it leads to holds the program.
+    for name, (what, value) in before.items():
+        if what == "link":
+            assert after[name] == (what, value)
+    written = Path(os.path.realpath(target or (tmp / model_name).with_suffix(".qasm")))
+    head = written.read_bytes()[:20]
+    assert head.startswith(b"OPENQASM 3.0;" if written.suffix == ".qasm" else b"{"), written
+    assert set(after) - set(before) <= {written.name}
+
+
+def _child(args: list[str], cwd: Path, stdout: object) -> subprocess.CompletedProcess[str]:
+    kwargs: dict[str, object] = {"stdout": stdout}
+    if stdout == "closed":
+        kwargs = {"stdout": None, "preexec_fn": lambda: os.close(1)}
+    return subprocess.run(
+        [sys.executable, "-P", "-m", "qbnnc", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "stream"),
+    [
+        (["m.bnn", "-o", "-"], "closed"),
+        (["check", "m.bnn"], "closed"),
+        (["stats", "m.bnn"], "closed"),
+        (["--version"], "closed"),
+        (["m.bnn", "-o", "-", "--flat"], "/dev/full"),
+        (["check", "m.bnn"], "/dev/full"),
+        (["targets"], "/dev/full"),
+    ],
+)
+def test_a_standard_output_that_cannot_be_written_is_an_error(
+    args: list[str], stream: str, tmp_path: Path
+) -> None:
+    (tmp_path / "m.bnn").write_bytes(AND221)
+    if stream == "closed":
+        run = _child(args, tmp_path, "closed")
+        reason = "it is closed"
+    else:
+        with open(stream, "w") as full:
+            run = _child(args, tmp_path, full)
+        reason = "No space left on device"
+    assert run.returncode == 1, run.stderr
+    assert run.stderr == f"qbnnc: error: cannot write to standard output: {reason}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.bnn"]  # nothing written
+
+
+SLOW_WRITE = """\
+import os, sys, time
+marker = sys.argv[1]
+
+def slow_fsync(fd):  # the write is under way: a temporary file holds half the program
+    open(marker, "w").close()
+    time.sleep(60)
+
+os.fsync = slow_fsync
+from qbnnc.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_during_a_write_leaves_the_old_file_and_no_temporary(
+    signum: int, tmp_path: Path
+) -> None:
+    model = tmp_path / "m.bnn"
+    model.write_bytes(AND221.replace(b"iterations 2", b"iterations 1000000"))
+    out = tmp_path / "out.qasm"
+    out.write_text("precious")
+    marker = tmp_path / "writing"
+    child = subprocess.Popen(
+        [sys.executable, "-P", "-c", SLOW_WRITE, str(marker), str(model), "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(1200):  # up to a minute for the child to reach the write
+            if marker.exists() or child.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert marker.exists(), child.communicate(timeout=60)
+        assert [p.name for p in tmp_path.glob(".out.qasm.*.tmp")], "no write under way"
+        child.send_signal(signum)
+        _, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+        child.wait()
+    name = signal.Signals(signum).name
+    expected = 130 if signum == signal.SIGINT else 128 + signum
+    assert child.returncode == expected, err
+    assert "Traceback" not in err
+    assert ("interrupted" if signum == signal.SIGINT else f"terminated ({name})") in err
+    assert out.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.bnn", "out.qasm", "writing"]

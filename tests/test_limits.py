@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +67,78 @@ def test_a_model_too_large_to_compile_is_refused_with_its_size() -> None:
         qbnnc.compile(source, "big.bnn")
     (d,) = info.value.diagnostics
     assert "too large to compile" in d.message and "9000000 weighted lines" in d.message
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_run_refuses_a_simulation_that_would_not_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    simulated: list[object] = []
+    monkeypatch.setattr("qbnnc.tools.simulate.run", lambda *a, **k: simulated.append(a))
+    model = tmp_path / "m.bnn"
+    model.write_text(AND221.replace("iterations 2", "iterations 999999999999"))
+    assert main(["run", str(model)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{model}: error: simulating 12 qubits x ")
+    assert "would take about" in err and "over the limit of 60 minutes" in err
+    assert "use fewer iterations" in err and "qbnnc stats" in err
+    assert simulated == [] and _files(tmp_path) == ["m.bnn"]
+
+
+def test_run_refuses_a_plot_of_too_many_iterations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    simulated: list[object] = []
+    monkeypatch.setattr("qbnnc.tools.simulate.run", lambda *a, **k: simulated.append(a))
+    model = tmp_path / "m.bnn"
+    model.write_text(AND221)
+    png = tmp_path / "p.png"
+    assert main(["run", str(model), "--plot", str(png), "--plot-iterations", "100000000"]) == 1
+    err = capsys.readouterr().err
+    assert "simulating 100,000,000 iterations of 12 qubits for the plot" in err
+    assert "--plot-iterations K" in err
+    assert simulated == [] and _files(tmp_path) == ["m.bnn"]
+
+
+WIDE28 = """\
+network wide {
+    input x[4]
+    layer h[3] from x
+    layer y[1] from h
+}
+data {
+    0000 -> 0
+    0001 -> 1
+    0010 -> 0
+    0011 -> 1
+}
+train {
+    iterations 1
+}
+"""
+
+
+def test_run_refuses_a_statevector_larger_than_the_memory_it_may_use(tmp_path: Path) -> None:
+    # 28 qubits: a 4 GiB statevector, under an address-space limit of 3 GiB (`ulimit -v`).
+    model = tmp_path / "wide.bnn"
+    model.write_text(WIDE28)
+    limit = 3 << 30
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    run = subprocess.run(
+        [sys.executable, "-P", "-m", "qbnnc", "run", str(model)],
+        capture_output=True,
+        text=True,
+        preexec_fn=cap,
+    )
+    assert run.returncode == 1, run.stderr
+    (line,) = run.stderr.splitlines()
+    assert line.startswith(f"{model}: error: simulating 28 qubits x "), line
+    needs = r"needs about 4(\.\d+)? GiB of memory, more than the [\d.]+ [GM]iB available"
+    assert re.search(needs, line)
+    assert "qbnnc stats" in line and run.stdout == "" and _files(tmp_path) == ["wide.bnn"]

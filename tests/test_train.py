@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from qbnnc.diagnostics import CompileError
 from qbnnc.frontend.model import Accept
 from qbnnc.semantics import census, correct, weight_string
 from qbnnc.tools.testing import random_source
-from qbnnc.tools.train import blind_program, dh_budget, resolve_backend, train, training_model
+from qbnnc.tools.train import (
+    Sampler,
+    blind_program,
+    dh_budget,
+    resolve_backend,
+    train,
+    training_model,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = sorted(ROOT.glob("examples/paper/*.bnn"))
@@ -39,7 +47,7 @@ def test_train_finds_a_global_optimum_on_every_paper_task(path: Path) -> None:
     assert correct(model, _as_int(result.weights)) == result.correct
     assert len(result.weights) == model.num_weights
     assert result.oracle_calls == sum(r.iterations * len(r.measured) for r in result.rounds)
-    assert result.oracle_calls <= result.budget + max(r.iterations for r in result.rounds)
+    assert result.oracle_calls <= result.budget
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -126,3 +134,59 @@ def test_unknown_backend_lists_the_choices(capsys: pytest.CaptureFixture[str]) -
         resolve_backend("nosuch")
     assert main(["train", str(AND221), "--backend", "nosuch"]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+class _UniformSampler(Sampler):
+    """Uniformly random strings: the budget's bookkeeping does not depend on the circuit."""
+
+    name = "uniform"
+
+    def __init__(self, model, optimize: bool = True) -> None:  # noqa: ANN001
+        self.n = model.num_weights
+
+    def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
+        rng = random.Random(seed)
+        return [rng.getrandbits(self.n) for _ in range(shots)]
+
+
+@pytest.mark.parametrize(("shots", "budget"), [(1, None), (3, None), (1, 20), (4, 10), (7, 5)])
+def test_the_budget_is_never_exceeded(
+    shots: int, budget: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules["qbnnc.tools.train"], "AerSampler", _UniformSampler)
+    # QBN 3-1 task 2 has no perfect string: the search always runs to its budget.
+    model = _model(PAPER[1])
+    for seed in range(40):
+        result = train(model, seed=seed, shots_per_round=shots, budget=budget)
+        assert result.oracle_calls == sum(r.oracle_calls for r in result.rounds)
+        assert result.oracle_calls <= result.budget == (budget or dh_budget(3))
+        # ... and spent: the last round leaves less than one iteration's worth of shots.
+        assert result.budget - result.oracle_calls < shots
+
+
+def test_backends_that_return_no_counts_are_neither_offered_nor_accepted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pytest.importorskip("pytket.extensions.qiskit")
+    assert main(["train", str(AND221), "--backend", "AerStateBackend"]) == 1
+    err = capsys.readouterr().err
+    assert "AerStateBackend cannot be used for training: it returns no measured counts" in err
+    assert "internal error" not in err
+    assert main(["train", str(AND221), "--backend", "nosuch"]) == 1
+    offered = capsys.readouterr().err.split("samples counts: ")[1]
+    assert "AerBackend" in offered and "State" not in offered and "Unitary" not in offered
+
+
+def test_a_round_too_large_for_memory_is_refused_up_front(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[object] = []
+    monkeypatch.setattr(sys.modules["qbnnc.tools.train"], "train", lambda *a, **k: ran.append(a))
+    assert main(["train", str(AND221), "--shots-per-round", "1000000000"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{AND221}: error: training 6 weights on 4 examples")
+    assert "of memory, more than the" in err and "--shots-per-round" in err
+    assert main(["train", str(PAPER[1]), "--budget", "1000000000000"]) == 1
+    err = capsys.readouterr().err
+    assert "would take about" in err and "over the limit of 60 minutes" in err
+    assert "a smaller --budget" in err and ran == []

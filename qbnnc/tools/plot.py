@@ -9,15 +9,15 @@ compiled circuit one iteration at a time (`simulate.iteration_distributions`).
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-from qbnnc.diagnostics import CompileError
 from qbnnc.frontend.model import Model
+from qbnnc.output import check_output, write_atomically
 from qbnnc.semantics import correct_counts, weight_string
 
 MAX_CURVES = 16
@@ -64,7 +64,7 @@ def curves(model: Model, distributions: np.ndarray) -> PlotData:
     return PlotData(title, ks, out)
 
 
-def draw(data: PlotData, path: str | Path) -> None:
+def draw(data: PlotData, path: str | Path | BinaryIO) -> None:
     """Write the figure as a PNG (matplotlib's Agg backend: no display needed)."""
     import matplotlib
 
@@ -100,29 +100,17 @@ def plot(
     path: str | Path,
     iterations: int,
     progress: Callable[[str], None] | None = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> PlotData:
     """Simulate iterations 0..`iterations` of the model's circuit and draw them into `path`.
 
-    The PNG is written whole or not at all (a temporary file beside it, then a rename).
-    Returns the plotted data (one curve per legend entry).
+    The PNG is written whole or not at all (`qbnnc.output.write_atomically`: a temporary
+    file beside it, then a rename), never over one of `inputs`. Returns the plotted data
+    (one curve per legend entry).
     """
     from qbnnc.tools.simulate import iteration_distributions
 
+    check_output(path, inputs)
     data = curves(model, iteration_distributions(model, iterations, progress))
-    target = Path(path)
-    if target.is_dir():
-        raise CompileError.single(None, f"cannot write '{path}': it is a directory")
-    where = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=where)
-    except OSError as e:
-        raise CompileError.single(
-            None, f"cannot write '{path}': {e.strerror} (check that the folder exists)"
-        ) from None
-    os.close(fd)
-    try:
-        draw(data, tmp)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    write_atomically(path, lambda f: draw(data, f), inputs)
     return data

@@ -176,8 +176,10 @@ class AerSampler(Sampler):
         import numpy as np
 
         if threshold not in self._sims:
+            # Thresholds only rise: the simulator of the last one is not needed again, and
+            # each holds a statevector.
             program = blind_program(self.model, threshold, 1, self.optimize)
-            self._sims[threshold] = self._make(program)
+            self._sims = {threshold: self._make(program)}
         p = self._sims[threshold].probabilities(iterations)
         rng = np.random.default_rng(seed)
         return [int(w) for w in rng.choice(len(p), size=shots, p=p / p.sum())]
@@ -212,7 +214,7 @@ BUILT_IN = ("aer", "generic")
 
 def resolve_backend(name: str) -> Any:  # noqa: ANN401 - a pytket Backend
     """A pytket backend by name: a device target's emulator (`qbnnc targets`), or a backend
-    class of an installed pytket extension (`AerBackend`, `AerStateBackend`, ...; any case,
+    class of an installed pytket extension that samples counts (`AerBackend`, ...; any case,
     the `Backend` suffix optional), made with no arguments."""
     import importlib
     import pkgutil
@@ -244,8 +246,19 @@ def resolve_backend(name: str) -> Any:  # noqa: ANN401 - a pytket Backend
             cls = getattr(module, attr)
             if not (isinstance(cls, type) and issubclass(cls, Backend) and cls is not Backend):
                 continue
-            found.append(attr)
+            # Training samples shots: a statevector, unitary or density-matrix backend
+            # returns no counts, so it is neither offered nor accepted.
+            samples = bool(getattr(cls, "_supports_counts", False))
+            if samples:
+                found.append(attr)
             if attr.lower() in wanted:
+                if not samples:
+                    raise CompileError.single(
+                        None,
+                        f"backend {attr} cannot be used for training: it returns no measured "
+                        "counts (a state, unitary or density matrix); use a sampling backend "
+                        "such as AerBackend, or --backend aer",
+                    )
                 try:
                     return cls()
                 except Exception as e:  # noqa: BLE001 - e.g. a backend that needs credentials
@@ -256,7 +269,8 @@ def resolve_backend(name: str) -> Any:  # noqa: ANN401 - a pytket Backend
     raise CompileError.single(
         None,
         f"unknown backend '{name}'; the choices are aer (the default), a device target's "
-        f"emulator (`qbnnc targets`), or an installed pytket backend: {known}",
+        f"emulator (`qbnnc targets`), or an installed pytket backend that samples counts: "
+        f"{known}",
     )
 
 
@@ -299,12 +313,19 @@ def train(
     checks = 1
     calls = 0
     rounds: list[Round] = []
-    while best < e and calls < limit:
+    stopped = False
+    while best < e and calls < limit and not stopped:
         threshold = best + 1
         m = 1.0
         improved = False
         while calls < limit and not improved:
-            j = rng.randrange(math.ceil(m))
+            # A round of j iterations and s shots spends j x s oracle calls: never more than
+            # the budget has left (a round that cannot afford one iteration ends the search).
+            room = (limit - calls) // shots_per_round
+            if room == 0:
+                stopped = True
+                break
+            j = min(rng.randrange(math.ceil(m)), room)
             measured = sampler.measure(threshold, j, shots_per_round, rng.getrandbits(32))
             scores = [correct(model, w) for w in measured]
             checks += len(measured)

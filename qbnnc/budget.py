@@ -1,0 +1,228 @@
+"""Work budgets: what simulating, flattening or training will cost, known before it starts.
+
+Pure functions of sizes the compiled program already knows (qubits, flat operations, the
+operations of one Grover iteration, weights, examples). Each returns an `Estimate` of the
+wall-clock time and the peak memory; `refusal` compares it with the `Limits` and returns
+the message to print (the estimate, the limit, and what to write instead), or None. The
+command line refuses work over the limits before starting it, and shows a status line
+when an accepted job will take more than `PROGRESS_SECONDS`.
+
+The constants were measured on the development machine (2 cores, shared) with
+`python bench/budget.py`, which prints estimate against measurement for every shipped
+example; docs/performance.md has the table. Compile time is not estimated (the compiler
+is being rewritten; `check_size` in qbnnc/compiler.py bounds it by the model's size).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# --- measured constants (bench/budget.py) ----------------------------------------------------
+
+# `run`: emit the structured OpenQASM 3, load it in Qiskit, unroll and inline it, transpile
+# for Aer: per flat operation, independent of the width.
+RUN_SECONDS_PER_OPERATION = 3.0e-4
+# Aer's statevector, fusion off, one thread: per flat operation per amplitude (2^qubits).
+RUN_SECONDS_PER_AMPLITUDE_OPERATION = 7.5e-9
+# Fixed cost of a simulation (transpiling for Aer, starting it, drawing shots, tabulating).
+RUN_SECONDS_FIXED = 0.5
+# Writing a flat program: per operation, OpenQASM 3 text and pytket JSON.
+FLAT_QASM_SECONDS_PER_OPERATION = 9.5e-5
+FLAT_PYTKET_SECONDS_PER_OPERATION = 1.9e-4
+# `train`: checking one measured weight string on one example, classically (measured
+# 26-43 us on the paper's tasks and parity3).
+CHECK_SECONDS_PER_EXAMPLE = 4.0e-5
+
+# Memory: a statevector amplitude is a complex128; Qiskit holds each operation of an
+# unrolled circuit as Python objects (twice: the circuit and its transpiled copy); a flat
+# operation printed or built as a pytket command is about 1 KB (see qbnnc/program.py).
+AMPLITUDE_BYTES = 16
+QISKIT_OPERATION_BYTES = 2_000
+FLAT_OPERATION_BYTES = 1_000
+# `train`: a measured shot held as a numpy int, a Python int, its canonical string and score.
+SHOT_BYTES = 200
+
+# Work longer than this shows a status line (on a terminal); longer than the time limit
+# is refused.
+PROGRESS_SECONDS = 2.0
+DEFAULT_SECONDS_LIMIT = 3600.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one command may spend: seconds of wall-clock time, bytes of memory (None: no
+    memory limit known)."""
+
+    seconds: float = DEFAULT_SECONDS_LIMIT
+    memory: int | None = None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The cost of one job, and what the user can do instead when it is too large."""
+
+    task: str  # what is estimated, e.g. "simulating 20 qubits x 4,567 operations"
+    seconds: float
+    memory: int  # bytes at the peak
+    instead: str  # advice when refused, e.g. "use fewer iterations"
+
+    def describe(self) -> str:
+        return f"{self.task}: about {format_seconds(self.seconds)}, {format_bytes(self.memory)}"
+
+
+def format_seconds(seconds: float) -> str:
+    if seconds >= 1e12:
+        return "more than 30,000 years"
+    if seconds < 1:
+        return "under a second"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} hours"
+    if seconds < 2 * 365 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    return f"{seconds / (365 * 86400):.2g} years"
+
+
+def format_bytes(size: float) -> str:
+    if size >= 2**70:
+        return "more than 1 ZiB"
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{int(size)} bytes"
+
+
+def statevector_bytes(qubits: int) -> int:
+    return AMPLITUDE_BYTES << qubits
+
+
+def simulation_seconds(qubits: int, operations: int) -> float:
+    """Loading, unrolling and simulating `operations` flat operations on `qubits`."""
+    per_operation = RUN_SECONDS_PER_OPERATION + RUN_SECONDS_PER_AMPLITUDE_OPERATION * 2.0**qubits
+    return RUN_SECONDS_FIXED + _float(operations) * per_operation
+
+
+def _float(count: int) -> float:
+    """A count as a float, capped far beyond any limit (10^400 does not fit a float)."""
+    return float(min(count, 10**60))
+
+
+def estimate_run(qubits: int, operations: int, weights: int) -> Estimate:
+    """`qbnnc run` on the statevector: the whole flat circuit, simulated once."""
+    memory = (
+        statevector_bytes(qubits)
+        + (8 << weights)  # the weights' probabilities
+        + operations * QISKIT_OPERATION_BYTES
+    )
+    return Estimate(
+        f"simulating {qubits} qubits x {operations:,} operations",
+        simulation_seconds(qubits, operations),
+        memory,
+        "use fewer iterations (`iterations K`), a smaller model, or count the circuit "
+        "without simulating it with `qbnnc stats`",
+    )
+
+
+def estimate_plot(
+    qubits: int, prep_operations: int, iteration_operations: int, iterations: int, weights: int
+) -> Estimate:
+    """`run --plot`: the preparation, then `iterations` Grover iterations one at a time,
+    saving the weights' probabilities after each."""
+    operations = prep_operations + iterations * iteration_operations
+    memory = (
+        2 * statevector_bytes(qubits)  # the state, and the saved copy to continue from
+        + (iterations + 1) * (8 << weights)
+        + operations * QISKIT_OPERATION_BYTES
+    )
+    return Estimate(
+        f"simulating {iterations:,} iterations of {qubits} qubits for the plot",
+        simulation_seconds(qubits, operations),
+        memory,
+        "plot fewer iterations (--plot-iterations K)",
+    )
+
+
+def estimate_flat(operations: int, pytket: bool = False) -> Estimate:
+    """Writing the flat program: OpenQASM 3 text (`--flat`) or a pytket circuit (`.json`)."""
+    per = FLAT_PYTKET_SECONDS_PER_OPERATION if pytket else FLAT_QASM_SECONDS_PER_OPERATION
+    what = "a pytket circuit" if pytket else "flat OpenQASM 3"
+    return Estimate(
+        f"writing {what} of {operations:,} operations",
+        _float(operations) * per,
+        operations * FLAT_OPERATION_BYTES * (2 if pytket else 1),
+        "write the structured OpenQASM 3 (a .qasm file without --flat), or count the circuit "
+        "with `qbnnc stats`",
+    )
+
+
+def estimate_train(
+    qubits: int,
+    iteration_operations: int,
+    weights: int,
+    examples: int,
+    budget: int,
+    shots_per_round: int,
+    statevector: bool = True,
+) -> Estimate:
+    """`qbnnc train` on Aer: at most `budget` Grover iterations simulated in all (a round of
+    j iterations and s shots spends j x s of the budget, and the state is kept between
+    rounds of one threshold), one statevector and its saved probabilities at a time, and
+    every measured string checked on the data: about budget + examples x shots strings
+    (rounds without iterations, one per threshold, cost checks but no oracle call).
+    `statevector=False`: a pytket backend runs the circuits, its memory not counted here
+    (only the shots held and checked, and the circuits built)."""
+    simulated = min(budget, examples * (math.isqrt(1 << weights) + 1))
+    kept_probabilities = min(simulated, math.isqrt(1 << weights) + 2)  # j <= sqrt(N)
+    checks = budget + (examples + 1) * shots_per_round
+    width = qubits if statevector else 0
+    seconds = (
+        simulation_seconds(width, simulated * iteration_operations)
+        + _float(checks * examples) * CHECK_SECONDS_PER_EXAMPLE
+    )
+    memory = (
+        (2 * statevector_bytes(qubits) + kept_probabilities * (8 << weights) if statevector else 0)
+        + shots_per_round * SHOT_BYTES
+        + iteration_operations * QISKIT_OPERATION_BYTES
+    )
+    return Estimate(
+        f"training {weights} weights on {examples} examples ({qubits} qubits, budget "
+        f"{budget:,} oracle calls, {shots_per_round:,} shots per round)",
+        seconds,
+        memory,
+        "use fewer shots per round (--shots-per-round), a smaller --budget, or a smaller model",
+    )
+
+
+def memory_limit(available: int | None, address_space_left: int | None) -> int | None:
+    """The memory one job may use: the smaller of the machine's available memory and what
+    is left under the process's address-space limit (`ulimit -v`); None if neither is known."""
+    known = [m for m in (available, address_space_left) if m is not None]
+    return min(known) if known else None
+
+
+def refusal(estimate: Estimate, limits: Limits) -> str | None:
+    """The message refusing `estimate` under `limits` (each limit it exceeds, with the
+    estimate and what to do instead), or None when it fits."""
+    over = []
+    if limits.memory is not None and estimate.memory > limits.memory:
+        over.append(
+            f"needs about {format_bytes(estimate.memory)} of memory, more than the "
+            f"{format_bytes(limits.memory)} available"
+        )
+    if estimate.seconds > limits.seconds:
+        over.append(
+            f"would take about {format_seconds(estimate.seconds)}, over the limit of "
+            f"{format_seconds(limits.seconds)}"
+        )
+    if not over:
+        return None
+    return f"{estimate.task} {' and '.join(over)}; {estimate.instead}"
+
+
+def shows_progress(estimate: Estimate) -> bool:
+    """Whether the job takes long enough to deserve a status line."""
+    return estimate.seconds > PROGRESS_SECONDS

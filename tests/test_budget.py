@@ -1,0 +1,68 @@
+"""qbnnc/budget.py: estimates before the work, and the refusals they lead to."""
+
+from __future__ import annotations
+
+from qbnnc.budget import (
+    Estimate,
+    Limits,
+    estimate_flat,
+    estimate_plot,
+    estimate_run,
+    estimate_train,
+    format_bytes,
+    format_seconds,
+    memory_limit,
+    refusal,
+    shows_progress,
+    statevector_bytes,
+)
+
+GIB = 1 << 30
+
+
+def test_a_statevector_of_30_qubits_is_16_gib() -> None:
+    assert statevector_bytes(30) == 16 * GIB
+    assert estimate_run(30, 1000, 6).memory > 16 * GIB
+
+
+def test_estimates_grow_with_the_work() -> None:
+    assert estimate_run(20, 2000, 6).seconds > estimate_run(20, 1000, 6).seconds
+    assert estimate_run(21, 1000, 6).seconds > estimate_run(20, 1000, 6).seconds
+    assert estimate_plot(12, 6, 300, 100, 6).seconds > estimate_plot(12, 6, 300, 10, 6).seconds
+    assert estimate_flat(10**6, pytket=True).seconds > estimate_flat(10**6).seconds
+    small = estimate_train(12, 300, 6, 4, 231, 1)
+    assert estimate_train(12, 300, 6, 4, 231, 10**9).memory > 100 * GIB > small.memory
+    assert estimate_train(12, 300, 6, 4, 10**12, 1).seconds > 3600 > small.seconds
+
+
+def test_absurd_sizes_still_estimate() -> None:
+    huge = estimate_plot(12, 6, 300, 10**400, 6)
+    assert "more than" in format_seconds(huge.seconds) or "years" in format_seconds(huge.seconds)
+    assert format_bytes(huge.memory) == "more than 1 ZiB"
+
+
+def test_refusal_names_the_estimate_the_limit_and_what_to_do() -> None:
+    job = Estimate("simulating 28 qubits", 7200.0, 5 * GIB, "use a smaller model")
+    assert refusal(job, Limits(seconds=10_000, memory=8 * GIB)) is None
+    assert refusal(job, Limits(seconds=3600, memory=8 * GIB)) == (
+        "simulating 28 qubits would take about 2 hours, over the limit of 60 minutes; "
+        "use a smaller model"
+    )
+    assert refusal(job, Limits(seconds=10_000, memory=3 * GIB)) == (
+        "simulating 28 qubits needs about 5 GiB of memory, more than the 3 GiB available; "
+        "use a smaller model"
+    )
+    both = refusal(job, Limits(seconds=60, memory=GIB))
+    assert both is not None and "of memory" in both and "would take" in both
+    assert refusal(job, Limits(seconds=10_000, memory=None)) is None  # memory unknown
+
+
+def test_memory_limit_is_the_smaller_known_one() -> None:
+    assert memory_limit(8 * GIB, 3 * GIB) == 3 * GIB
+    assert memory_limit(8 * GIB, None) == 8 * GIB
+    assert memory_limit(None, None) is None
+
+
+def test_progress_only_for_work_of_more_than_a_couple_of_seconds() -> None:
+    assert not shows_progress(Estimate("quick", 0.5, 0, ""))
+    assert shows_progress(Estimate("slow", 30.0, 0, ""))
