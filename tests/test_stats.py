@@ -162,3 +162,28 @@ def test_clifford_t_target_counts_agree_with_the_cost_model() -> None:
     assert {k: got[k] for k in want} == want
     assert got["gates"].get("t", 0) + got["gates"].get("tdg", 0) == generic["t_count"]
     assert got["t_count"] == generic["t_count"] and got["toffoli_count"] == 0
+
+
+def test_a_network_of_thousands_of_weights_on_many_rows_is_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past 2^1000 the exhaustive count is null with its logarithm (JSON cannot print it);
+    a depth walk over its budget gives null, not minutes."""
+    rng = random.Random(7)
+    rows = "\n".join(
+        f"    {rng.getrandbits(64):064b} -> {rng.getrandbits(1)}" for _ in range(300)
+    )
+    model = tmp_path / "big.bnn"
+    model.write_text(
+        "network big {\n    input x[64]\n    layer h[16] from x\n    layer y[1] from h\n}\n"
+        f"data {{\n{rows}\n}}\ntrain {{\n    accept accuracy >= 60%\n    iterations 2\n}}\n"
+    )
+    assert main(["stats", str(model), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["weight_qubits"] == 64 * 16 + 16
+    assert data["classical_evaluations"] is None
+    assert data["classical_evaluations_log2"] == pytest.approx(1040 + np.log2(300))
+    assert data["toffoli_count"] > 0 and data["qubits"] > data["weight_qubits"]
+    assert depth(compile_file(model).circuit, budget=10) is None
+    assert main(["stats", str(model)]) == 0
+    assert "about 2^1048.2" in capsys.readouterr().out
