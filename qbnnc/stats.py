@@ -32,6 +32,7 @@ from qbnnc.synthesis.circuit import (
     Measure,
     Op,
     count_ops,
+    distinct_ops,
     measuring_blocks,
 )
 from qbnnc.synthesis.decompose import rotation_count, t_count, toffoli_count
@@ -240,7 +241,7 @@ class DepthModel:
             block = self.blocks[name]
             mask = np.zeros(block.arity, dtype=bool)
             bits: set[int] = set()
-            for op in block.body:
+            for op in distinct_ops(block.body):  # a sweep repeats the same op objects
                 if isinstance(op, Call):
                     inner, inner_bits = self.touched(op.block)
                     mask[self._qubits(op)] |= inner
@@ -256,9 +257,7 @@ class DepthModel:
 
     def advance(self, t: np.ndarray, ops: tuple[Op, ...], wires: np.ndarray, inverse: bool) -> None:
         """Move the time vector `t` (one entry per wire) through `ops` on `wires`, in place."""
-        self.spent += len(ops)
-        if self.spent > self.budget:
-            raise DepthBudgetExceeded(self.spent)
+        self._charge(len(ops))
         for op in reversed(ops) if inverse else ops:
             if isinstance(op, Gate):
                 if len(op.qubits) == 1:
@@ -290,6 +289,7 @@ class DepthModel:
             t[qs] = after + top
             return
         body = self.blocks[call.block].body
+        self._charge(0, len(body))  # give up before preparing a walk that cannot finish
         mask, bits = self.touched(call.block)
         moved = np.concatenate([qs[mask], bits])
         for done in range(call.repeat):
@@ -303,6 +303,12 @@ class DepthModel:
                 # homogeneous, so each remaining repetition adds c again.
                 t[moved] += shift[0] * (call.repeat - done - 1)
                 return
+
+    def _charge(self, ops: int, ahead: int = 0) -> None:
+        """Count `ops` walked; raise once the walk (with `ahead` more to come) is over budget."""
+        self.spent += ops
+        if self.spent + ahead > self.budget:
+            raise DepthBudgetExceeded(self.spent)
 
     # A wide block is a (max, +)-linear map M of the times on the wires it touches, so
     # M(p + c) = M(p) + c: a block entered with the same times up to a constant leaves

@@ -35,6 +35,7 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 # A row that may be shown in a message: numbers and separators only.
 _SHOWABLE = re.compile(r"[0-9.eE+\- \t,]*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BITS = re.compile(r"[01](?:,[01])*")
 
 
 def csv_path(path_as_written: str, model_path: str | None) -> str:
@@ -194,7 +195,17 @@ def _rows(path: str, text: str, n_inputs: int, n_labels: int, errors: _Errors) -
     maybe_header = True
     checked = False
     interned: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    width = n_inputs + n_labels
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if checked and len(line) == 2 * width - 1 and _BITS.fullmatch(line):
+            # The common row, plain bits and commas: read without splitting into cells.
+            key = line[::2]
+            pair = interned.get(key)
+            if pair is None:
+                bits = tuple(map(int, key))
+                pair = interned[key] = (bits[:n_inputs], bits[n_inputs:])
+            examples.append(Example(pair[0], pair[1], Span(path, number, 1, number, len(line) + 1)))
+            continue
         if not line.strip():
             continue
         cells = _cells(line)

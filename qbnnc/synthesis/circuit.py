@@ -190,6 +190,12 @@ def invert(ops: list[Op] | tuple[Op, ...]) -> list[Op]:
     return out
 
 
+def _uses(ops: tuple[Op, ...]) -> list[tuple[Op, int]]:
+    """Each distinct op object of `ops` with how often it occurs."""
+    distinct = {id(op): op for op in ops}
+    return [(distinct[k], n) for k, n in Counter(map(id, ops)).items()]
+
+
 def count_ops(circuit: Circuit, key: Callable[[Flat], Hashable]) -> Counter[Hashable]:
     """How many flat operations fall under each `key`, counted through calls and repeats.
 
@@ -203,10 +209,7 @@ def count_ops(circuit: Circuit, key: Callable[[Flat], Hashable]) -> Counter[Hash
 
     def tally(ops: tuple[Op, ...], inverse: bool) -> Counter[Hashable]:
         total: Counter[Hashable] = Counter()
-        # A sweep over a data set repeats the same op objects: tally each object once.
-        distinct = {id(op): op for op in ops}
-        for k, times in Counter(map(id, ops)).items():
-            op = distinct[k]
+        for op, times in _uses(ops):
             if isinstance(op, Call):
                 direction = op.inverse != inverse
                 if (op.block, direction) not in memo:
@@ -238,6 +241,12 @@ def reachable_blocks(blocks: tuple[Block, ...], body: tuple[Op, ...]) -> tuple[B
     return tuple(b for b in blocks if b.name in used)
 
 
+def distinct_ops(ops: tuple[Op, ...]) -> list[Op]:
+    """Each op object of `ops` once, in first-use order: a sweep over a data set calls the
+    same few objects (a `mask` call per input bit) millions of times."""
+    return list({id(op): op for op in ops}.values())
+
+
 def measuring_blocks(circuit: Circuit) -> frozenset[str]:
     """Blocks that measure (directly or through calls): emitters inline them, never gates."""
     blocks = circuit.block_map
@@ -247,7 +256,7 @@ def measuring_blocks(circuit: Circuit) -> frozenset[str]:
         if name not in memo:
             memo[name] = any(
                 isinstance(op, Measure | IfBit) or (isinstance(op, Call) and measures(op.block))
-                for op in blocks[name].body
+                for op in distinct_ops(blocks[name].body)
             )
         return memo[name]
 
