@@ -40,7 +40,8 @@ from qbnnc.synthesis.decompose import rotation_count, t_count, toffoli_count
 if TYPE_CHECKING:
     from qbnnc.program import Program
 
-# Keys of `qbnnc stats --json` that outputs.md requires, in the order the table prints them.
+# Keys `qbnnc stats --json` always has (its documented contract, docs/stats.md), in the
+# order the table prints them.
 REQUIRED_KEYS = (
     "qubits",
     "weight_qubits",
@@ -377,7 +378,7 @@ def _depth(circuit: Circuit, matrix_arity: int, budget: int) -> int:
 
 
 def stats(program: Program) -> dict[str, Any]:
-    """Every key of `qbnnc stats --json` (outputs.md), plus the classical baseline."""
+    """Every key of `qbnnc stats --json` (docs/stats.md), plus the classical baseline."""
     device = getattr(program, "device", None)
     model = program.model
     if device is not None:
