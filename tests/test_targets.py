@@ -529,3 +529,26 @@ def test_run_on_the_noisy_ibm_emulator(capsys: pytest.CaptureFixture[str]) -> No
     assert result["target"] == "ibm-torino"
     assert sum(o["count"] for o in result["outcomes"]) == 300
     assert 0.5 < result["marked_frequency"] < 1.0
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_fast_printer_writes_what_the_ast_printer_writes(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long gate bodies are printed without building AST nodes: forced on every body, the
+    text is byte for byte what `openqasm3.dumps` prints from the AST."""
+    import qbnnc.targets.qasm3 as qasm3
+
+    program = compile_file(path)
+    reference = openqasm3.dumps(qasm3.program(program.circuit), indent="  ")
+    monkeypatch.setattr(qasm3, "LONG", -1)
+    fast = qasm3.emit(program.circuit)
+    assert fast == reference
+    # Wide gates get compact parameter names and comma-only argument lists: the same AST.
+    monkeypatch.setattr(qasm3, "WIDE", 2)
+    compact = qasm3.emit(program.circuit)
+    assert compact != reference
+    assert openqasm3.parse(compact) == openqasm3.parse(
+        openqasm3.dumps(qasm3.program(program.circuit), indent="  ")
+    )
+    qiskit.qasm3.loads(compact)  # no parameter name collides with a keyword or a gate
