@@ -19,7 +19,7 @@ the values that meet `accept` get phase -1; the phase estimation is undone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -68,13 +68,6 @@ class Sweep:
     variants: tuple[Variant, ...]
     templates: tuple[Template, ...]
     num_weights: int
-
-    def rows(self) -> Iterator[tuple[int, int, int]]:
-        """(variant, position in the variant, row) of every row that can be correct."""
-        for v, (variant, template) in enumerate(zip(self.variants, self.templates, strict=True)):
-            if not template.never:
-                for i, row in enumerate(variant.rows.tolist()):
-                    yield v, i, row
 
 
 def counter_width(num_examples: int) -> int:
@@ -266,14 +259,13 @@ def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -
             memo[key] = blocks.call("count_step", ops)
         return [memo[key]]
 
-    ops, _ = _visit(sweep, blocks, pool, step)
+    ops, visited = _visit(sweep, blocks, pool, step)
     count = blocks.call("count_correct", ops)
     terms = [(Lit(q), 1 << i) for i, q in enumerate(register)]
     flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give, seen)
     pool.give(register)
     oracle = [count, *flip, *invert([count])]
     role = "counter of correctly classified examples"
-    visited = sum(1 for _ in sweep.rows())
     return OracleCircuit(
         blocks.call("oracle", oracle),
         Register("counter", register[0], len(register), role),
