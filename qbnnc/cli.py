@@ -47,9 +47,12 @@ usage:
                                                      find the best weights (number unknown)
   qbnnc targets                                      list the targets
 
-`qbnnc COMMAND --help` tells more. Exit status: 0 success; 1 an error in the model, its data,
-a target or the environment (an output that cannot be written, a missing package, not enough
-memory or time); 2 a usage error; 70 a bug in qbnnc; 128+N killed by signal N (130: Ctrl-C).
+Every command that reads a model takes --data-root DIR: the folder `data from` may read
+inside (default: the model's folder). `qbnnc COMMAND --help` tells more.
+
+Exit status: 0 success; 1 an error in the model, its data, a target or the environment
+(an output that cannot be written, a missing package, not enough memory or time); 2 a
+usage error; 70 a bug in qbnnc; 128+N killed by signal N (130: Ctrl-C).
 """
 
 __all__ = ["main", "write_atomically"]
@@ -85,6 +88,14 @@ def _add_optimize_for(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_data_root(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data-root",
+        metavar="DIR",
+        help="the folder `data from` may read inside (default: the model's folder)",
+    )
+
+
 def _compile_parser() -> _Parser:
     p = _Parser(
         prog="qbnnc",
@@ -108,6 +119,7 @@ def _compile_parser() -> _Parser:
     )
     p.add_argument("--no-opt", action="store_true", help="skip the dataflow optimisation passes")
     _add_optimize_for(p)
+    _add_data_root(p)
     p.add_argument("--version", action="version", version=f"qbnnc {__version__}")
     return p
 
@@ -115,6 +127,7 @@ def _compile_parser() -> _Parser:
 def _check_parser() -> _Parser:
     p = _Parser(prog="qbnnc check", description="Parse and check MODEL.bnn; print a summary.")
     p.add_argument("model", metavar="MODEL.bnn")
+    _add_data_root(p)
     return p
 
 
@@ -322,7 +335,7 @@ def cmd_compile(argv: list[str]) -> int:
             "use a .qasm or .json file, or - for stdout"
         )
     _require_target(ns.target, pytket=suffix == ".json")
-    model = _load(ns.model)
+    model = _load(ns.model, ns.data_root)
     with Status(f"compiling {model.name}", delay=2.0) as status:
         program = compile_model(
             model,
@@ -363,14 +376,14 @@ def _flat_output(program, status: Status, pytket: bool) -> str:  # noqa: ANN001 
     return program.qasm3(flat=True)
 
 
-def _load(path: str) -> Model:
-    return load_model(read_source(path), path)
+def _load(path: str, data_root: str | None = None) -> Model:
+    return load_model(read_source(path), path, data_root=data_root)
 
 
 def cmd_check(argv: list[str]) -> int:
     ns = _check_parser().parse_args(argv)
     require_stdout()
-    model = _load(ns.model)
+    model = _load(ns.model, ns.data_root)
     with Status(f"checking {model.name}", delay=2.0) as status:
         text = summary(model, counting(status))
     _print(text)
@@ -543,6 +556,7 @@ def _model_args(p: _Parser, target: bool = True) -> None:
         )
     p.add_argument("--no-opt", action="store_true", help="skip the dataflow optimisation passes")
     _add_optimize_for(p)
+    _add_data_root(p)
 
 
 def _print_json(data: object) -> None:
@@ -575,7 +589,7 @@ def cmd_stats(argv: list[str]) -> int:
     ns = _stats_parser().parse_args(argv)
     require_stdout()
     _require_target(ns.target)
-    model = _load(ns.model)
+    model = _load(ns.model, ns.data_root)
     with Status(f"compiling {model.name}") as status:
         program = compile_model(
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
@@ -639,7 +653,7 @@ def cmd_run(argv: list[str]) -> int:
     if ns.plot is not None:
         require_modules("--plot", "matplotlib")
         check_output(ns.plot, inputs=[ns.model])
-    model = _load(ns.model)
+    model = _load(ns.model, ns.data_root)
     with Status(f"compiling {model.name}") as status:
         program = compile_model(
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
@@ -759,7 +773,7 @@ def cmd_train(argv: list[str]) -> int:
     require_stdout()
     aer = ns.backend.lower() in BUILT_IN
     require_modules("qbnnc train", "qiskit_aer" if aer else "pytket")
-    model = _load(ns.model)
+    model = _load(ns.model, ns.data_root)
     with Status(f"training {model.name}") as status:
         within_budget(_train_estimate(model, ns, aer), ns.model)
         result = train(

@@ -361,3 +361,28 @@ def test_a_mistyped_target_is_reported_before_compiling(
         assert main([command, str(AND221), "--target", "quantinum-h1"]) == 1
         assert "unknown target 'quantinum-h1'" in capsys.readouterr().err
     assert compiled == [] and _files(tmp_path) == []
+
+
+def test_data_root_widens_where_data_from_may_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`data from "../data/x.csv"` is refused by default (outside the model's folder) and
+    read with `--data-root` naming a folder that holds both, for every command."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "and.csv").write_text("x0,x1,y\n0,0,0\n0,1,0\n1,0,0\n1,1,1\n")
+    model = tmp_path / "models" / "m.bnn"
+    model.write_text(
+        "network n {\n    input x[2]\n    layer y[1] from x threshold 2\n}\n"
+        'data from "../data/and.csv"\n'
+    )
+    assert main(["check", str(model)]) == 1
+    assert "outside the model's folder" in capsys.readouterr().err
+    root = str(tmp_path)
+    assert main(["check", str(model), "--data-root", root]) == 0
+    assert "examples: 4" in capsys.readouterr().out
+    assert main(["stats", str(model), "--json", "--data-root", root]) == 0
+    assert json.loads(capsys.readouterr().out)["examples"] == 4
+    out = tmp_path / "m.qasm"
+    assert main([str(model), "-o", str(out), "--data-root", root]) == 0
+    assert out.read_text().startswith("OPENQASM 3.0;")
