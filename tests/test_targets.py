@@ -552,3 +552,18 @@ def test_the_fast_printer_writes_what_the_ast_printer_writes(
         openqasm3.dumps(qasm3.program(program.circuit), indent="  ")
     )
     qiskit.qasm3.loads(compact)  # no parameter name collides with a keyword or a gate
+
+
+@pytest.mark.parametrize("target", ["generic", "clifford+t"])
+def test_a_rewritten_circuit_keeps_its_roles(target: str) -> None:
+    """`uncompute measure` and the clifford+t expansion rewrite the circuit; the roles still
+    name one Grover iteration (repeated `iterations` times in the body), the preparation
+    and the measurements, as the simulator and the device targets read them."""
+    program = compile_file(ROOT / "examples" / "two_outputs.bnn", target=target)
+    training = program.training
+    assert training.iteration.repeat == 1 and training.iterations == 3
+    k = len(training.preparation)
+    loop = training.circuit.body[k]
+    assert (loop.block, loop.repeat) == (training.iteration.block, 3)
+    assert len(training.measurement) == program.model.num_weights
+    assert training.circuit.body[:k] == training.preparation

@@ -82,19 +82,19 @@ class TrainingCircuit:
     def num_qubits(self) -> int:
         return self.circuit.num_qubits
 
-    def with_circuit(self, circuit: Circuit, **changes: object) -> TrainingCircuit:
-        """The same roles over a rewritten circuit (same block names and body shape)."""
+    def with_circuit(self, circuit: Circuit) -> TrainingCircuit:
+        """The same roles over a rewritten circuit of the same body shape (a target's
+        expansion, `uncompute measure`): preparation, the loop, the measurements."""
         body = circuit.body
         k = len(self.preparation)
         has_loop = self.iterations > 0
-        iteration = body[k] if has_loop else self.iteration
-        assert not has_loop or isinstance(iteration, Call)
+        loop = body[k] if has_loop else self.iteration
+        assert isinstance(loop, Call)
         return replace(
             self,
             circuit=circuit,
             preparation=tuple(body[:k]),
-            iteration=iteration,  # type: ignore[arg-type]
+            iteration=Call(loop.block, loop.qubits, loop.inverse),  # one iteration
             measurement=tuple(op for op in body[k + has_loop :] if isinstance(op, Measure)),
             header=replace(self.header, qubits=circuit.num_qubits, registers=circuit.registers),
-            **changes,  # type: ignore[arg-type]
         )
