@@ -283,7 +283,7 @@ class DepthModel:
             key = (call.block, flipped, call.repeat, (before - top).tobytes())
             after = self._applied.get(key)
             if after is None:
-                m = self._matrix_of(call.block, flipped, call.repeat)
+                m = self.call_matrix(Call(call.block, (), flipped, call.repeat))
                 after = (before[:, None] + m).max(axis=0) - top
                 if len(self._applied) < MEMO_ENTRIES * 16:
                     self._applied[key] = after
@@ -338,13 +338,6 @@ class DepthModel:
         if before.size and len(self._walked) < MEMO_ENTRIES:
             after = (t[moved] - before.max()).astype(np.int32)
             self._walked[self._key(before, block, flipped)] = after
-
-    def _matrix_of(self, block: str, inverse: bool, repeat: int) -> np.ndarray:
-        key = (block, inverse, repeat)
-        m = self._powers.get(key)
-        if m is None:
-            m = self.call_matrix(Call(block, (), inverse, repeat))
-        return m
 
     def _qubits(self, call: Call) -> np.ndarray:
         """The call's qubits as an index array, made once per call site."""

@@ -43,6 +43,5 @@ def prepare(program: Program, target: Target) -> Program:
                 )
             ]
         ) from None
-    training = program.training.with_circuit(circuit)
-    header = replace(training.header, target=target.name)
-    return replace(program, training=replace(training, header=header))
+    # The header already names the target (targets.prepare); only the qubits change.
+    return replace(program, training=program.training.with_circuit(circuit))

@@ -29,6 +29,13 @@ def replace_uses(g: nx.DiGraph, old: int, new: int) -> None:
         set_args(g, user, tuple(new if a == old else a for a in g.nodes[user]["args"]))
 
 
+def replace_uses_at(graph: nx.DiGraph, user: int, position: int, new: int) -> None:
+    """Make argument `position` of `user` read `new`."""
+    args = list(graph.nodes[user]["args"])
+    args[position] = new
+    set_args(graph, user, tuple(args))
+
+
 def replace_many(g: nx.DiGraph, mapping: dict[int, int]) -> None:
     """Make every user of each `old` in `mapping` read `mapping[old]` (followed through
     chains), rewriting each user's operands once: a neuron with a thousand lines being

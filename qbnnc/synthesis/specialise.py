@@ -27,7 +27,7 @@ from qbnnc.ir.dataflow import (
     WeightBit,
     Xor,
 )
-from qbnnc.ir.rewrite import replace_many, set_args, set_op
+from qbnnc.ir.rewrite import replace_many, replace_uses_at, set_op
 
 
 @dataclass(frozen=True)
@@ -153,13 +153,6 @@ def _reads_structure(df: Dataflow, node: int, masks: dict[int, tuple[int, int, b
         isinstance(df.op(n), Column) and any(r in cone and r not in masks for r in df.graph[n])
         for n in cone
     )
-
-
-def replace_uses_at(graph: nx.DiGraph, user: int, position: int, new: int) -> None:
-    """Make argument `position` of `user` read `new`."""
-    args = list(graph.nodes[user]["args"])
-    args[position] = new
-    set_args(graph, user, tuple(args))
 
 
 def _groups(keys: np.ndarray) -> list[np.ndarray]:
