@@ -9,14 +9,18 @@ when an accepted job will take more than `PROGRESS_SECONDS`.
 
 The constants were measured on the development machine (2 cores, shared) with
 `python bench/budget.py`, which prints estimate against measurement for every shipped
-example; docs/performance.md has the table. Compile time is not estimated (the compiler
-is being rewritten; `check_size` in qbnnc/compiler.py bounds it by the model's size).
+example and the bench models; docs/performance.md has the tables. Counting and compiling
+are estimated from the checked model alone (`ModelSize`), before either starts.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
+
+from qbnnc.frontend.model import Model
+from qbnnc.stats import DEPTH_BUDGET
 
 # --- measured constants (bench/budget.py) ----------------------------------------------------
 
@@ -33,6 +37,36 @@ FLAT_PYTKET_SECONDS_PER_OPERATION = 1.9e-4
 # `train`: checking one measured weight string on one example, classically (measured
 # 26-43 us on the paper's tasks and parity3).
 CHECK_SECONDS_PER_EXAMPLE = 4.0e-5
+
+# Counting every weight string (`semantics.correct_counts`): per weight string per word of
+# 64 distinct inputs (the bit-parallel planes), and a fixed cost; measured 0.8e-8 to 3.6e-8
+# on the bench models (the deeper the network reading every weight, the dearer).
+COUNT_SECONDS_PER_WORD = 2.0e-8
+COUNT_SECONDS_FIXED = 0.004
+# Compiling (dataflow, passes, lowering, the oracle's sweep): per weighted line, per input
+# line of a row (the masks a row's input bits set on the first layers), per data bit read.
+COMPILE_SECONDS_FIXED = 0.02
+COMPILE_SECONDS_PER_LINE = 3.0e-4
+COMPILE_SECONDS_PER_INPUT_LINE = 5e-9
+COMPILE_SECONDS_PER_DATA_BIT = 9e-7
+# Printing the structured OpenQASM 3: per weighted line (gate definitions) and per input
+# line of a row (a row's masks are X gates in its block); about 11 bytes per mask gate.
+QASM_SECONDS_FIXED = 0.1
+QASM_SECONDS_PER_LINE = 1.2e-4
+QASM_SECONDS_PER_INPUT_LINE = 1.0e-7
+QASM_BYTES_PER_INPUT_LINE = 11
+QASM_BYTES_PER_LINE = 300
+# `stats`: gate counts memoised per block (per weighted line), and the depth walk, which
+# visits a few operations per row and line until it gives up at DEPTH_BUDGET.
+STATS_SECONDS_FIXED = 0.05
+STATS_SECONDS_PER_LINE = 2.5e-4
+STATS_SECONDS_PER_WALKED = 2e-6
+STATS_WALKED_PER_ROW_LINE = 4
+# Memory of a compiled program: the dataflow graph and the lowered blocks per weighted line,
+# the data as a matrix, and the interpreter with its imports.
+COMPILE_BYTES_PER_LINE = 12_000
+COMPILE_BYTES_PER_DATA_BIT = 40
+PROCESS_BYTES = 100 * 2**20
 
 # Memory: a statevector amplitude is a complex128; Qiskit holds each operation of an
 # unrolled circuit as Python objects (twice: the circuit and its transpiled copy); a flat
@@ -109,6 +143,96 @@ def simulation_seconds(qubits: int, operations: int) -> float:
 def _float(count: int) -> float:
     """A count as a float, capped far beyond any limit (10^400 does not fit a float)."""
     return float(min(count, 10**60))
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """What counting and compiling a model cost depends on, known from the checked model."""
+
+    weights: int  # trainable weights: 2^weights strings to count
+    rows: int  # training examples
+    distinct_inputs: int  # distinct input rows (the count evaluates each once)
+    lines: int  # weighted lines, into every neuron
+    input_lines: int  # rows x lines that read an input bit (a row's masks)
+    data_bits: int  # rows x (input + label bits)
+
+    @classmethod
+    def of(cls, model: Model) -> ModelSize:
+        reads_input = sum(
+            layer.width * s.width
+            for layer in model.layers
+            for s in layer.sources
+            if s.name == model.input_name
+        )
+        return cls(
+            weights=model.num_weights,
+            rows=model.num_examples,
+            distinct_inputs=len({e.inputs for e in model.examples}),
+            lines=sum(layer.width * layer.fan_in for layer in model.layers),
+            input_lines=model.num_examples * reads_input,
+            data_bits=model.num_examples * (model.input_width + model.output_width),
+        )
+
+
+def estimate_count(size: ModelSize) -> Estimate:
+    """Counting how many examples each of the 2^weights strings classifies correctly
+    (`qbnnc check`, `iterations auto`, the marked count): bit-parallel over words of 64
+    distinct inputs, one chunk of weight strings at a time (flat memory, plus a count per
+    weight string)."""
+    words = max(1, -(-size.distinct_inputs // 64))
+    strings = 1 << size.weights
+    return Estimate(
+        f"counting {power_of_two_text(size.weights)} weight strings on "
+        f"{size.distinct_inputs:,} distinct inputs",
+        COUNT_SECONDS_FIXED + _float(strings * words) * COUNT_SECONDS_PER_WORD,
+        strings * 8 + 64 * 2**20,  # the counts, their sorted copy, the chunk's planes
+        "write `iterations K` or `expect M` in the train block, so nothing is counted",
+    )
+
+
+def power_of_two_text(n: int) -> str:
+    return f"{1 << n:,}" if n <= 40 else f"2^{n}"
+
+
+Output = Literal["qasm", "stats", "program"]
+
+
+def estimate_compile(size: ModelSize, output: Output = "program") -> Estimate:
+    """Compiling the model (dataflow, passes, lowering) and then, by `output`: printing its
+    structured OpenQASM 3 ("qasm"), counting its resources ("stats"), or nothing
+    ("program"). The count of weight strings, when one is made, is `estimate_count`."""
+    seconds = (
+        COMPILE_SECONDS_FIXED
+        + size.lines * COMPILE_SECONDS_PER_LINE
+        + size.input_lines * COMPILE_SECONDS_PER_INPUT_LINE
+        + size.data_bits * COMPILE_SECONDS_PER_DATA_BIT
+    )
+    memory = (
+        PROCESS_BYTES
+        + size.lines * COMPILE_BYTES_PER_LINE
+        + size.data_bits * COMPILE_BYTES_PER_DATA_BIT
+    )
+    task = f"compiling {size.lines:,} weighted lines on {size.rows:,} rows"
+    instead = "use smaller layers or fewer rows"
+    if output == "qasm":
+        text = size.lines * QASM_BYTES_PER_LINE + size.input_lines * QASM_BYTES_PER_INPUT_LINE
+        seconds += (
+            QASM_SECONDS_FIXED
+            + size.lines * QASM_SECONDS_PER_LINE
+            + size.input_lines * QASM_SECONDS_PER_INPUT_LINE
+        )
+        memory += 3 * text  # the pieces, the joined text, its encoding on the way out
+        task += f" into about {format_bytes(text)} of OpenQASM 3"
+        instead += ", or count the circuit without writing it with `qbnnc stats`"
+    elif output == "stats":
+        walked = min(size.rows * size.lines * STATS_WALKED_PER_ROW_LINE, DEPTH_BUDGET)
+        seconds += (
+            STATS_SECONDS_FIXED
+            + size.lines * STATS_SECONDS_PER_LINE
+            + walked * STATS_SECONDS_PER_WALKED
+        )
+        task = "counting the resources of " + task.removeprefix("compiling ")
+    return Estimate(task, seconds, memory, instead)
 
 
 def estimate_run(qubits: int, operations: int, weights: int) -> Estimate:

@@ -9,8 +9,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from qbnnc.budget import (
+    PROGRESS_SECONDS,
     Estimate,
     Limits,
+    ModelSize,
+    Output,
+    estimate_compile,
+    estimate_count,
     format_seconds,
     memory_limit,
     refusal,
@@ -312,6 +317,22 @@ def _at(path: str, message: str) -> CompileError:
     return CompileError([Diagnostic(path, 0, 0, message)])
 
 
+def _compile_budget(model: Model, output: Output | None) -> str:
+    """Refuse counting the weight strings or compiling (then printing the OpenQASM 3, or
+    counting resources, by `output`; None: only the count) when either is over this
+    machine's limits, before starting; else what the status line adds (the estimate)."""
+    from qbnnc.semantics import MAX_COUNTED_WEIGHTS
+
+    size = ModelSize.of(model)
+    jobs = [estimate_count(size)] if size.weights <= MAX_COUNTED_WEIGHTS else []
+    if output is not None:
+        jobs.append(estimate_compile(size, output))
+    for job in jobs:
+        within_budget(job, model.path)
+    seconds = sum(job.seconds for job in jobs)
+    return f", estimated {format_seconds(seconds)}" if seconds > PROGRESS_SECONDS else ""
+
+
 def _hint(estimate: Estimate) -> str:
     """What a status line adds for a long job: its estimated time."""
     if shows_progress(estimate):
@@ -336,7 +357,8 @@ def cmd_compile(argv: list[str]) -> int:
         )
     _require_target(ns.target, pytket=suffix == ".json")
     model = _load(ns.model, ns.data_root)
-    with Status(f"compiling {model.name}", delay=2.0) as status:
+    hint = _compile_budget(model, "program" if ns.flat or suffix == ".json" else "qasm")
+    with Status(f"compiling {model.name}{hint}", delay=2.0) as status:
         program = compile_model(
             model,
             target=ns.target,
@@ -384,7 +406,8 @@ def cmd_check(argv: list[str]) -> int:
     ns = _check_parser().parse_args(argv)
     require_stdout()
     model = _load(ns.model, ns.data_root)
-    with Status(f"checking {model.name}", delay=2.0) as status:
+    hint = _compile_budget(model, None)
+    with Status(f"checking {model.name}{hint}", delay=2.0) as status:
         text = summary(model, counting(status))
     _print(text)
     return EXIT_OK
@@ -590,7 +613,8 @@ def cmd_stats(argv: list[str]) -> int:
     require_stdout()
     _require_target(ns.target)
     model = _load(ns.model, ns.data_root)
-    with Status(f"compiling {model.name}") as status:
+    hint = _compile_budget(model, "stats")
+    with Status(f"compiling {model.name}{hint}") as status:
         program = compile_model(
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
         )
@@ -654,7 +678,8 @@ def cmd_run(argv: list[str]) -> int:
         require_modules("--plot", "matplotlib")
         check_output(ns.plot, inputs=[ns.model])
     model = _load(ns.model, ns.data_root)
-    with Status(f"compiling {model.name}") as status:
+    hint = _compile_budget(model, "program")
+    with Status(f"compiling {model.name}{hint}") as status:
         program = compile_model(
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
         )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qbnnc.budget import (
     Estimate,
     Limits,
+    ModelSize,
+    estimate_compile,
+    estimate_count,
     estimate_flat,
     estimate_plot,
     estimate_run,
@@ -18,6 +23,7 @@ from qbnnc.budget import (
 )
 
 GIB = 1 << 30
+AND221 = (Path(__file__).resolve().parent.parent / "examples/paper/qbnn221_and.bnn").read_text()
 
 
 def test_a_statevector_of_30_qubits_is_16_gib() -> None:
@@ -66,3 +72,38 @@ def test_memory_limit_is_the_smaller_known_one() -> None:
 def test_progress_only_for_work_of_more_than_a_couple_of_seconds() -> None:
     assert not shows_progress(Estimate("quick", 0.5, 0, ""))
     assert shows_progress(Estimate("slow", 30.0, 0, ""))
+
+
+def _size(**fields: int) -> ModelSize:
+    base = dict(weights=6, rows=4, distinct_inputs=4, lines=6, input_lines=16, data_bits=12)
+    return ModelSize(**{**base, **fields})
+
+
+def test_the_count_grows_with_weight_strings_and_words_of_distinct_inputs() -> None:
+    small = estimate_count(_size(weights=20))
+    assert estimate_count(_size(weights=21)).seconds > 1.9 * (small.seconds - 0.01)
+    assert estimate_count(_size(weights=20, distinct_inputs=64)).seconds == small.seconds
+    assert estimate_count(_size(weights=20, distinct_inputs=65)).seconds > small.seconds
+    assert "1,048,576 weight strings" in small.task and "iterations K" in small.instead
+
+
+def test_compiling_and_its_outputs_grow_with_lines_and_rows() -> None:
+    size = _size(lines=50_000, rows=10_000, input_lines=500_000_000, data_bits=7_850_000)
+    program, qasm = estimate_compile(size), estimate_compile(size, "qasm")
+    stats = estimate_compile(size, "stats")
+    assert qasm.seconds > program.seconds and stats.seconds > program.seconds
+    # The structured program of 500 million masked input lines is gigabytes of text.
+    assert qasm.memory > 10 * GIB > program.memory and "GiB of OpenQASM 3" in qasm.task
+    assert "qbnnc stats" in qasm.instead and stats.task.startswith("counting the resources")
+    assert estimate_compile(_size(lines=60_000)).seconds > estimate_compile(_size()).seconds
+
+
+def test_model_size_reads_the_checked_model() -> None:
+    import qbnnc
+
+    model = qbnnc.load_model(AND221, "and.bnn")
+    size = ModelSize.of(model)
+    # 2-2-1: 4 lines into h (input bits), 2 into y; 4 rows of 2 inputs and 1 label.
+    assert size == ModelSize(
+        weights=6, rows=4, distinct_inputs=4, lines=6, input_lines=16, data_bits=12
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import resource
 import subprocess
@@ -142,3 +143,39 @@ def test_run_refuses_a_statevector_larger_than_the_memory_it_may_use(tmp_path: P
     needs = r"needs about 4(\.\d+)? GiB of memory, more than the [\d.]+ [GM]iB available"
     assert re.search(needs, line)
     assert "qbnnc stats" in line and run.stdout == "" and _files(tmp_path) == ["wide.bnn"]
+
+
+def test_a_compile_over_the_memory_it_may_use_is_refused_before_it_starts(tmp_path: Path) -> None:
+    # 784 inputs into 64 neurons on 2,000 random rows: each row masks about half of 50,176
+    # input lines, gigabytes of OpenQASM 3; refused under an address-space limit of 3 GiB.
+    rng = random.Random(7)
+    (tmp_path / "rows.csv").write_text(
+        "".join(",".join(rng.choice("01") for _ in range(785)) + "\n" for _ in range(2000))
+    )
+    model = tmp_path / "wide.bnn"
+    model.write_text(
+        "network wide {\n    input x[784]\n    layer h[64] from x\n    layer y[1] from h\n}\n"
+        'data from "rows.csv"\ntrain {\n    iterations 1\n}\n'
+    )
+    limit = 3 << 30
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    out = tmp_path / "wide.qasm"
+    run = subprocess.run(
+        [sys.executable, "-P", "-m", "qbnnc", str(model), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        preexec_fn=cap,
+    )
+    assert run.returncode == 1, run.stderr
+    (line,) = run.stderr.splitlines()
+    assert line.startswith(f"{model}: error: compiling 50,240 weighted lines on 2,000 rows into"), (
+        line
+    )
+    assert re.search(
+        r"needs about [\d.]+ GiB of memory, more than the [\d.]+ [GM]iB available", line
+    )
+    assert "fewer rows" in line and "qbnnc stats" in line
+    assert _files(tmp_path) == ["rows.csv", "wide.bnn"]
