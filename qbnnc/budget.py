@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from qbnnc.frontend.model import Model
+from qbnnc.semantics import example_groups
 from qbnnc.stats import DEPTH_BUDGET
 
-# --- measured constants (bench/budget.py) ----------------------------------------------------
+# --- measured constants (bench/budget.py, bench/budget_compile.py) ---------------------------
 
 # `run`: emit the structured OpenQASM 3, load it in Qiskit, unroll and inline it, transpile
 # for Aer: per flat operation, independent of the width.
@@ -39,9 +40,12 @@ FLAT_PYTKET_SECONDS_PER_OPERATION = 1.9e-4
 CHECK_SECONDS_PER_EXAMPLE = 4.0e-5
 
 # Counting every weight string (`semantics.correct_counts`): per weight string per word of
-# 64 distinct inputs (the bit-parallel planes), and a fixed cost; measured 0.8e-8 to 3.6e-8
-# on the bench models (the deeper the network reading every weight, the dearer).
-COUNT_SECONDS_PER_WORD = 2.0e-8
+# 64 distinct inputs (the bit-parallel planes), a base cost, one per popcount pass over the
+# grid (a label slot's distinct multiplicities) and one per step of the output neurons'
+# threshold count (the planes that span every weight); and a fixed cost.
+COUNT_SECONDS_PER_WORD = 2.8e-9
+COUNT_SECONDS_PER_WORD_PASS = 5.0e-9
+COUNT_SECONDS_PER_WORD_THRESHOLD = 2.35e-9
 COUNT_SECONDS_FIXED = 0.004
 # Compiling (dataflow, passes, lowering, the oracle's sweep): per weighted line, per input
 # line of a row (the masks a row's input bits set on the first layers), per data bit read.
@@ -152,6 +156,8 @@ class ModelSize:
     weights: int  # trainable weights: 2^weights strings to count
     rows: int  # training examples
     distinct_inputs: int  # distinct input rows (the count evaluates each once)
+    count_passes: int  # popcounts per weight string: per label slot, distinct multiplicities
+    top_threshold: int  # output neurons x the steps of their threshold count
     lines: int  # weighted lines, into every neuron
     input_lines: int  # rows x lines that read an input bit (a row's masks)
     data_bits: int  # rows x (input + label bits)
@@ -164,10 +170,19 @@ class ModelSize:
             for s in layer.sources
             if s.name == model.input_name
         )
+        groups = example_groups(model)
+        slots = max((len(labels) for _, labels in groups), default=0)
+        last = model.layers[-1]
         return cls(
             weights=model.num_weights,
             rows=model.num_examples,
-            distinct_inputs=len({e.inputs for e in model.examples}),
+            distinct_inputs=len(groups),
+            count_passes=sum(
+                len({labels[r][1] for _, labels in groups if r < len(labels)})
+                for r in range(slots)
+            ),
+            top_threshold=last.width
+            * max(1, min(last.threshold, last.fan_in - last.threshold + 1)),
             lines=sum(layer.width * layer.fan_in for layer in model.layers),
             input_lines=model.num_examples * reads_input,
             data_bits=model.num_examples * (model.input_width + model.output_width),
@@ -184,7 +199,13 @@ def estimate_count(size: ModelSize) -> Estimate:
     return Estimate(
         f"counting {power_of_two_text(size.weights)} weight strings on "
         f"{size.distinct_inputs:,} distinct inputs",
-        COUNT_SECONDS_FIXED + _float(strings * words) * COUNT_SECONDS_PER_WORD,
+        COUNT_SECONDS_FIXED
+        + _float(strings * words)
+        * (
+            COUNT_SECONDS_PER_WORD
+            + size.count_passes * COUNT_SECONDS_PER_WORD_PASS
+            + size.top_threshold * COUNT_SECONDS_PER_WORD_THRESHOLD
+        ),
         strings * 8 + 64 * 2**20,  # the counts, their sorted copy, the chunk's planes
         "write `iterations K` or `expect M` in the train block, so nothing is counted",
     )

@@ -75,7 +75,8 @@ def test_progress_only_for_work_of_more_than_a_couple_of_seconds() -> None:
 
 
 def _size(**fields: int) -> ModelSize:
-    base = dict(weights=6, rows=4, distinct_inputs=4, lines=6, input_lines=16, data_bits=12)
+    base = dict(weights=6, rows=4, distinct_inputs=4, count_passes=1, top_threshold=1)
+    base |= dict(lines=6, input_lines=16, data_bits=12)
     return ModelSize(**{**base, **fields})
 
 
@@ -85,6 +86,9 @@ def test_the_count_grows_with_weight_strings_and_words_of_distinct_inputs() -> N
     assert estimate_count(_size(weights=20, distinct_inputs=64)).seconds == small.seconds
     assert estimate_count(_size(weights=20, distinct_inputs=65)).seconds > small.seconds
     assert "1,048,576 weight strings" in small.task and "iterations K" in small.instead
+    # Repeated rows with several multiplicities, and wide output thresholds, cost passes.
+    assert estimate_count(_size(weights=20, count_passes=5)).seconds > 2 * small.seconds
+    assert estimate_count(_size(weights=20, top_threshold=12)).seconds > 2 * small.seconds
 
 
 def test_compiling_and_its_outputs_grow_with_lines_and_rows() -> None:
@@ -103,7 +107,6 @@ def test_model_size_reads_the_checked_model() -> None:
 
     model = qbnnc.load_model(AND221, "and.bnn")
     size = ModelSize.of(model)
-    # 2-2-1: 4 lines into h (input bits), 2 into y; 4 rows of 2 inputs and 1 label.
-    assert size == ModelSize(
-        weights=6, rows=4, distinct_inputs=4, lines=6, input_lines=16, data_bits=12
-    )
+    # 2-2-1: 4 lines into h (input bits), 2 into y; 4 rows of 2 inputs and 1 label, each
+    # once; y's threshold 2 of 2 is one step of its count.
+    assert size == _size()
