@@ -207,7 +207,7 @@ PIP_NAMES = {
     "lark": "lark",
 }
 # The optional-dependency group of qbnnc that installs a package, where there is one.
-EXTRAS = {"qiskit-aer": "sim", "matplotlib": "sim", "pytket-quantinuum": "quantinuum"}
+EXTRAS = {"matplotlib": "plot", "pytket-quantinuum": "quantinuum"}
 
 
 def pip_name(module: str | None) -> str | None:

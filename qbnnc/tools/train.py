@@ -234,7 +234,11 @@ def resolve_backend(name: str) -> Any:  # noqa: ANN401 - a pytket Backend
         import pytket.extensions
         from pytket.backends import Backend
     except ImportError:
-        raise CompileError.single(None, "no pytket extension is installed") from None
+        raise CompileError.single(
+            None,
+            f"backend '{name}' needs a pytket extension, and none is installed: "
+            "pip install pytket-qiskit (for AerBackend), or use --backend aer",
+        ) from None
     wanted = {name.lower(), name.lower() + "backend"}
     found: list[str] = []
     for info in sorted(pkgutil.iter_modules(pytket.extensions.__path__), key=lambda m: m.name):
