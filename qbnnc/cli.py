@@ -667,7 +667,14 @@ def cmd_run(argv: list[str]) -> int:
         if ns.plot is not None:
             from qbnnc.tools.plot import plot
 
-            plot(model, ns.plot, k, lambda m: status(m + hints[1]), inputs=[ns.model])
+            plot(
+                model,
+                ns.plot,
+                k,
+                lambda m: status(m + hints[1]),
+                inputs=[ns.model],
+                chosen=program.iterations,
+            )
     if ns.json:
         _print_json(result.to_json())
     else:
