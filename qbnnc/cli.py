@@ -623,8 +623,9 @@ def _run_parser() -> _Parser:
     p.add_argument(
         "--plot",
         metavar="FILE.png",
-        help="also draw the probability of each weight string (or of marked vs unmarked "
-        "when there are more than 16) after 0..K iterations",
+        help="also draw the probability of each weight string after 0..K iterations (strings "
+        "that move together as one curve; marked vs unmarked totals beyond 16 strings), the "
+        "chosen iteration count marked (needs matplotlib)",
     )
     p.add_argument(
         "--plot-iterations",
