@@ -33,6 +33,7 @@ SOURCES = [
     "qbnnc/frontend/data.py",
     "qbnnc/frontend/source.py",
     "qbnnc/compiler.py",
+    "qbnnc/synthesis/oracle.py",  # the phase oracle's exact read-out
 ]
 ERROR_FUNCTIONS = {"error", "_error", "fail", "Diagnostic", "single"}
 

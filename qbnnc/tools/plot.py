@@ -48,6 +48,9 @@ class Curve:
 
 @dataclass(frozen=True)
 class PlotData:
+    """What `plot` draws: the title, the iterations 0..K, the curves (one legend entry
+    each) and the iteration count marked on the figure."""
+
     title: str
     iterations: tuple[int, ...]
     curves: tuple[Curve, ...]
