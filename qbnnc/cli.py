@@ -212,7 +212,7 @@ PIP_NAMES = {
     "lark": "lark",
 }
 # The optional-dependency group of qbnnc that installs a package, where there is one.
-EXTRAS = {"qiskit-aer": "sim", "matplotlib": "sim", "pytket-quantinuum": "quantinuum"}
+EXTRAS = {"matplotlib": "plot", "pytket-quantinuum": "quantinuum"}
 
 
 def pip_name(module: str | None) -> str | None:
@@ -647,8 +647,9 @@ def _run_parser() -> _Parser:
     p.add_argument(
         "--plot",
         metavar="FILE.png",
-        help="also draw the probability of each weight string (or of marked vs unmarked "
-        "when there are more than 16) after 0..K iterations",
+        help="also draw the probability of each weight string after 0..K iterations (strings "
+        "that move together as one curve; marked vs unmarked totals beyond 16 strings), the "
+        "chosen iteration count marked (needs matplotlib)",
     )
     p.add_argument(
         "--plot-iterations",
@@ -692,7 +693,14 @@ def cmd_run(argv: list[str]) -> int:
         if ns.plot is not None:
             from qbnnc.tools.plot import plot
 
-            plot(model, ns.plot, k, lambda m: status(m + hints[1]), inputs=[ns.model])
+            plot(
+                model,
+                ns.plot,
+                k,
+                lambda m: status(m + hints[1]),
+                inputs=[ns.model],
+                chosen=program.iterations,
+            )
     if ns.json:
         _print_json(result.to_json())
     else:

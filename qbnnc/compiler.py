@@ -164,7 +164,10 @@ def compile(
     data_root: str | os.PathLike[str] | None = None,
 ) -> Program:
     """Compile `.bnn` source text (path: where it came from, for messages and `data from`;
-    data_root: the folder `data from` may read inside, None for the model's folder)."""
+    data_root: the folder `data from` may read inside, None for the model's folder).
+
+    The other arguments, the result and the errors are those of `compile_file`.
+    """
     check_options(target, optimize, optimize_for)
     model = load_model(source, path, data_root=data_root)
     return compile_model(model, target, optimize, optimize_for=optimize_for)
@@ -178,6 +181,25 @@ def compile_file(
     optimize_for: OptimizeFor = "qubits",
     data_root: str | os.PathLike[str] | None = None,
 ) -> Program:
+    """Compile the `.bnn` model in the file `path` into its training circuit.
+
+    Arguments:
+        path: the model file (UTF-8, at most 4 MiB); `data from "FILE"` is read relative
+            to its folder.
+        target: the gate set or device (`qbnnc.targets.TARGETS`; default "generic").
+        optimize: run the dataflow optimisation passes (False: as `--no-opt`).
+        optimize_for: "qubits" (default, the oracle plan with the fewest qubits) or
+            "gates" (the fewest Toffoli-equivalents, at the cost of a few more qubits).
+        data_root: the folder `data from` may read inside; None: the model's folder.
+
+    Returns a `Program`: `qasm3()`, `pytket()`, `qiskit()`, `stats()`, `weight_names`,
+    `iterations`, `marked`, `success_probability`.
+
+    Raises `CompileError` for anything wrong with the model, its data, the target or the
+    file (unreadable, too large, not UTF-8), with every located diagnostic in
+    `.diagnostics`; `TypeError` for an argument of the wrong type; `ValueError` for an
+    unknown `optimize_for`.
+    """
     check_options(target, optimize, optimize_for)
     source = read_source(path)
     return compile(source, path, target, optimize, optimize_for=optimize_for, data_root=data_root)

@@ -370,6 +370,10 @@ def _depth(circuit: Circuit, matrix_arity: int, budget: int) -> int:
 # --- the whole table -------------------------------------------------------------------------
 
 
+# Names the format of `qbnnc stats --json`; the number grows when a key changes meaning.
+SCHEMA_STATS = "qbnnc.stats/1"
+
+
 def stats(program: Program) -> dict[str, Any]:
     """Every key of `qbnnc stats --json` (docs/stats.md), plus the classical baseline."""
     device = getattr(program, "device", None)
@@ -381,6 +385,8 @@ def stats(program: Program) -> dict[str, Any]:
     n, e = model.num_weights, model.num_examples
     per_iteration = program.training.forward_passes_per_iteration
     out: dict[str, Any] = {
+        "schema": SCHEMA_STATS,
+        "weight_names": list(model.weight_names),
         "qubits": counts.pop("qubits"),
         "weight_qubits": n,
         "examples": e,

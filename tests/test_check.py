@@ -1,4 +1,4 @@
-"""The checker: defaults, resolution, and every error class of language.md.
+"""The checker: defaults, resolution, and every error class of docs/language.md.
 
 Bad inputs live in `tests/bad/*.bnn`; each states the diagnostics it must produce, all of
 them and in order, as comments: `# expect-error: LINE:COL: REGEX` (the regex must match
@@ -281,7 +281,7 @@ def test_expect_may_be_every_weight_string() -> None:
 
 
 def test_paper_examples_iterations_follow_the_formula() -> None:
-    # M from brute force (see each file's comment); the formula of algorithm.md.
+    # M from brute force (see each file's comment); Grover's formula for the iterations.
     marked = {"qbn31_task1": (1, 3), "qbn31_task2": (2, 3), "qbnn221_and": (7, 6)}
     marked |= {"qbnn321_task1": (4, 8)}
     for name, (m_good, weights) in marked.items():

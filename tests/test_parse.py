@@ -1,4 +1,4 @@
-"""The parser: every construct of language.md, and friendly, located syntax errors."""
+"""The parser: every construct of docs/language.md, and friendly, located syntax errors."""
 
 from __future__ import annotations
 

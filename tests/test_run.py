@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 import time
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from qbnnc.cli import Status, main
 from qbnnc.compiler import compile_file, load_model, read_source
 from qbnnc.diagnostics import CompileError
 from qbnnc.semantics import correct, correct_counts, weight_string
-from qbnnc.tools.plot import MAX_CURVES, plot
+from qbnnc.tools.plot import MAX_CURVES, curves, figure, plot
 from qbnnc.tools.simulate import MAX_QUBITS, iteration_distributions, run
 from qbnnc.tools.testing import expected_distribution
 
@@ -71,22 +73,52 @@ def test_run_cli_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"weights", "count", "frequency", "correct", "marked"} == set(data["outcomes"][0])
 
 
-@pytest.mark.parametrize(("path", "curves"), [(QBN31, 8), (AND221, 2)], ids=["each", "totals"])
+@pytest.mark.parametrize(("path", "curves"), [(QBN31, 2), (AND221, 2)], ids=["each", "totals"])
 def test_plot_writes_a_png_with_one_curve_per_legend_entry(
     path: Path, curves: int, tmp_path: Path
 ) -> None:
     model = load_model(read_source(path), str(path))
     out = tmp_path / "grover.png"
-    data = plot(model, out, 4)
+    old = os.umask(0o027)
+    try:
+        data = plot(model, out, 4)
+    finally:
+        os.umask(old)
     assert out.read_bytes()[:8] == PNG
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640  # 0666 less the umask
     assert len(data.curves) == curves and len(set(c.label for c in data.curves)) == curves
     assert data.iterations == (0, 1, 2, 3, 4)
+    assert sum(c.count for c in data.curves) == 2**model.num_weights
     for k in data.iterations:
-        assert sum(c.probabilities[k] for c in data.curves) == pytest.approx(1)
-    marked = sum(c.probabilities[2] for c in data.curves if c.marked)
+        total = sum(c.probabilities[k] * (c.count if c.each else 1) for c in data.curves)
+        assert total == pytest.approx(1)
+    marked = sum(c.probabilities[2] * (c.count if c.each else 1) for c in data.curves if c.marked)
     good = correct_counts(model) >= model.accept.min_correct
     assert marked == pytest.approx(expected_distribution(model, 2)[good].sum(), abs=1e-9)
-    assert 2**model.num_weights <= MAX_CURVES or curves == 2
+    assert 2**model.num_weights <= MAX_CURVES or all(not c.each for c in data.curves)
+
+
+def test_plot_groups_identical_curves_and_marks_the_chosen_iterations() -> None:
+    """QBN 3-1 task 1: one marked string, seven unmarked ones that move together."""
+    model = load_model(read_source(QBN31), str(QBN31))
+    data = curves(model, iteration_distributions(model, 3), chosen=2)
+    fig = figure(data)
+    try:
+        (ax,) = fig.axes
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == [
+            "000 (marked)",
+            "001, 010, 011, 100, ... (7 unmarked strings, each)",
+            "chosen: 2 iterations",
+        ]
+        (line,) = [ln for ln in ax.lines if ln.get_gid() == "chosen"]
+        assert set(line.get_xdata()) == {2}
+        assert tuple(fig.get_size_inches() * fig.dpi) == (1200, 750)  # 8 x 5 in at 150 dpi
+        assert min(t.get_fontsize() for t in ax.get_xticklabels()) >= 10
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
 
 
 def test_run_cli_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

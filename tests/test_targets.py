@@ -452,6 +452,23 @@ def test_cli_writes_the_device_circuit(tmp_path: Path, quantinuum: dict[str, Pro
     assert loaded == quantinuum[SMALL.stem].pytket()
 
 
+def test_a_device_circuit_in_qiskit_runs_on_aer_and_decodes(
+    quantinuum: dict[str, Program],
+) -> None:
+    """`program.qiskit()` of a device target: its native gates, run as they are, and count
+    keys that decode to the weights."""
+    from qiskit_aer import AerSimulator
+
+    program = quantinuum["qbn31_task1"]
+    circuit = program.qiskit()
+    assert circuit.metadata["weight_names"] == program.weight_names
+    counts = AerSimulator().run(circuit, shots=200, seed_simulator=3).result().get_counts()
+    decoded = program.decode_counts(counts)
+    assert sum(decoded.values()) == 200
+    best = next(iter(decoded))  # one optimal string, measured with probability 0.95
+    assert best == "000" and decoded[best] > 170
+
+
 def test_ibm_rejects_mid_circuit_feedforward() -> None:
     path = ROOT / "examples" / "two_outputs.bnn"
     with pytest.raises(CompileError, match=r"no fast feed-forward\); use `uncompute unitary`"):

@@ -102,6 +102,10 @@ class Accept:
 
 @dataclass(frozen=True)
 class Model:
+    """A checked model (`qbnnc.load_model`): the network with every name resolved and
+    default filled, the training examples loaded, the train settings. Immutable; compile it
+    with `qbnnc.compile_model`."""
+
     name: str
     encoding: Encoding
     input_name: str
@@ -118,6 +122,13 @@ class Model:
     # "accept", "iterations", "expect", "uncompute"), so later stages can point at it.
     spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
     source: str | None = field(default=None, compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        layers = ", ".join(f"{layer.name}[{layer.width}]" for layer in self.layers)
+        return (
+            f"<qbnnc.Model {self.name!r}: input {self.input_name}[{self.input_width}], "
+            f"layers {layers}, {self.num_weights} weights, {self.num_examples} examples>"
+        )
 
     @property
     def output_width(self) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -255,19 +255,40 @@ def iteration_distributions(
 # --- run: the user's view --------------------------------------------------------------------
 
 
+SCHEMA_RUN = "qbnnc.run/1"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """One measured weight string and what it is worth on the data."""
+    """One measured weight string and what it is worth on the data.
 
-    weights: str  # canonical order, weight 0 first
+    `weights`: the string in canonical order, weight 0 first; `bits`: the same, by weight
+    name (`{"h[0].x[0]": 1, ...}`); `count` shots of `frequency`; `correct` examples
+    classified; `marked` whether it meets the model's `accept`.
+    """
+
+    weights: str
     count: int
     frequency: float
     correct: int
     marked: bool
+    bits: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Outcome({self.weights}: {self.count} shots, {self.correct} correct, "
+            f"{'marked' if self.marked else 'not marked'})"
+        )
 
 
 @dataclass(frozen=True)
 class RunResult:
+    """What `qbnnc.run` measured: `outcomes` (most frequent first, each decoded by weight
+    name), the model's `weight_names`, the `shots`, `seed`, `iterations`, `marked` count
+    and expected `success_probability`, and `marked_frequency` measured. `best` is the most
+    frequent outcome with the most correct examples; `to_json()` is `qbnnc run --json`.
+    """
+
     model: str
     target: str
     backend: str
@@ -277,14 +298,32 @@ class RunResult:
     marked: int | None
     success_probability: float | None
     outcomes: tuple[Outcome, ...]  # most frequent first
+    weight_names: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        best = self.best
+        return (
+            f"<RunResult {self.model!r}: {self.shots} shots, {len(self.outcomes)} weight "
+            f"strings, marked {self.marked_frequency:.4f}, best {best.weights} "
+            f"({best.correct} correct)>"
+        )
 
     @property
     def marked_frequency(self) -> float:
+        """The fraction of shots that measured a marked weight string."""
         return sum(o.frequency for o in self.outcomes if o.marked)
 
+    @property
+    def best(self) -> Outcome:
+        """The measured outcome with the most correct examples (the most frequent of those)."""
+        return max(self.outcomes, key=lambda o: (o.correct, o.count))
+
     def to_json(self) -> dict[str, Any]:
+        """`qbnnc run --json`: every key documented in docs/cli.md."""
         return {
+            "schema": SCHEMA_RUN,
             "model": self.model,
+            "weight_names": list(self.weight_names),
             "target": self.target,
             "backend": self.backend,
             "shots": self.shots,
@@ -293,7 +332,16 @@ class RunResult:
             "marked": self.marked,
             "success_probability": self.success_probability,
             "marked_frequency": self.marked_frequency,
-            "outcomes": [o.__dict__ for o in self.outcomes],
+            "outcomes": [
+                {
+                    "weights": o.weights,
+                    "count": o.count,
+                    "frequency": o.frequency,
+                    "correct": o.correct,
+                    "marked": o.marked,
+                }
+                for o in self.outcomes
+            ],
         }
 
 
@@ -305,9 +353,15 @@ def run(
 ) -> RunResult:
     """Simulate `program` locally and tabulate what it measures.
 
+    Arguments: `program` (from `qbnnc.compile_file` ...), `shots` (at least 1), `seed` (the
+    sampling seed; None: random), `progress` (called with a status line before long work).
+    Returns a `RunResult` whose outcomes are decoded: weight string, bits by weight name,
+    shots, examples correct, marked or not.
+
     The generic (and clifford+t) programs run exactly on Aer's statevector and the shots
     are drawn with `seed`; a device target runs its device circuit on the target's
-    emulator (`targets.emulator`), `shots` times, with `seed`.
+    emulator (`targets.emulator`), `shots` times, with `seed`. Raises ValueError for
+    `shots < 1`, CompileError for a circuit too wide to simulate (over 30 qubits).
     """
     if shots < 1:
         raise ValueError("shots must be at least 1")
@@ -326,8 +380,15 @@ def run(
     def _canonical(w: int) -> str:
         return weight_string(w, model.num_weights)
 
+    names = tuple(model.weight_names)
+
+    def _outcome(w: int, c: int) -> Outcome:
+        string = _canonical(w)
+        bits = {name: int(b) for name, b in zip(names, string, strict=True)}
+        return Outcome(string, c, c / shots, scores[w], scores[w] >= k, bits)
+
     outcomes = tuple(
-        Outcome(weight_string(w, model.num_weights), c, c / shots, scores[w], scores[w] >= k)
+        _outcome(w, c)
         for w, c in sorted(counts.items(), key=lambda wc: (-wc[1], _canonical(wc[0])))
     )
     return RunResult(
@@ -340,6 +401,7 @@ def run(
         marked=program.marked,
         success_probability=program.success_probability,
         outcomes=outcomes,
+        weight_names=names,
     )
 
 

@@ -63,8 +63,15 @@ class Round:
         return self.iterations * len(self.measured)
 
 
+SCHEMA_TRAIN = "qbnnc.train/1"
+
+
 @dataclass(frozen=True)
 class TrainResult:
+    """What `qbnnc.train` found: `weights` (canonical string, weight 0 first; `bits` by
+    name), its `correct` examples of `examples`, the `oracle_calls` spent against the
+    `budget`, the `rounds` run; `to_json()` is `qbnnc train --json`."""
+
     model: str
     weights: str  # canonical order, weight 0 first
     correct: int
@@ -78,14 +85,31 @@ class TrainResult:
     seed: int | None
     shots_per_round: int
     rounds: tuple[Round, ...]
+    weight_names: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (
+            f"<TrainResult {self.model!r}: weights {self.weights}, {self.correct} of "
+            f"{self.examples} correct, {self.oracle_calls} oracle calls in "
+            f"{len(self.rounds)} rounds>"
+        )
 
     @property
     def accuracy(self) -> float:
+        """Correct examples over examples."""
         return self.correct / self.examples
 
+    @property
+    def bits(self) -> dict[str, int]:
+        """The weights found, by name in canonical order: `{"h[0].x[0]": 1, ...}`."""
+        return {name: int(b) for name, b in zip(self.weight_names, self.weights, strict=True)}
+
     def to_json(self) -> dict[str, Any]:
+        """`qbnnc train --json`: every key documented in docs/cli.md."""
         return {
+            "schema": SCHEMA_TRAIN,
             "model": self.model,
+            "weight_names": list(self.weight_names),
             "weights": self.weights,
             "correct": self.correct,
             "examples": self.examples,
@@ -234,7 +258,11 @@ def resolve_backend(name: str) -> Any:  # noqa: ANN401 - a pytket Backend
         import pytket.extensions
         from pytket.backends import Backend
     except ImportError:
-        raise CompileError.single(None, "no pytket extension is installed") from None
+        raise CompileError.single(
+            None,
+            f"backend '{name}' needs a pytket extension, and none is installed: "
+            "pip install pytket-qiskit (for AerBackend), or use --backend aer",
+        ) from None
     wanted = {name.lower(), name.lower() + "backend"}
     found: list[str] = []
     for info in sorted(pkgutil.iter_modules(pytket.extensions.__path__), key=lambda m: m.name):
@@ -291,7 +319,12 @@ def train(
     `backend`: None or "aer" for Qiskit Aer through OpenQASM 3, else a pytket backend name
     (see `resolve_backend`). `budget`: oracle calls before giving up on improving (default
     Dürr–Høyer's). `progress` is told about each round; `optimize=False` skips the
-    dataflow passes (as `--no-opt`).
+    dataflow passes (as `--no-opt`). `model`: a checked model (`qbnnc.load_model`) or a
+    compiled Program; its `accept` and `iterations` are not used (docs/train.md).
+
+    Returns a `TrainResult` (the best weights, by string and by name, and how they were
+    found). Raises ValueError for `shots_per_round < 1`, CompileError for a backend that
+    is unknown or cannot run here, or a circuit too large to simulate.
     """
     if not isinstance(model, Model):
         model = model.model
@@ -363,6 +396,7 @@ def train(
         seed=seed,
         shots_per_round=shots_per_round,
         rounds=tuple(rounds),
+        weight_names=tuple(model.weight_names),
     )
 
 
