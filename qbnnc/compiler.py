@@ -95,6 +95,19 @@ def weighted_lines(model: Model) -> int:
     return sum(layer.width * layer.fan_in for layer in model.layers)
 
 
+def check_trainable(model: Model) -> None:
+    """A network whose every layer is fixed (a saved, trained network) has no weight to
+    search for, so no training circuit: an error that says how to use it instead."""
+    if model.num_weights == 0:
+        raise _error(
+            model,
+            "network",
+            f"every layer of network '{model.name}' is fixed, so there is no weight to train "
+            "and no training circuit: evaluate it with `qbnnc predict MODEL.bnn DATA` "
+            "(Network.predict in the library), or remove `fixed` from a layer to train it",
+        )
+
+
 def check_size(model: Model, limit: int | None = None) -> None:
     """Refuse, with its size and a way out, a model too large to compile; `limit` caps the
     weighted lines (default MAX_WEIGHTED_LINES)."""
@@ -138,6 +151,7 @@ def compile_model(
     `progress` is told how the census advances (see `count_marked`).
     """
     check_options(target, optimize, optimize_for)
+    check_trainable(model)
     check_size(model, limit)
     tally = count_marked(model, progress) if count else None
     check_reachable(model, tally)
@@ -162,11 +176,14 @@ def compile(
     *,
     optimize_for: OptimizeFor = "qubits",
     data_root: str | os.PathLike[str] | None = None,
+    data: tuple[object, object] | None = None,
 ) -> Program:
     """Compile `.bnn` source text (path: where it came from, for messages and `data from`;
-    data_root: the folder `data from` may read inside, None for the model's folder)."""
+    data_root: the folder `data from` may read inside, None for the model's folder;
+    data: the training set as numpy arrays `(X, y)`, for text without a data source:
+    X rows x input bits, y rows x label bits (or one bit per row), values 0 and 1)."""
     check_options(target, optimize, optimize_for)
-    model = load_model(source, path, data_root=data_root)
+    model = load_model(source, path, data_root=data_root, data=data)
     return compile_model(model, target, optimize, optimize_for=optimize_for)
 
 

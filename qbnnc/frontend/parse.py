@@ -798,7 +798,20 @@ class _Builder:
         if not path.strip():
             message = 'the file name is empty: write `data from "data.csv"`'
             self.error(self.token_span(string), message)
-        return syntax.DataFrom(path, self.tree_span(tree))
+        columns = None
+        for child in _subtrees(tree):  # the one `columns` subtree, when names are given
+            inputs, labels = (
+                tuple(self.column(t) for t in _tokens(side) if t.type != "COMMA")
+                for side in _subtrees(child)
+            )
+            columns = syntax.Columns(inputs, labels, self.tree_span(child))
+        return syntax.DataFrom(path, self.tree_span(tree), columns)
+
+    def column(self, token: Token) -> syntax.Name:
+        """A column's name: a name as written, or the text of a quoted one."""
+        if token.type == "STRING":
+            return syntax.Name(str(token.value)[1:-1], self.token_span(token))
+        return syntax.Name(str(token.value), self.token_span(token))
 
     # -- train
 

@@ -137,11 +137,22 @@ class DataBlock:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """`IN, IN... -> LABEL, ...` after `data from "PATH"`: the columns of the file's header
+    read as the input bits and the label bits, in that order (a quoted name is its text)."""
+
+    inputs: tuple[Name, ...]
+    labels: tuple[Name, ...]
+    span: Span = field(default_factory=_no_span, compare=False)
+
+
+@dataclass(frozen=True)
 class DataFrom:
-    """`data from "PATH"`; `path` is the text between the quotes."""
+    """`data from "PATH" [columns]`; `path` is the text between the quotes."""
 
     path: str
     span: Span = field(default_factory=_no_span, compare=False)
+    columns: Columns | None = None
 
 
 # ---- train --------------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""A checked model written back as `.bnn` text: the inverse of parse and check.
+
+Used to save a trained network (every layer `fixed` at the weights found): the text
+states the network as checked (encoding, thresholds and fixed bits written out, defaults
+included), its examples as an inline `data` block (so the file stands alone, wherever it
+is saved), and the train settings that still mean something for it.
+"""
+
+from __future__ import annotations
+
+from qbnnc.frontend.model import Model
+
+
+def bnn_text(model: Model, comment: str = "") -> str:
+    """The `.bnn` text of `model`; `comment` (one or more lines) goes first, as `#` lines."""
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    lines += [f"network {model.name} {{", f"    encoding {model.encoding}"]
+    lines.append(f"    input {model.input_name}[{model.input_width}]")
+    for layer in model.layers:
+        sources = ", ".join(s.name for s in layer.sources)
+        text = f"    layer {layer.name}[{layer.width}] from {sources} threshold {layer.threshold}"
+        if layer.fixed is not None:
+            text += " fixed " + "".join(str(b) for row in layer.fixed for b in row)
+        lines.append(text)
+    lines += ["}", "", "data {"]
+    # Rows repeat in large data sets: each distinct row is formatted once.
+    formatted: dict[tuple[tuple[int, ...], tuple[int, ...]], str] = {}
+    for e in model.examples:
+        key = (e.inputs, e.label)
+        row = formatted.get(key)
+        if row is None:
+            row = formatted[key] = (
+                "    " + "".join(map(str, e.inputs)) + " -> " + "".join(map(str, e.label))
+            )
+        lines.append(row)
+    lines += ["}", "", "train {"]
+    if model.oracle.kind == "counter":
+        lines.append("    oracle counter")
+    else:
+        step = model.oracle.step
+        # A step in radians is written as a plain decimal (the grammar has no exponent).
+        shown = str(step) if step is None or step.pi_multiple is not None else f"{step.value:.17f}"
+        lines.append(f"    oracle phase precision {model.oracle.precision} step {shown}")
+    lines.append(f"    accept {model.accept.written}")
+    lines.append(f"    uncompute {model.uncompute}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
