@@ -193,6 +193,7 @@ class _Checker:
             path=self.path,
             spans=dict(self.spans),
             source=self.text,
+            columns=next((s.columns for s in sources[:1] if isinstance(s, syntax.DataFrom)), None),
         )
 
     def only_one(self, blocks: Sequence[syntax.Block], what: str, fix: str) -> None:

@@ -440,9 +440,10 @@ def bit_matrix(values: object, width: int, name: str) -> np.ndarray:
     bad = np.argwhere((array != 0) & (array != 1))
     if len(bad):
         row, column = (int(i) for i in bad[0])
+        more = f"; {len(bad) - 1} more values are not 0 or 1" if len(bad) > 1 else ""
         raise ValueError(
-            f"{name} holds {array[row, column]!r} at row {row}, column {column}: every value "
-            f"must be 0 or 1 ({len(bad)} such values)"
+            f"{name} holds {array[row, column].item()!r} at row {row}, column {column}: every "
+            f"value must be 0 or 1{more}"
         )
     return array.astype(np.uint8)
 

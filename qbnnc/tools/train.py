@@ -25,13 +25,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.compiler import compile_model
 from qbnnc.diagnostics import CompileError
 from qbnnc.frontend.model import Accept, Model, Oracle
-from qbnnc.semantics import correct, weight_string
+from qbnnc.semantics import Network, correct, weight_string
 
 if TYPE_CHECKING:
     from qbnnc.program import Program
@@ -78,6 +78,8 @@ class TrainResult:
     seed: int | None
     shots_per_round: int
     rounds: tuple[Round, ...]
+    # The network at the weights found (every layer fixed): `predict`, `neurons`, `bnn()`.
+    network: Network | None = field(default=None, compare=False, repr=False)
 
     @property
     def accuracy(self) -> float:
@@ -87,6 +89,7 @@ class TrainResult:
         return {
             "model": self.model,
             "weights": self.weights,
+            "neurons": self.network.neurons if self.network is not None else None,
             "correct": self.correct,
             "examples": self.examples,
             "accuracy": self.accuracy,
@@ -297,6 +300,7 @@ def train(
         model = model.model
     if shots_per_round < 1:
         raise ValueError("shots_per_round must be at least 1")
+    written = model  # the network found is saved with the oracle as written
     model = training_model(model)
     n, e = model.num_weights, model.num_examples
     sampler: Sampler
@@ -363,6 +367,7 @@ def train(
         seed=seed,
         shots_per_round=shots_per_round,
         rounds=tuple(rounds),
+        network=Network.of(written, best_w),
     )
 
 
@@ -376,6 +381,11 @@ def render(result: TrainResult) -> str:
         lines.append(f"  {i:>5}  {r.threshold:>9}  {r.iterations:>10}  {shots}{mark}")
     lines += [
         f"weights: {result.weights} (canonical order, weight 0 first)",
+        *(
+            [f"neurons: {' '.join(f'{k}={v}' for k, v in result.network.neurons.items())}"]
+            if result.network is not None
+            else []
+        ),
         f"correct: {result.correct} of {result.examples} ({100 * result.accuracy:.1f}%)",
         f"oracle calls: {result.oracle_calls} (budget {result.budget})",
         f"exhaustive search would evaluate: {result.classical_evaluations} "
