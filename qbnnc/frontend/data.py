@@ -281,7 +281,11 @@ def _first_row_is_data(
     words = [(t, c) for t, c in cells if t and not _NUMBER.fullmatch(t)]
     if not words:
         return True  # numbers (and empty values): data, checked as any row
-    if len(words) == len(cells):
+    empty = [c for t, c in cells if not t]
+    if len(words) + len(empty) == len(cells) and len(cells) == width:
+        message = "this first row looks like a header but a name in it is empty: name every column"
+        errors.append(Diagnostic(path, number, empty[0], message))
+    elif len(words) + len(empty) == len(cells):
         message = (
             f"this first row looks like a header but has {_plural(len(cells), 'column')}, "
             f"expected {width} ({_plural(n_inputs, 'input bit')} then "
@@ -499,6 +503,12 @@ def _array_file(
             )
             raise CompileError([Diagnostic.at(names[0].span, what, source)])
         keys = (columns.inputs[0].text, columns.labels[0].text)
+    magic = b"\x93NUMPY" if suffix == ".npy" else b"PK"
+    if not data.startswith(magic):
+        saved = "numpy.save" if suffix == ".npy" else "numpy.savez"
+        raise fail(
+            f"this is not a NumPy {suffix} file (it does not start like one): save it with {saved}"
+        )
     try:
         if suffix == ".npy":
             array = np.load(io.BytesIO(data), allow_pickle=False)
@@ -506,7 +516,9 @@ def _array_file(
                 matrix = bit_matrix(array, n_inputs + n_labels, "the array")
             except ValueError as error:
                 raise fail(f"{error} ({n_inputs} input bits then {n_labels} label bits)") from None
-            return array_examples(matrix[:, :n_inputs], matrix[:, n_inputs:], n_inputs, n_labels, path)
+            return array_examples(
+                matrix[:, :n_inputs], matrix[:, n_inputs:], n_inputs, n_labels, path
+            )
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             # Compressed members could unpack to far more than the file: capped like the file.
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -525,6 +537,11 @@ def _array_file(
     except CompileError:
         raise
     except ValueError as error:
+        if "allow_pickle" in str(error):
+            raise fail(
+                "it holds Python objects, which are never loaded (they could run code): save "
+                "an array of numbers (bool or int)"
+            ) from None
         raise fail(str(error)) from None
     except (OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
         kind = "NumPy .npy" if suffix == ".npy" else "NumPy .npz"

@@ -26,6 +26,7 @@ from qbnnc.frontend.parse import parse_recovering
 # belong in a CSV file (`data from "FILE.csv"`, up to `data.MAX_DATA_BYTES`).
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
+
 def _error(path: str | None, message: str) -> CompileError:
     return CompileError([Diagnostic(path, 0, 0, message)])
 
