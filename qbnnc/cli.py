@@ -45,7 +45,7 @@ usage:
                                                      simulate locally, show what it measures
   qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
                      [--save FILE.bnn]               find the best weights (number unknown)
-  qbnnc predict MODEL.bnn DATA [--json]              evaluate a trained (fully fixed) network
+  qbnnc predict MODEL.bnn [DATA] [--json]            evaluate a trained (fully fixed) network
                                                      on a data file: accuracy, confusion table
   qbnnc targets                                      list the targets
 
@@ -666,8 +666,9 @@ def _check_save(ns: argparse.Namespace) -> None:
 def _save(ns: argparse.Namespace, network, how: str) -> None:  # noqa: ANN001 - a Network
     """Write `network` as a .bnn model to --save (whole or not at all)."""
     comment = (
-        f"The network {how}, by qbnnc {__version__} from {Path(ns.model).name}: every layer\n"
-        "is fixed at the weights found. Evaluate it with `qbnnc predict THIS.bnn DATA`."
+        f"The network {how} by qbnnc {__version__} from {Path(ns.model).name}.\n"
+        "Every layer is fixed at the weights found; the data are the training examples.\n"
+        "Evaluate it with `qbnnc predict THIS.bnn [DATA]`."
     )
     write_atomically(ns.save, network.bnn(comment), inputs=[ns.model])
 
@@ -847,14 +848,20 @@ def _predict_parser() -> _Parser:
         prog="qbnnc predict",
         description=(
             "Evaluate a trained network classically on a data file: MODEL's layers must all be "
-            "fixed (as `qbnnc train MODEL --save FILE.bnn` writes them). DATA is read like "
+            "fixed (as `qbnnc train MODEL --save FILE.bnn` writes them). DATA (default: "
+            "MODEL's own examples) is read like "
             "`data from`: CSV (by position, or by the column names of MODEL's `data from`), "
             ".npy or .npz. Prints the accuracy (an example is correct when every output bit "
             "equals its label bit) and the confusion table of label against prediction."
         ),
     )
     p.add_argument("model", metavar="MODEL.bnn", help="a model whose layers are all fixed")
-    p.add_argument("data", metavar="DATA", help="a data file: .csv, .npy or .npz")
+    p.add_argument(
+        "data",
+        metavar="DATA",
+        nargs="?",
+        help="a data file: .csv, .npy or .npz (default: MODEL's own examples)",
+    )
     _add_data_root(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead")
     return p
@@ -885,20 +892,23 @@ def cmd_predict(argv: list[str]) -> int:
                 for layer in trainable
             ]
         )
-    # DATA is named on the command line by the user, not by a model: read where it is.
-    folder = os.path.dirname(os.path.realpath(ns.data)) if os.path.exists(ns.data) else None
-    examples = load_csv(
-        ns.data,
-        None,
-        model.input_width,
-        model.output_width,
-        None,
-        model.source,
-        data_root=folder,
-        columns=model.columns,
-    )
-    if not examples:
-        raise _at(ns.data, "the data file holds no examples")
+    if ns.data is None:
+        examples = list(model.examples)
+    else:
+        # DATA is named on the command line by the user, not by a model: read where it is.
+        folder = os.path.dirname(os.path.realpath(ns.data)) if os.path.exists(ns.data) else None
+        examples = load_csv(
+            ns.data,
+            None,
+            model.input_width,
+            model.output_width,
+            None,
+            model.source,
+            data_root=folder,
+            columns=model.columns,
+        )
+        if not examples:
+            raise _at(ns.data, "the data file holds no examples")
     import numpy as np
 
     inputs = np.array([e.inputs for e in examples], dtype=np.uint8)
@@ -906,10 +916,11 @@ def cmd_predict(argv: list[str]) -> int:
     network = Network(model)
     predicted = network.predict(inputs).reshape(len(examples), model.output_width)
     result = evaluation(predicted, labels)
+    data = ns.data if ns.data is not None else f"{ns.model} (its own examples)"
     if ns.json:
-        _print_json({"schema": 1, "model": model.name, "data": ns.data, **result.to_json()})
+        _print_json({"schema": 1, "model": model.name, "data": data, **result.to_json()})
     else:
-        _print(render_predict(model.name, ns.data, result))
+        _print(render_predict(model.name, data, result))
     return EXIT_OK
 
 
