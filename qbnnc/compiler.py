@@ -194,7 +194,17 @@ def compile_file(
     *,
     optimize_for: OptimizeFor = "qubits",
     data_root: str | os.PathLike[str] | None = None,
+    data: tuple[object, object] | None = None,
 ) -> Program:
+    """Compile the `.bnn` file at `path` (see `compile` for the other arguments)."""
     check_options(target, optimize, optimize_for)
     source = read_source(path)
-    return compile(source, path, target, optimize, optimize_for=optimize_for, data_root=data_root)
+    return compile(
+        source,
+        path,
+        target,
+        optimize,
+        optimize_for=optimize_for,
+        data_root=data_root,
+        data=data,
+    )

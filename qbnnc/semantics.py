@@ -554,7 +554,7 @@ class Network:
 
         k = self.model.output_width
         labels = bit_matrix(y, k, "y")
-        predicted = self.predict(X).reshape(len(labels) if len(labels) else -1, k)
+        predicted = self.predict(X).reshape(-1, k)
         if len(predicted) != len(labels):
             raise ValueError(f"X has {len(predicted)} rows but y has {len(labels)}")
         return evaluation(predicted, labels)

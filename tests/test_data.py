@@ -460,3 +460,20 @@ def test_an_npz_without_its_arrays_or_unpacking_too_large_is_refused(
     monkeypatch.setattr(data, "MAX_DATA_BYTES", 100_000)  # the file itself is small
     (found,) = failures(tmp_path, name="d.npz")
     assert re.match(r"it is \d+ bytes unpacked, above the limit of 100000 bytes", found.message)
+
+
+def test_the_columns_syntax_and_its_errors() -> None:
+    from qbnnc.frontend import syntax
+    from qbnnc.frontend.parse import parse
+
+    head = "network n {\n    input x[2]\n    layer y[1] from x\n}\n"
+    (_, source) = parse(head + 'data from "d.csv" a, "b c" -> input\n', "m.bnn").blocks
+    assert source == syntax.DataFrom(
+        "d.csv",
+        columns=syntax.Columns((syntax.Name("a"), syntax.Name("b c")), (syntax.Name("input"),)),
+    )
+    with pytest.raises(CompileError) as info:
+        parse(head + 'data from "d.csv" a b -> y\n', "m.bnn")
+    (found,) = info.value.diagnostics
+    assert (found.line, found.column) == (5, 21)
+    assert found.message.startswith("unexpected 'b': after the file name, name the columns")

@@ -509,6 +509,13 @@ def _token_message(error: UnexpectedToken, text: str, column: int) -> str:
             return f"{got} cannot go inside the data block: close it with '}}' first"
         return f"expected a data row such as `0110 -> 1` or '}}' to close the data block, got {got}"
 
+    if first == "data" and len(words) > 1 and words[1] == "from" and '"' in text[: column - 1]:
+        # After the file name: the columns to read, `IN, IN... -> LABEL, ...`.
+        return (
+            f"unexpected {got}: after the file name, name the columns to read as "
+            '`data from "FILE.csv" IN1, IN2, ... -> LABEL` (each a name or a quoted name), '
+            "or end the line"
+        )
     if token.type != "NAME" and value in syntax.KEYWORDS and expected == {"NAME"}:
         return f"'{value}' is a keyword and cannot be a name: rename it, e.g. '{value}_1'"
     if expected == {"LSQB"}:
