@@ -850,7 +850,7 @@ def _predict_parser() -> _Parser:
             "Evaluate a trained network classically on a data file: MODEL's layers must all be "
             "fixed (as `qbnnc train MODEL --save FILE.bnn` writes them). DATA (default: "
             "MODEL's own examples) is read like "
-            "`data from`: CSV (by position, or by the column names of MODEL's `data from`), "
+            "`data from`: CSV (by position, or by the column names of MODEL's data), "
             ".npy or .npz. Prints the accuracy (an example is correct when every output bit "
             "equals its label bit) and the confusion table of label against prediction."
         ),

@@ -351,14 +351,13 @@ def test_named_columns_in_another_order_compile_to_the_same_circuit(
     ]
     (tmp_path / "named").mkdir()
     (tmp_path / "named" / "parity3.csv").write_text("\n".join(shuffled) + "\n")
-    named = model.replace(
-        'data from "parity3.csv"', 'data from "parity3.csv" x0, x1, "x2" -> parity'
-    )
-    assert named != model
+    named = model.replace("x0, x1, x2 -> parity", 'x0, x1, "x2" -> parity')
+    positional = model.replace(" x0, x1, x2 -> parity", "")
+    assert named != model and 'data from "parity3.csv"\n' in positional
     monkeypatch.chdir(tmp_path / "named")
     by_name = qbnnc.compile(named, path="m.bnn").qasm3()
     monkeypatch.chdir(PARITY)
-    by_position = qbnnc.compile(model, path="m.bnn").qasm3()
+    by_position = qbnnc.compile(positional, path="m.bnn").qasm3()
     assert by_name.encode() == by_position.encode()
 
 
@@ -477,3 +476,18 @@ def test_the_columns_syntax_and_its_errors() -> None:
     (found,) = info.value.diagnostics
     assert (found.line, found.column) == (5, 21)
     assert found.message.startswith("unexpected 'b': after the file name, name the columns")
+
+
+def test_a_data_block_may_name_its_columns() -> None:
+    head = "network n {\n    input x[2]\n    layer y[1] from x\n}\n"
+    model = load_model(head + "data a, b -> y {\n    01 -> 1\n}\n", "m.bnn")
+    assert model.columns is not None
+    assert [c.text for c in (*model.columns.inputs, *model.columns.labels)] == ["a", "b", "y"]
+    with pytest.raises(CompileError) as info:
+        load_model(head + "data a -> y {\n    01 -> 1\n}\n", "m.bnn")
+    (found,) = info.value.diagnostics
+    assert (found.line, found.column, found.message) == (
+        5,
+        6,
+        "1 input column named, expected 2 (one per input bit)",
+    )

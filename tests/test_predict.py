@@ -142,3 +142,28 @@ def test_compile_from_numpy_arrays_equals_the_data_block(monkeypatch: pytest.Mon
     assert info.value.render().startswith(
         "m.bnn: error: data=(X, y): the inputs (X) must have shape (rows, 2)"
     )
+
+
+def test_a_saved_network_keeps_its_column_names_for_predict(tmp_path: Path, capsys) -> None:
+    parity = ROOT / "examples" / "csv" / "parity3.bnn"  # reads x0, x1, x2 -> parity by name
+    saved = tmp_path / "p.bnn"
+    saved.write_text(Network.of(load(parity), 0b00000101).bnn())
+    assert "data x0, x1, x2 -> parity {" in saved.read_text()
+    rows = ["0,0,0,0", "0,1,1,0", "1,0,1,0", "1,1,1,1", "0,0,1,1"]  # x0,x1,x2,parity
+    (tmp_path / "positional.csv").write_text("\n".join(rows) + "\n")
+    reordered = ["parity,x2,x1,x0"] + [",".join(r.split(",")[::-1]) for r in rows]
+    (tmp_path / "named.csv").write_text("\n".join(reordered) + "\n")
+    results = []
+    for name in ("positional.csv", "named.csv"):
+        data = str(tmp_path / name)
+        assert main(["predict", str(saved), data, "--json"]) == (0 if name == "named.csv" else 1)
+        captured = capsys.readouterr()
+        results.append(json.loads(captured.out) if captured.out else captured.err)
+    # A file without the named header is refused (the model reads by name) ...
+    assert "the first row must be a header" in results[0]
+    # ... and the named one is read by name, whatever the order of its columns.
+    network = Network(load(saved))
+    x = np.array([[int(b) for b in r.split(",")[:3]] for r in rows])
+    y = np.array([int(r.split(",")[3]) for r in rows])
+    assert results[1]["correct"] == network.evaluate(x, y).correct
+    assert results[1]["examples"] == 5

@@ -193,7 +193,7 @@ class _Checker:
             path=self.path,
             spans=dict(self.spans),
             source=self.text,
-            columns=next((s.columns for s in sources[:1] if isinstance(s, syntax.DataFrom)), None),
+            columns=next((s.columns for s in sources[:1]), None),
         )
 
     def only_one(self, blocks: Sequence[syntax.Block], what: str, fix: str) -> None:
@@ -391,6 +391,8 @@ class _Checker:
         k = net.output_width if net is not None else None
         if isinstance(block, syntax.DataFrom):
             return self.data_file(block, n, k)
+        if block.columns is not None and n is not None and k is not None:
+            self.columns(block.columns, n, k, arrays=False)
         if not block.rows:
             if block.complete:
                 self.error(block.span, "the data block has no rows: add rows such as `01 -> 1`")
@@ -434,9 +436,10 @@ class _Checker:
             return None
         return examples
 
-    def columns(self, columns: syntax.Columns, n: int, k: int) -> bool:
+    def columns(self, columns: syntax.Columns, n: int, k: int, arrays: bool = True) -> bool:
         """The named columns: as many as input bits, then as many as label bits, each once.
-        (A `.npz` file is read by two array names instead: `load_csv` checks those.)"""
+        (Unless `arrays` is False, one name on each side may be the two arrays of a `.npz`
+        file instead: `load_csv` checks those.)"""
         ok = True
         seen: dict[str, Span] = {}
         for name in (*columns.inputs, *columns.labels):
@@ -448,7 +451,7 @@ class _Checker:
                 )
                 ok = False
             seen.setdefault(name.text, name.span)
-        if len(columns.inputs) == 1 and len(columns.labels) == 1:
+        if arrays and len(columns.inputs) == 1 and len(columns.labels) == 1:
             return ok  # perhaps the two arrays of a .npz file; else the counts are checked there
         for names, want, what in ((columns.inputs, n, "input"), (columns.labels, k, "label")):
             if len(names) != want:

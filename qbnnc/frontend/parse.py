@@ -734,7 +734,9 @@ class _Builder:
                 scanned = (self.rows.get(n) for n in range(meta.line, meta.end_line + 1))
                 rows += [row for row in scanned if row is not None]
                 rows.sort(key=lambda row: row.span.line)
-            return syntax.DataBlock(tuple(rows), self.tree_span(tree))
+            head = _subtrees(tree)[0]
+            columns = next((self.columns(c) for c in _subtrees(head)), None)
+            return syntax.DataBlock(tuple(rows), self.tree_span(tree), columns=columns)
         if kind == "data_from":
             return self.data_from(tree)
         settings = tuple(self.setting(c) for c in _subtrees(tree) if c.data != "train_head")
@@ -805,14 +807,16 @@ class _Builder:
         if not path.strip():
             message = 'the file name is empty: write `data from "data.csv"`'
             self.error(self.token_span(string), message)
-        columns = None
-        for child in _subtrees(tree):  # the one `columns` subtree, when names are given
-            inputs, labels = (
-                tuple(self.column(t) for t in _tokens(side) if t.type != "COMMA")
-                for side in _subtrees(child)
-            )
-            columns = syntax.Columns(inputs, labels, self.tree_span(child))
+        columns = next((self.columns(c) for c in _subtrees(tree)), None)
         return syntax.DataFrom(path, self.tree_span(tree), columns)
+
+    def columns(self, tree: Tree) -> syntax.Columns:
+        """`IN, IN... -> LABEL, ...`: the names of the input columns, then the labels'."""
+        inputs, labels = (
+            tuple(self.column(t) for t in _tokens(side) if t.type != "COMMA")
+            for side in _subtrees(tree)
+        )
+        return syntax.Columns(inputs, labels, self.tree_span(tree))
 
     def column(self, token: Token) -> syntax.Name:
         """A column's name: a name as written, or the text of a quoted one."""

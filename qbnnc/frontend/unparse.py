@@ -8,7 +8,10 @@ is saved), and the train settings that still mean something for it.
 
 from __future__ import annotations
 
+import re
+
 from qbnnc.frontend.model import Model
+from qbnnc.frontend.syntax import KEYWORDS
 
 
 def bnn_text(model: Model, comment: str = "") -> str:
@@ -22,7 +25,7 @@ def bnn_text(model: Model, comment: str = "") -> str:
         if layer.fixed is not None:
             text += " fixed " + "".join(str(b) for row in layer.fixed for b in row)
         lines.append(text)
-    lines += ["}", "", "data {"]
+    lines += ["}", "", f"data {_columns(model)}{{"]
     # Rows repeat in large data sets: each distinct row is formatted once.
     formatted: dict[tuple[tuple[int, ...], tuple[int, ...]], str] = {}
     for e in model.examples:
@@ -45,3 +48,25 @@ def bnn_text(model: Model, comment: str = "") -> str:
     lines.append(f"    uncompute {model.uncompute}")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _columns(model: Model) -> str:
+    """`IN, ... -> LABEL, ... ` when the model's data names its columns (so `qbnnc predict`
+    reads a data file by the same names), else nothing."""
+    columns = model.columns
+    if columns is None or len(columns.inputs) != model.input_width:
+        return ""  # none, or the two arrays of a .npz file: nothing to name per bit
+    names = [_name(c.text) for c in (*columns.inputs, *columns.labels)]
+    if any(name is None for name in names):
+        return ""
+    n = len(columns.inputs)
+    return f"{', '.join(names[:n])} -> {', '.join(names[n:])} "  # type: ignore[arg-type]
+
+
+def _name(text: str) -> str | None:
+    """A column name as the grammar reads it: plain, or quoted (None: not writable)."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) and text not in KEYWORDS:
+        return text
+    if '"' in text or "\n" in text or "\r" in text:
+        return None
+    return f'"{text}"'
