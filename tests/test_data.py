@@ -367,10 +367,10 @@ def test_a_named_column_missing_from_the_header_is_located_in_the_model(tmp_path
     found = load_errors(model)
     assert [(d.path, d.line, d.column) for d in found] == [(model, 5, 22), (model, 5, 27)]
     assert found[0].message == (
-        f"column 'c' is not in the header of '{tmp_path / 'd.csv'}' (line 1): name a column of "
-        "its header once"
+        f"column 'c' is not in the header of '{tmp_path / 'd.csv'}' (line 1): name a column "
+        "that its header has once"
     )
-    assert found[1].message.startswith("column 'b' is 2 columns of the header")
+    assert found[1].message.startswith("column 'b' is 2 times in the header of")
     assert found[0].render().endswith('data from "d.csv" a, c -> b\n                         ^')
 
 

@@ -1,4 +1,5 @@
-"""Load the training examples of `data from "PATH"` from a CSV file.
+"""Load the training examples of `data from "PATH"`: a CSV file (by position, or by the
+header's column names), a `.npy` or `.npz` file, or arrays handed over from Python.
 
 The path is relative to the model's folder (to the current folder for a model compiled
 from text without a path), and the file must resolve, symbolic links followed, inside the
@@ -131,7 +132,7 @@ def load_csv(
     errors = _Errors()
     select = None
     if columns is not None:
-        select = _header_columns(shown, text, columns, n_inputs, n_labels, source)
+        select = _header_columns(shown, text, columns, source)
     examples = _rows(shown, text, n_inputs, n_labels, errors, select)
     if errors.found:
         raise CompileError(errors.capped(shown))
@@ -272,8 +273,13 @@ def _shown(line: str) -> str | None:
 
 
 def _first_row_is_data(
-    path: str, number: int, cells: list[tuple[str, int]], n_inputs: int, n_labels: int, errors
-) -> bool:  # noqa: ANN001
+    path: str,
+    number: int,
+    cells: list[tuple[str, int]],
+    n_inputs: int,
+    n_labels: int,
+    errors: _Errors,
+) -> bool:
     """A first row that is not a header must read as data: a row of names that is not the
     header the model needs, or names mixed with numbers, is an error at that row (a header
     with a typo, or data with one, is never skipped in silence)."""
@@ -314,8 +320,6 @@ def _header_columns(
     path: str,
     text: str,
     columns: syntax.Columns,
-    n_inputs: int,
-    n_labels: int,
     source: str | None,
 ) -> _Select:
     """Where the header (the first line that is not blank) puts each column the model names.
@@ -344,12 +348,12 @@ def _header_columns(
         if len(where) == 1:
             found.append(where[0])
             continue
-        problem = "is not in" if not where else f"is {len(where)} columns of"
+        problem = "is not in the header" if not where else f"is {len(where)} times in the header"
         problems.append(
             Diagnostic.at(
                 name.span,
-                f"column '{printable(name.text)}' {problem} the header of '{printable(path)}' "
-                f"(line {number}): name a column of its header once",
+                f"column '{printable(name.text)}' {problem} of '{printable(path)}' "
+                f"(line {number}): name a column that its header has once",
                 source,
             )
         )
