@@ -509,6 +509,11 @@ def _token_message(error: UnexpectedToken, text: str, column: int) -> str:
             return f"{got} cannot go inside the data block: close it with '}}' first"
         return f"expected a data row such as `0110 -> 1` or '}}' to close the data block, got {got}"
 
+    if first == "data" and len(words) > 1 and words[1] != "from" and "LBRACE" not in expected:
+        return (
+            f"unexpected {got}: a data block opens with `data {{`, or `data IN1, IN2, ... -> "
+            "LABEL {` to name its columns"
+        )
     if first == "data" and len(words) > 1 and words[1] == "from" and '"' in text[: column - 1]:
         # After the file name: the columns to read, `IN, IN... -> LABEL, ...`.
         return (
@@ -560,7 +565,7 @@ def _token_message(error: UnexpectedToken, text: str, column: int) -> str:
             f"expected '{{' at the end of the line, got {got}: a block opens on its keyword's "
             f"line, e.g. `{first} {'n ' if first == 'network' else ''}{{`"
         )
-    if expected == {"LBRACE", "FROM"}:
+    if {"LBRACE", "FROM"} <= expected <= {"LBRACE", "FROM", "NAME", "STRING"}:
         return "expected '{' or `from \"FILE.csv\"` after 'data'"
     if expected == {"STRING"}:
         return 'expected the file name in double quotes, e.g. `data from "data.csv"`'
