@@ -449,6 +449,8 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
     else:
         lines.append(f"marked: not counted ({n} weights is above the counting limit)")
     lines.append(f"uncompute: {model.uncompute}")
+    if n == 0:
+        lines.append("every layer is fixed (a trained network): evaluate it with `qbnnc predict`")
     return "\n".join(lines)
 
 

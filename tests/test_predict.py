@@ -34,7 +34,8 @@ def test_train_save_then_predict_round_trips(tmp_path: Path, capsys) -> None:
     trained = json.loads(capsys.readouterr().out)
     # The saved model checks, every layer fixed at the weights `train` reported.
     assert main(["check", str(saved)]) == 0
-    assert "weights: 0 trainable" in capsys.readouterr().out
+    summary = capsys.readouterr().out
+    assert "weights: 0 trainable" in summary and "evaluate it with `qbnnc predict`" in summary
     model = load(saved)
     original = load(TASK2)
     assert all(layer.fixed is not None for layer in model.layers)
