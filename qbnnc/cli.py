@@ -49,8 +49,13 @@ usage:
   qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--target NAME] [--json]
                                                      simulate locally, show what it measures
   qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
-                                                     find the best weights (number unknown)
+                     [--save FILE.bnn]               find the best weights (number unknown)
+  qbnnc predict MODEL.bnn [DATA] [--json]            evaluate a trained (fully fixed) network
+                                                     on a data file: accuracy, confusion table
   qbnnc targets                                      list the targets
+
+`run --save FILE.bnn` and `train --save FILE.bnn` write the network found as a model whose
+layers are all fixed at its weights, for `qbnnc predict`.
 
 Every command that reads a model takes --data-root DIR: the folder `data from` may read
 inside (default: the model's folder). `qbnnc COMMAND --help` tells more.
@@ -467,6 +472,8 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
     else:
         lines.append(f"marked: not counted ({n} weights is above the counting limit)")
     lines.append(f"uncompute: {model.uncompute}")
+    if n == 0:
+        lines.append("every layer is fixed (a trained network): evaluate it with `qbnnc predict`")
     return "\n".join(lines)
 
 
@@ -661,7 +668,36 @@ def _run_parser() -> _Parser:
         "--rows", type=_natural, default=32, metavar="N", help="table rows (default 32; 0: all)"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object instead")
+    _add_save(p, "the most frequent measured weight string that the oracle marks")
     return p
+
+
+def _add_save(p: argparse.ArgumentParser, which: str) -> None:
+    p.add_argument(
+        "--save",
+        metavar="FILE.bnn",
+        help=f"also write the network at {which} as a .bnn model with every layer fixed "
+        "(for `qbnnc predict`)",
+    )
+
+
+def _check_save(ns: argparse.Namespace) -> None:
+    """Before any work: --save names a .bnn file that may be written."""
+    if ns.save is None:
+        return
+    if Path(ns.save).suffix != ".bnn":
+        raise UsageError(f"qbnnc: error: --save writes a model: name it FILE.bnn, not '{ns.save}'")
+    check_output(ns.save, inputs=[ns.model])
+
+
+def _save(ns: argparse.Namespace, network, how: str) -> None:  # noqa: ANN001 - a Network
+    """Write `network` as a .bnn model to --save (whole or not at all)."""
+    comment = (
+        f"The network {how} by qbnnc {__version__} from {Path(ns.model).name}.\n"
+        "Every layer is fixed at the weights found; the data are the training examples.\n"
+        "Evaluate it with `qbnnc predict THIS.bnn [DATA]`."
+    )
+    write_atomically(ns.save, network.bnn(comment), inputs=[ns.model])
 
 
 def cmd_run(argv: list[str]) -> int:
@@ -678,6 +714,7 @@ def cmd_run(argv: list[str]) -> int:
     if ns.plot is not None:
         require_modules("--plot", "matplotlib")
         check_output(ns.plot, inputs=[ns.model])
+    _check_save(ns)
     model = _load(ns.model, ns.data_root)
     hint = _compile_budget(model, "program")
     with Status(f"compiling {model.name}{hint}") as status:
@@ -701,6 +738,17 @@ def cmd_run(argv: list[str]) -> int:
                 inputs=[ns.model],
                 chosen=program.iterations,
             )
+    if ns.save is not None:
+        from qbnnc.semantics import Network
+
+        best = next((o for o in result.outcomes if o.marked), None)
+        if best is None:
+            raise _at(
+                ns.model,
+                f"nothing to save: none of the {ns.shots} shots measured a weight string that "
+                "the oracle marks; run more shots, or use `qbnnc train --save`",
+            )
+        _save(ns, Network.of(model, best.weights), f"measured most often ({best.weights})")
     if ns.json:
         _print_json(result.to_json())
     else:
@@ -796,6 +844,7 @@ def _train_parser() -> _Parser:
         help="oracle calls before giving up on improving (default: Durr-Hoyer's)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object instead")
+    _add_save(p, "the best weights found")
     return p
 
 
@@ -806,6 +855,7 @@ def cmd_train(argv: list[str]) -> int:
     require_stdout()
     aer = ns.backend.lower() in BUILT_IN
     require_modules("qbnnc train", "qiskit_aer" if aer else "pytket")
+    _check_save(ns)
     model = _load(ns.model, ns.data_root)
     with Status(f"training {model.name}") as status:
         within_budget(_train_estimate(model, ns, aer), ns.model)
@@ -818,11 +868,112 @@ def cmd_train(argv: list[str]) -> int:
             progress=status,
             optimize=not ns.no_opt,
         )
+    if ns.save is not None:
+        found = f"{result.correct} of {result.examples} examples correct"
+        _save(ns, result.network, f"trained ({found})")
     if ns.json:
         _print_json(result.to_json())
     else:
         _print(render(result))
     return EXIT_OK
+
+
+def _predict_parser() -> _Parser:
+    p = _Parser(
+        prog="qbnnc predict",
+        description=(
+            "Evaluate a trained network classically on a data file: MODEL's layers must all be "
+            "fixed (as `qbnnc train MODEL --save FILE.bnn` writes them). DATA (default: "
+            "MODEL's own examples) is read like "
+            "`data from`: CSV (by position, or by the column names of MODEL's data), "
+            ".npy or .npz. Prints the accuracy (an example is correct when every output bit "
+            "equals its label bit) and the confusion table of label against prediction."
+        ),
+    )
+    p.add_argument("model", metavar="MODEL.bnn", help="a model whose layers are all fixed")
+    p.add_argument(
+        "data",
+        metavar="DATA",
+        nargs="?",
+        help="a data file: .csv, .npy or .npz (default: MODEL's own examples)",
+    )
+    _add_data_root(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object instead")
+    return p
+
+
+def cmd_predict(argv: list[str]) -> int:
+    import os
+
+    from qbnnc.frontend.data import load_csv
+    from qbnnc.semantics import Network, evaluation
+
+    ns = _predict_parser().parse_args(argv)
+    require_stdout()
+    model = _load(ns.model, ns.data_root)
+    trainable = [layer for layer in model.layers if layer.trainable]
+    if trainable:
+        from qbnnc.diagnostics import Diagnostic
+
+        raise CompileError(
+            [
+                Diagnostic.at(
+                    layer.span,
+                    f"layer '{layer.name}' has trainable weights, so the network cannot be "
+                    "evaluated yet: train it and save it first (`qbnnc train MODEL.bnn --save "
+                    "trained.bnn`), then predict with the saved model",
+                    model.source,
+                )
+                for layer in trainable
+            ]
+        )
+    if ns.data is None:
+        examples = list(model.examples)
+    else:
+        # DATA is named on the command line by the user, not by a model: read where it is.
+        folder = os.path.dirname(os.path.realpath(ns.data)) if os.path.exists(ns.data) else None
+        examples = load_csv(
+            ns.data,
+            None,
+            model.input_width,
+            model.output_width,
+            None,
+            model.source,
+            data_root=folder,
+            columns=model.columns,
+        )
+        if not examples:
+            raise _at(ns.data, "the data file holds no examples")
+    import numpy as np
+
+    inputs = np.array([e.inputs for e in examples], dtype=np.uint8)
+    labels = np.array([e.label for e in examples], dtype=np.uint8)
+    network = Network(model)
+    predicted = network.predict(inputs).reshape(len(examples), model.output_width)
+    result = evaluation(predicted, labels)
+    data = ns.data if ns.data is not None else f"{ns.model} (its own examples)"
+    if ns.json:
+        _print_json(
+            {"schema": "qbnnc.predict/1", "model": model.name, "data": data, **result.to_json()}
+        )
+    else:
+        _print(render_predict(model.name, data, result))
+    return EXIT_OK
+
+
+def render_predict(name: str, data: str, result) -> str:  # noqa: ANN001 - an Evaluation
+    """`qbnnc predict` without --json: the accuracy, then the confusion table."""
+    lines = [
+        f"{name} on {data}: {result.correct} of {result.examples} correct "
+        f"({100 * result.accuracy:.1f}%)",
+        "confusion (rows: label, columns: predicted):",
+    ]
+    width = max(len("label"), *(len(label) for label in result.labels))
+    cells = max(len(str(result.examples)), *(len(label) for label in result.labels))
+    lines.append("label".ljust(width) + "".join(f"  {lab:>{cells}}" for lab in result.labels))
+    for label, row in zip(result.labels, result.confusion, strict=True):
+        lines.append(label.ljust(width) + "".join(f"  {c:>{cells}}" for c in row))
+    return "\n".join(lines)
 
 
 def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate:
@@ -858,6 +1009,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "stats": cmd_stats,
     "run": cmd_run,
     "train": cmd_train,
+    "predict": cmd_predict,
     "targets": cmd_targets,
 }
 

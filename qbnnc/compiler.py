@@ -95,6 +95,19 @@ def weighted_lines(model: Model) -> int:
     return sum(layer.width * layer.fan_in for layer in model.layers)
 
 
+def check_trainable(model: Model) -> None:
+    """A network whose every layer is fixed (a saved, trained network) has no weight to
+    search for, so no training circuit: an error that says how to use it instead."""
+    if model.num_weights == 0:
+        raise _error(
+            model,
+            "network",
+            f"every layer of network '{model.name}' is fixed, so there is no weight to train "
+            "and no training circuit: evaluate it with `qbnnc predict MODEL.bnn DATA` "
+            "(Network.predict in the library), or remove `fixed` from a layer to train it",
+        )
+
+
 def check_size(model: Model, limit: int | None = None) -> None:
     """Refuse, with its size and a way out, a model too large to compile; `limit` caps the
     weighted lines (default MAX_WEIGHTED_LINES)."""
@@ -138,6 +151,7 @@ def compile_model(
     `progress` is told how the census advances (see `count_marked`).
     """
     check_options(target, optimize, optimize_for)
+    check_trainable(model)
     check_size(model, limit)
     tally = count_marked(model, progress) if count else None
     check_reachable(model, tally)
@@ -162,14 +176,17 @@ def compile(
     *,
     optimize_for: OptimizeFor = "qubits",
     data_root: str | os.PathLike[str] | None = None,
+    data: tuple[object, object] | None = None,
 ) -> Program:
     """Compile `.bnn` source text (path: where it came from, for messages and `data from`;
-    data_root: the folder `data from` may read inside, None for the model's folder).
+    data_root: the folder `data from` may read inside, None for the model's folder;
+    data: the training set as numpy arrays `(X, y)`, for text without a data source:
+    X rows x input bits, y rows x label bits (or one bit per row), values 0 and 1).
 
     The other arguments, the result and the errors are those of `compile_file`.
     """
     check_options(target, optimize, optimize_for)
-    model = load_model(source, path, data_root=data_root)
+    model = load_model(source, path, data_root=data_root, data=data)
     return compile_model(model, target, optimize, optimize_for=optimize_for)
 
 
@@ -180,6 +197,7 @@ def compile_file(
     *,
     optimize_for: OptimizeFor = "qubits",
     data_root: str | os.PathLike[str] | None = None,
+    data: tuple[object, object] | None = None,
 ) -> Program:
     """Compile the `.bnn` model in the file `path` into its training circuit.
 
@@ -191,6 +209,8 @@ def compile_file(
         optimize_for: "qubits" (default, the oracle plan with the fewest qubits) or
             "gates" (the fewest Toffoli-equivalents, at the cost of a few more qubits).
         data_root: the folder `data from` may read inside; None: the model's folder.
+        data: the training set as numpy arrays `(X, y)` for a model without a data source
+            (X rows x input bits, y rows x label bits or one bit per row; values 0 and 1).
 
     Returns a `Program`: `qasm3()`, `pytket()`, `qiskit()`, `stats()`, `weight_names`,
     `iterations`, `marked`, `success_probability`.
@@ -202,4 +222,12 @@ def compile_file(
     """
     check_options(target, optimize, optimize_for)
     source = read_source(path)
-    return compile(source, path, target, optimize, optimize_for=optimize_for, data_root=data_root)
+    return compile(
+        source,
+        path,
+        target,
+        optimize,
+        optimize_for=optimize_for,
+        data_root=data_root,
+        data=data,
+    )

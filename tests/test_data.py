@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import qbnnc
@@ -266,9 +267,10 @@ def test_a_file_that_is_not_data_is_not_quoted(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text(SECRET)
     model = model_in(tmp_path, 'data from "notes.txt"')
     (found,) = load_errors(model)
-    assert (found.path, found.line, found.column) == (str(tmp_path / "notes.txt"), 2, 1)
+    # Its first line is neither the header the model needs nor data: refused at that line.
+    assert (found.path, found.line, found.column) == (str(tmp_path / "notes.txt"), 1, 1)
     assert found.source_line is None
-    assert found.message.startswith("this file does not look like CSV data of 0s and 1s")
+    assert found.message.startswith("this first row looks like a header but has 1 column")
     assert "secret" not in found.render() and "hunter" not in found.render()
 
 
@@ -331,3 +333,161 @@ def test_a_nul_character_in_a_file_name_is_an_error_not_a_crash(tmp_path: Path) 
         CompileError, match=r"cannot read the file: a file name cannot contain a NUL"
     ):
         qbnnc.compile_file(str(tmp_path / "m\x00.bnn"))
+
+
+# ---- named columns, the first row, arrays ---------------------------------------------------
+
+PARITY = Path(__file__).resolve().parent.parent / "examples" / "csv"
+
+
+def test_named_columns_in_another_order_compile_to_the_same_circuit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = (PARITY / "parity3.bnn").read_text()
+    rows = [line.split(",") for line in (PARITY / "parity3.csv").read_text().split()[1:]]
+    # The label first, the inputs reversed, and a column the model does not read.
+    shuffled = ["parity,x2,id,x1,x0"] + [
+        f"{p},{c},{i},{b},{a}" for i, (a, b, c, p) in enumerate(rows)
+    ]
+    (tmp_path / "named").mkdir()
+    (tmp_path / "named" / "parity3.csv").write_text("\n".join(shuffled) + "\n")
+    named = model.replace("x0, x1, x2 -> parity", 'x0, x1, "x2" -> parity')
+    positional = model.replace(" x0, x1, x2 -> parity", "")
+    assert named != model and 'data from "parity3.csv"\n' in positional
+    monkeypatch.chdir(tmp_path / "named")
+    by_name = qbnnc.compile(named, path="m.bnn").qasm3()
+    monkeypatch.chdir(PARITY)
+    by_position = qbnnc.compile(positional, path="m.bnn").qasm3()
+    assert by_name.encode() == by_position.encode()
+
+
+def test_a_named_column_missing_from_the_header_is_located_in_the_model(tmp_path: Path) -> None:
+    write(tmp_path, "a,b,y,b\n0,1,1,0\n")
+    model = model_in(tmp_path, 'data from "d.csv" a, c -> b')
+    found = load_errors(model)
+    assert [(d.path, d.line, d.column) for d in found] == [(model, 5, 22), (model, 5, 27)]
+    assert found[0].message == (
+        f"column 'c' is not in the header of '{tmp_path / 'd.csv'}' (line 1): name a column "
+        "that its header has once"
+    )
+    assert found[1].message.startswith("column 'b' is 2 times in the header of")
+    assert found[0].render().endswith('data from "d.csv" a, c -> b\n                         ^')
+
+
+def test_named_columns_must_match_the_widths_and_need_a_header(tmp_path: Path) -> None:
+    write(tmp_path, "0,1,1\n")
+    (found,) = load_errors(model_in(tmp_path, 'data from "d.csv" a, b, c -> y'))
+    assert (found.line, found.column) == (5, 25)
+    assert found.message == "3 input columns named, expected 2 (one per input bit)"
+    (found,) = load_errors(model_in(tmp_path, 'data from "d.csv" a, b -> y'))
+    assert (found.path, found.line, found.column) == (str(tmp_path / "d.csv"), 1, 1)
+    assert found.message.startswith("the model names the columns to read, so the first row")
+
+
+@pytest.mark.parametrize(
+    ("first", "column", "message"),
+    [
+        ("x0;x1;y", 1, "this first row looks like a header but has 1 column, expected 3"),
+        ("x0,x1", 1, "this first row looks like a header but has 2 columns, expected 3"),
+        ("O,1,1", 1, "this first row is neither a header (names only"),
+        ("x0,,y", 4, "this first row looks like a header but a name in it is empty"),
+        ("x0,1,y", 1, "this first row is neither a header (names only"),
+    ],
+    ids=["semicolons", "short-header", "letter-O-for-zero", "empty-name", "mixed"],
+)
+def test_a_first_row_that_is_neither_header_nor_data_is_located(
+    tmp_path: Path, first: str, column: int, message: str
+) -> None:
+    write(tmp_path, f"{first}\n0,1,1\n")
+    (found,) = failures(tmp_path)
+    assert (found.path, found.line, found.column) == (str(tmp_path / "d.csv"), 1, column)
+    assert found.message.startswith(message), found.message
+    assert found.source_line is None  # a row with letters is never quoted
+
+
+def test_npy_and_npz_arrays(tmp_path: Path) -> None:
+    rows = np.array([[0, 1, 1], [1, 0, 0], [1, 1, 1]], dtype=np.int8)
+    expected = [((0, 1), (1,)), ((1, 0), (0,)), ((1, 1), (1,))]
+    np.save(tmp_path / "d.npy", rows)
+    assert load(tmp_path, name="d.npy") == expected
+    np.savez_compressed(tmp_path / "d.npz", X=rows[:, :2].astype(bool), y=rows[:, 2])
+    assert load(tmp_path, name="d.npz") == expected
+    np.savez(tmp_path / "named.npz", pixels=rows[:, :2], digit=rows[:, 2:].astype(float))
+    model = model_in(tmp_path, 'data from "named.npz" pixels -> digit')
+    loaded = load_model(Path(model).read_text(), model)
+    assert [(e.inputs, e.label) for e in loaded.examples] == expected
+
+
+@pytest.mark.parametrize(
+    ("save", "message"),
+    [
+        (
+            lambda p: np.save(p / "d.npy", np.zeros((2, 4))),
+            r"the array must have shape \(rows, 3\)",
+        ),
+        (
+            lambda p: np.save(p / "d.npy", np.array([[0, 1, 2]])),
+            r"the array holds 2 at row 0, column 2",
+        ),
+        (
+            lambda p: np.save(p / "d.npy", np.array([[0, 1, None]])),
+            r"it holds Python objects, which are never loaded",
+        ),
+        (
+            lambda p: (p / "d.npy").write_bytes(b"0,1,1\n"),
+            r"this is not a NumPy \.npy file \(it does not start like one\)",
+        ),
+    ],
+    ids=["shape", "value", "pickle", "not-npy"],
+)
+def test_bad_npy_files_are_errors_naming_the_file(tmp_path: Path, save, message: str) -> None:
+    save(tmp_path)
+    (found,) = failures(tmp_path, name="d.npy")
+    assert (found.path, found.line) == (str(tmp_path / "d.npy"), 0)
+    assert re.search(message, found.message), found.message
+
+
+def test_an_npz_without_its_arrays_or_unpacking_too_large_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    np.savez(tmp_path / "d.npz", inputs=np.zeros((2, 2)), y=np.zeros(2))
+    (found,) = failures(tmp_path, name="d.npz")
+    assert found.message.startswith("the archive has no array named 'X'")
+    np.savez_compressed(tmp_path / "d.npz", X=np.zeros((40_000, 2)), y=np.zeros(40_000))
+    import qbnnc.frontend.data as data
+
+    monkeypatch.setattr(data, "MAX_DATA_BYTES", 100_000)  # the file itself is small
+    (found,) = failures(tmp_path, name="d.npz")
+    assert re.match(r"it is \d+ bytes unpacked, above the limit of 100000 bytes", found.message)
+
+
+def test_the_columns_syntax_and_its_errors() -> None:
+    from qbnnc.frontend import syntax
+    from qbnnc.frontend.parse import parse
+
+    head = "network n {\n    input x[2]\n    layer y[1] from x\n}\n"
+    (_, source) = parse(head + 'data from "d.csv" a, "b c" -> input\n', "m.bnn").blocks
+    assert source == syntax.DataFrom(
+        "d.csv",
+        columns=syntax.Columns((syntax.Name("a"), syntax.Name("b c")), (syntax.Name("input"),)),
+    )
+    with pytest.raises(CompileError) as info:
+        parse(head + 'data from "d.csv" a b -> y\n', "m.bnn")
+    (found,) = info.value.diagnostics
+    assert (found.line, found.column) == (5, 21)
+    assert found.message.startswith("unexpected 'b': after the file name, name the columns")
+
+
+def test_a_data_block_may_name_its_columns() -> None:
+    head = "network n {\n    input x[2]\n    layer y[1] from x\n}\n"
+    model = load_model(head + "data a, b -> y {\n    01 -> 1\n}\n", "m.bnn")
+    assert model.columns is not None
+    assert [c.text for c in (*model.columns.inputs, *model.columns.labels)] == ["a", "b", "y"]
+    with pytest.raises(CompileError) as info:
+        load_model(head + "data a -> y {\n    01 -> 1\n}\n", "m.bnn")
+    (found,) = info.value.diagnostics
+    assert (found.line, found.column, found.message) == (
+        5,
+        6,
+        "1 input column named, expected 2 (one per input bit)",
+    )

@@ -19,13 +19,14 @@ def _blocks(page: Path, language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", page.read_text(), re.S)
 
 
-COMMANDS = [
-    (page.name, line.split("#")[0].strip())
+# Each ```sh block: its commands, run in order in one scratch directory (so a block may
+# write a file, e.g. `train --save`, that its next command reads).
+SH_BLOCKS = [
+    (page.name, [line.split("#")[0].strip() for line in block.splitlines() if line.strip()])
     for page in PAGES
     for block in _blocks(page, "sh")
-    for line in block.splitlines()
-    if line.strip()
 ]
+COMMANDS = [(page, command) for page, commands in SH_BLOCKS for command in commands]
 SNIPPETS = [(page.name, code) for page in PAGES for code in _blocks(page, "python")]
 TRANSCRIPTS = [
     (page.name, command, shown)
@@ -52,12 +53,15 @@ def test_the_pages_have_examples() -> None:
     assert TRANSCRIPTS
 
 
-@pytest.mark.parametrize(("page", "command"), COMMANDS, ids=[c for _, c in COMMANDS])
-def test_shell_commands_run(page: str, command: str, scratch: Path) -> None:
-    argv = shlex.split(command)
-    assert argv[0] == "qbnnc", (page, command)
-    run = _qbnnc(argv[1:], scratch)
-    assert run.returncode == 0, (page, command, run.stderr)
+@pytest.mark.parametrize(
+    ("page", "commands"), SH_BLOCKS, ids=[" && ".join(c) for _, c in SH_BLOCKS]
+)
+def test_shell_commands_run(page: str, commands: list[str], scratch: Path) -> None:
+    for command in commands:
+        argv = shlex.split(command)
+        assert argv[0] == "qbnnc", (page, command)
+        run = _qbnnc(argv[1:], scratch)
+        assert run.returncode == 0, (page, command, run.stderr)
 
 
 @pytest.mark.parametrize(("page", "code"), SNIPPETS, ids=[p for p, _ in SNIPPETS])

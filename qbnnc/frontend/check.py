@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-from qbnnc.diagnostics import CompileError, Diagnostic, Span
+from qbnnc.diagnostics import CompileError, Diagnostic, Span, printable
 from qbnnc.frontend import syntax
-from qbnnc.frontend.data import csv_path, load_csv
+from qbnnc.frontend.data import array_examples, csv_path, load_csv
 from qbnnc.frontend.model import Accept, Angle, Example, Layer, Model, Oracle, Source
 
 # A phase register this wide already needs 2^64 controlled sweeps; beyond it 2^P itself
@@ -34,14 +34,16 @@ def check(
     *,
     data_root: str | os.PathLike[str] | None = None,
     syntax_errors: Sequence[Diagnostic] = (),
+    data: tuple[object, object] | None = None,
 ) -> Model:
     """The checked model of `file`, or `CompileError` with every error found.
 
     `data_root`: the folder `data from` may read inside (None: the model's folder).
     `syntax_errors`: those of the parser's error recovery (`parse.parse_recovering`), which
     `file` holds what could be read of; reported together with the checker's, in order.
+    `data`: the training set as arrays (inputs, labels), for a file without a data source.
     """
-    checker = _Checker(text, path, data_root)
+    checker = _Checker(text, path, data_root, data)
     model = checker.run(file)
     # A token the parser already faulted (a keyword as a name, an overlong number) is not
     # faulted again for what it became.
@@ -114,9 +116,14 @@ class _Train:
 
 class _Checker:
     def __init__(
-        self, text: str, path: str | None, data_root: str | os.PathLike[str] | None = None
+        self,
+        text: str,
+        path: str | None,
+        data_root: str | os.PathLike[str] | None = None,
+        data: tuple[object, object] | None = None,
     ) -> None:
         self.text = text
+        self.given_data = data
         self.path = path
         self.data_root = data_root
         self.broken_words: frozenset[str] = frozenset()
@@ -148,7 +155,16 @@ class _Checker:
                 "there is no network block: add `network NAME { ... }` with an input and a layer"
             )
         examples: list[Example] | None = None
-        if sources:
+        if self.given_data is not None:
+            for source in sources:
+                self.error(
+                    source.span,
+                    "the data is given twice: by the arrays passed as `data=` and by this; "
+                    "remove one",
+                )
+            widths = (network.input_width, network.output_width) if network else (None, None)
+            examples = self.arrays(self.given_data, *widths) or None
+        elif sources:
             self.spans["data"] = sources[0].span
             examples = self.data(sources[0], network)
         elif file.complete:
@@ -177,6 +193,7 @@ class _Checker:
             path=self.path,
             spans=dict(self.spans),
             source=self.text,
+            columns=next((s.columns for s in sources[:1]), None),
         )
 
     def only_one(self, blocks: Sequence[syntax.Block], what: str, fix: str) -> None:
@@ -229,12 +246,6 @@ class _Checker:
                 block.name.span,
                 f"network '{block.name.text}' has no layer: add one such as "
                 f"`layer y[1] from {net.input.name.text if net.input else 'x'}`",
-            )
-        elif net.complete and net.layers and all(not layer.trainable for layer in net.layers):
-            self.error(
-                block.name.span,
-                f"every layer of network '{block.name.text}' is fixed, so there is no weight "
-                "to train: remove `fixed` from at least one layer",
             )
         return net
 
@@ -380,6 +391,8 @@ class _Checker:
         k = net.output_width if net is not None else None
         if isinstance(block, syntax.DataFrom):
             return self.data_file(block, n, k)
+        if block.columns is not None and n is not None and k is not None:
+            self.columns(block.columns, n, k, arrays=False)
         if not block.rows:
             if block.complete:
                 self.error(block.span, "the data block has no rows: add rows such as `01 -> 1`")
@@ -408,8 +421,12 @@ class _Checker:
     ) -> list[Example] | None:
         if n is None or k is None:
             return None  # the widths are unknown: the network's errors come first
+        if block.columns is not None and not self.columns(block.columns, n, k):
+            return None
         try:
-            examples = load_csv(block.path, self.path, n, k, block.span, self.text, self.data_root)
+            examples = load_csv(
+                block.path, self.path, n, k, block.span, self.text, self.data_root, block.columns
+            )
         except CompileError as error:
             self.errors += error.diagnostics
             return None
@@ -417,6 +434,50 @@ class _Checker:
             shown = csv_path(block.path, self.path)
             self.error(block.span, f"data file '{shown}' holds no examples: add rows to it")
             return None
+        return examples
+
+    def columns(self, columns: syntax.Columns, n: int, k: int, arrays: bool = True) -> bool:
+        """The named columns: as many as input bits, then as many as label bits, each once.
+        (Unless `arrays` is False, one name on each side may be the two arrays of a `.npz`
+        file instead: `load_csv` checks those.)"""
+        ok = True
+        seen: dict[str, Span] = {}
+        for name in (*columns.inputs, *columns.labels):
+            if name.text in seen:
+                self.error(
+                    name.span,
+                    f"column '{printable(name.text)}' is already read at column "
+                    f"{seen[name.text].column}: name each column once",
+                )
+                ok = False
+            seen.setdefault(name.text, name.span)
+        if arrays and len(columns.inputs) == 1 and len(columns.labels) == 1:
+            return ok  # perhaps the two arrays of a .npz file; else the counts are checked there
+        for names, want, what in ((columns.inputs, n, "input"), (columns.labels, k, "label")):
+            if len(names) != want:
+                self.error(
+                    names[0].span if len(names) < want else names[want].span,
+                    f"{_plural(len(names), what + ' column')} named, expected {want} (one per "
+                    f"{what} bit)",
+                )
+                ok = False
+        return ok
+
+    def arrays(self, data: tuple[object, object], n: int | None, k: int | None) -> list[Example]:
+        """The examples of the arrays handed to `compile(..., data=(X, y))`."""
+        if n is None or k is None:
+            return []
+        try:
+            inputs, labels = data
+        except (TypeError, ValueError):
+            raise TypeError("data must be a pair of arrays (X, y)") from None
+        try:
+            examples = array_examples(inputs, labels, n, k)
+        except ValueError as error:
+            self.file_error(f"data=(X, y): {error}")
+            return []
+        if not examples:
+            self.file_error("data=(X, y): the arrays hold no rows")
         return examples
 
     # ---- train -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Load the training examples of `data from "PATH"` from a CSV file.
+"""Load the training examples of `data from "PATH"`: a CSV file (by position, or by the
+header's column names), a `.npy` or `.npz` file, or arrays handed over from Python.
 
 The path is relative to the model's folder (to the current folder for a model compiled
 from text without a path), and the file must resolve, symbolic links followed, inside the
@@ -17,11 +18,17 @@ at some other file reveals nothing of its content.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import stat
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
 
 from qbnnc.diagnostics import CompileError, Diagnostic, Span, printable
+from qbnnc.frontend import syntax
 from qbnnc.frontend.model import Example
 
 MAX_ERRORS = 20
@@ -70,12 +77,15 @@ def load_csv(
     span: Span | None,
     source: str | None = None,
     data_root: str | os.PathLike[str] | None = None,
+    columns: syntax.Columns | None = None,
 ) -> list[Example]:
-    """Examples of the CSV file, each row `n_inputs` input bits then `n_labels` label bits.
+    """Examples of the data file, each `n_inputs` input bits then `n_labels` label bits.
 
-    `span` is the `data from` statement and `source` the model text (for the caret);
-    `data_root` the folder the file must be inside (None: see `data_root_of`).
-    Raises `CompileError` with every bad row (up to `MAX_ERRORS`).
+    A CSV file is read by position, or by the header's names when `columns` names them; a
+    `.npy` or `.npz` file as arrays (see `array_examples`). `span` is the `data from`
+    statement and `source` the model text (for the caret); `data_root` the folder the file
+    must be inside (None: see `data_root_of`). Raises `CompileError` with every bad row (up
+    to `MAX_ERRORS`).
     """
     shown = csv_path(path_as_written, model_path)
 
@@ -102,6 +112,9 @@ def load_csv(
             "`--data-root DIR` (`data_root=` in the library)"
         )
     data = _read(real, model_path, fail)
+    suffix = os.path.splitext(shown)[1].lower()
+    if suffix in (".npy", ".npz"):
+        return _array_file(data, shown, suffix, n_inputs, n_labels, columns, source)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -117,7 +130,10 @@ def load_csv(
     if text.startswith("\ufeff"):  # spreadsheets often start their CSV with a byte-order mark
         text = text[1:]
     errors = _Errors()
-    examples = _rows(shown, text, n_inputs, n_labels, errors)
+    select = None
+    if columns is not None:
+        select = _header_columns(shown, text, columns, source)
+    examples = _rows(shown, text, n_inputs, n_labels, errors, select)
     if errors.found:
         raise CompileError(errors.capped(shown))
     return examples
@@ -189,15 +205,23 @@ class _Errors:
         return [*self.kept, Diagnostic(path, 0, 0, f"... and {more} more errors in this file")]
 
 
-def _rows(path: str, text: str, n_inputs: int, n_labels: int, errors: _Errors) -> list[Example]:
-    """The examples of the file; bad rows go to `errors` instead."""
+def _rows(
+    path: str,
+    text: str,
+    n_inputs: int,
+    n_labels: int,
+    errors: _Errors,
+    select: _Select | None = None,
+) -> list[Example]:
+    """The examples of the file; bad rows go to `errors` instead. `select`: the header's
+    columns to read (by name), else every value of a row by position."""
     examples: list[Example] = []
-    maybe_header = True
+    first = True
     checked = False
     interned: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
     width = n_inputs + n_labels
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
-        if checked and len(line) == 2 * width - 1 and _BITS.fullmatch(line):
+        if checked and select is None and len(line) == 2 * width - 1 and _BITS.fullmatch(line):
             # The common row, plain bits and commas: read without splitting into cells.
             key = line[::2]
             pair = interned.get(key)
@@ -209,10 +233,23 @@ def _rows(path: str, text: str, n_inputs: int, n_labels: int, errors: _Errors) -
         if not line.strip():
             continue
         cells = _cells(line)
-        if maybe_header:
-            maybe_header = False
-            if _is_header(cells):
+        if first:
+            first = False
+            if select is not None:
+                continue  # the header, read by `_header_columns`
+            if _is_header(cells, width):
                 continue
+            if not _first_row_is_data(path, number, cells, n_inputs, n_labels, errors):
+                return []
+        if select is not None:
+            if len(cells) != select.width:
+                message = (
+                    f"this row has {_plural(len(cells), 'value')}, expected {select.width} "
+                    "(the columns of the header)"
+                )
+                errors.append(Diagnostic(path, number, 1, message, _shown(line)))
+                continue
+            cells = [cells[i] for i in select.indices]
         if not checked:
             checked = True
             bad = next(((t, c) for t, c in cells if t not in ("0", "1", "")), None)
@@ -230,10 +267,105 @@ def _rows(path: str, text: str, n_inputs: int, n_labels: int, errors: _Errors) -
     return examples
 
 
-def _is_header(cells: list[tuple[str, int]]) -> bool:
-    """A first row of names: no value in it is a number (so a truncated or mistyped first
-    row of data is an error, not a header skipped in silence)."""
-    return any(text for text, _ in cells) and not any(_NUMBER.fullmatch(t) for t, _ in cells)
+def _shown(line: str) -> str | None:
+    """The row as it may be quoted in a message: only numbers and separators."""
+    return line if _SHOWABLE.fullmatch(line) is not None else None
+
+
+def _first_row_is_data(
+    path: str,
+    number: int,
+    cells: list[tuple[str, int]],
+    n_inputs: int,
+    n_labels: int,
+    errors: _Errors,
+) -> bool:
+    """A first row that is not a header must read as data: a row of names that is not the
+    header the model needs, or names mixed with numbers, is an error at that row (a header
+    with a typo, or data with one, is never skipped in silence)."""
+    width = n_inputs + n_labels
+    words = [(t, c) for t, c in cells if t and not _NUMBER.fullmatch(t)]
+    if not words:
+        return True  # numbers (and empty values): data, checked as any row
+    empty = [c for t, c in cells if not t]
+    if len(words) + len(empty) == len(cells) and len(cells) == width:
+        message = "this first row looks like a header but a name in it is empty: name every column"
+        errors.append(Diagnostic(path, number, empty[0], message))
+    elif len(words) + len(empty) == len(cells):
+        message = (
+            f"this first row looks like a header but has {_plural(len(cells), 'column')}, "
+            f"expected {width} ({_plural(n_inputs, 'input bit')} then "
+            f"{_plural(n_labels, 'label bit')}): fix the header, or name the columns to read "
+            'in the model: `data from "FILE.csv" IN1, IN2, ... -> LABEL`'
+        )
+        errors.append(Diagnostic(path, number, 1, message))
+    else:
+        message = (
+            "this first row is neither a header (names only, no value empty or a number) nor "
+            "a row of data (0s and 1s): this value is not 0 or 1"
+        )
+        errors.append(Diagnostic(path, number, words[0][1], message))
+    return False
+
+
+@dataclass(frozen=True)
+class _Select:
+    """The columns to read by name: their places in each row, and the header's width."""
+
+    indices: tuple[int, ...]
+    width: int
+
+
+def _header_columns(
+    path: str,
+    text: str,
+    columns: syntax.Columns,
+    source: str | None,
+) -> _Select:
+    """Where the header (the first line that is not blank) puts each column the model names.
+    A name missing from the header, or found twice, is an error at the name in the model."""
+    number, line = next(
+        ((i, line) for i, line in enumerate(_LINE_BREAK.split(text), 1) if line.strip()),
+        (0, ""),
+    )
+    if not line:
+        raise CompileError([Diagnostic(path, 0, 0, "the file is empty: it needs a header row")])
+    cells = _cells(line)
+    if not _is_header(cells, len(cells)):
+        message = (
+            "the model names the columns to read, so the first row must be a header: names "
+            "only, none empty or a number"
+        )
+        bad = next((c for t, c in cells if not t or _NUMBER.fullmatch(t)), 1)
+        raise CompileError([Diagnostic(path, number, bad, message)])
+    places: dict[str, list[int]] = {}
+    for index, (name, _) in enumerate(cells):
+        places.setdefault(name, []).append(index)
+    found: list[int] = []
+    problems: list[Diagnostic] = []
+    for name in (*columns.inputs, *columns.labels):
+        where = places.get(name.text, [])
+        if len(where) == 1:
+            found.append(where[0])
+            continue
+        problem = "is not in the header" if not where else f"is {len(where)} times in the header"
+        problems.append(
+            Diagnostic.at(
+                name.span,
+                f"column '{printable(name.text)}' {problem} of '{printable(path)}' "
+                f"(line {number}): name a column that its header has once",
+                source,
+            )
+        )
+    if problems:
+        raise CompileError(problems)
+    return _Select(tuple(found), len(cells))
+
+
+def _is_header(cells: list[tuple[str, int]], width: int) -> bool:
+    """A header: `width` names, none empty and none a number (so a truncated or mistyped
+    first row of data is an error, not a header skipped in silence)."""
+    return len(cells) == width and all(t and not _NUMBER.fullmatch(t) for t, _ in cells)
 
 
 def _cells(line: str) -> list[tuple[str, int]]:
@@ -262,8 +394,8 @@ def _row(
     errors: _Errors,
     interned: dict[str, tuple[tuple[int, ...], tuple[int, ...]]],
 ) -> Example | None:
-    showable = _SHOWABLE.fullmatch(line) is not None
-    shown = line if showable else None
+    shown = _shown(line)
+    showable = shown is not None
     width = n_inputs + n_labels
     if len(cells) != width:
         message = (
@@ -291,3 +423,130 @@ def _row(
         bits = tuple(map(int, key))
         pair = interned[key] = (bits[:n_inputs], bits[n_inputs:])
     return Example(pair[0], pair[1], Span(path, number, 1, number, len(line) + 1))
+
+
+# ---- arrays: .npy, .npz, and numpy arrays handed over from Python ---------------------------
+
+
+def bit_matrix(values: object, width: int, name: str) -> np.ndarray:
+    """`values` as a rows x `width` uint8 array of 0s and 1s (a 1-D array is one column when
+    `width` is 1). Booleans, integers and floats equal to 0 or 1 are accepted; anything
+    else is a `ValueError` naming `name`, the shape or the first bad value (row, column)."""
+    try:
+        array = np.asarray(values)
+    except Exception as error:  # noqa: BLE001 - ragged lists and the like
+        raise ValueError(f"{name} is not an array of 0s and 1s: {error}") from None
+    if array.ndim == 1 and width == 1:
+        array = array.reshape(-1, 1)
+    if array.ndim != 2 or array.shape[1] != width:
+        raise ValueError(
+            f"{name} must have shape (rows, {width}): {width} bit{'s' if width != 1 else ''} "
+            f"per row, got shape {array.shape}"
+        )
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold numbers 0 and 1, got an array of {array.dtype}")
+    bad = np.argwhere((array != 0) & (array != 1))
+    if len(bad):
+        row, column = (int(i) for i in bad[0])
+        more = f"; {len(bad) - 1} more values are not 0 or 1" if len(bad) > 1 else ""
+        raise ValueError(
+            f"{name} holds {array[row, column].item()!r} at row {row}, column {column}: every "
+            f"value must be 0 or 1{more}"
+        )
+    return array.astype(np.uint8)
+
+
+def array_examples(
+    inputs: object, labels: object, n_inputs: int, n_labels: int, path: str | None = None
+) -> list[Example]:
+    """The examples of two arrays, inputs (rows x `n_inputs`) and labels (rows x `n_labels`,
+    or one value per row for one label bit). `ValueError` names what is wrong."""
+    x = bit_matrix(inputs, n_inputs, "the inputs (X)")
+    y = bit_matrix(labels, n_labels, "the labels (y)")
+    if len(x) != len(y):
+        raise ValueError(f"the inputs have {len(x)} rows but the labels have {len(y)}")
+    rows = np.concatenate([x, y], axis=1)
+    if not len(rows):
+        return []
+    # One pair of tuples per distinct row keeps large data sets small.
+    distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+    pairs = [(tuple(r[:n_inputs]), tuple(r[n_inputs:])) for r in distinct.tolist()]
+    return [
+        Example(*pairs[i], Span(path, number, 0) if path else None)
+        for number, i in enumerate(inverse.reshape(-1).tolist(), 1)
+    ]
+
+
+NPZ_KEYS = ("X", "y")  # the arrays of a .npz file unless the model names others
+
+
+def _array_file(
+    data: bytes,
+    path: str,
+    suffix: str,
+    n_inputs: int,
+    n_labels: int,
+    columns: syntax.Columns | None,
+    source: str | None,
+) -> list[Example]:
+    """The examples of a `.npy` file (one rows x (inputs + labels) array) or a `.npz` file
+    (inputs and labels under the keys `X` and `y`, or the two names of `columns`)."""
+
+    def fail(message: str) -> CompileError:
+        return CompileError([Diagnostic(path, 0, 0, message)])
+
+    keys = NPZ_KEYS
+    if columns is not None:
+        names = (*columns.inputs, *columns.labels)
+        if suffix == ".npy" or len(columns.inputs) != 1 or len(columns.labels) != 1:
+            what = (
+                "a .npy file has no named columns: remove the names after the file name"
+                if suffix == ".npy"
+                else "a .npz file is read by the names of two arrays, `INPUTS -> LABELS`: name "
+                "one array on each side"
+            )
+            raise CompileError([Diagnostic.at(names[0].span, what, source)])
+        keys = (columns.inputs[0].text, columns.labels[0].text)
+    magic = b"\x93NUMPY" if suffix == ".npy" else b"PK"
+    if not data.startswith(magic):
+        saved = "numpy.save" if suffix == ".npy" else "numpy.savez"
+        raise fail(
+            f"this is not a NumPy {suffix} file (it does not start like one): save it with {saved}"
+        )
+    try:
+        if suffix == ".npy":
+            array = np.load(io.BytesIO(data), allow_pickle=False)
+            try:
+                matrix = bit_matrix(array, n_inputs + n_labels, "the array")
+            except ValueError as error:
+                raise fail(f"{error} ({n_inputs} input bits then {n_labels} label bits)") from None
+            return array_examples(
+                matrix[:, :n_inputs], matrix[:, n_inputs:], n_inputs, n_labels, path
+            )
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # Compressed members could unpack to far more than the file: capped like the file.
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_DATA_BYTES:
+                raise fail(_too_large(f"{unpacked} bytes unpacked"))
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            missing = [k for k in keys if k not in archive.files]
+            if missing:
+                raise fail(
+                    f"the archive has no array named {', '.join(repr(k) for k in missing)}: it "
+                    f"needs the inputs and the labels under {keys[0]!r} and {keys[1]!r} (or "
+                    f'name them in the model: `data from "FILE.npz" INPUTS -> LABELS`)'
+                )
+            inputs, labels = archive[keys[0]], archive[keys[1]]
+        return array_examples(inputs, labels, n_inputs, n_labels, path)
+    except CompileError:
+        raise
+    except ValueError as error:
+        if "allow_pickle" in str(error):
+            raise fail(
+                "it holds Python objects, which are never loaded (they could run code): save "
+                "an array of numbers (bool or int)"
+            ) from None
+        raise fail(str(error)) from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        kind = "NumPy .npy" if suffix == ".npy" else "NumPy .npz"
+        raise fail(f"this is not a readable {kind} file ({error})") from None

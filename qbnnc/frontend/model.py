@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Literal
 
 from qbnnc.diagnostics import Span
+from qbnnc.frontend.syntax import Columns
 
 Encoding = Literal["xnor", "xor"]
 
@@ -122,6 +123,8 @@ class Model:
     # "accept", "iterations", "expect", "uncompute"), so later stages can point at it.
     spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
     source: str | None = field(default=None, compare=False, repr=False)
+    # The header columns `data from` names (`a, b -> y`), if any: `predict` reads by them too.
+    columns: Columns | None = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
         layers = ", ".join(f"{layer.name}[{layer.width}]" for layer in self.layers)

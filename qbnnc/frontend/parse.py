@@ -509,6 +509,18 @@ def _token_message(error: UnexpectedToken, text: str, column: int) -> str:
             return f"{got} cannot go inside the data block: close it with '}}' first"
         return f"expected a data row such as `0110 -> 1` or '}}' to close the data block, got {got}"
 
+    if first == "data" and len(words) > 1 and words[1] != "from" and "LBRACE" not in expected:
+        return (
+            f"unexpected {got}: a data block opens with `data {{`, or `data IN1, IN2, ... -> "
+            "LABEL {` to name its columns"
+        )
+    if first == "data" and len(words) > 1 and words[1] == "from" and '"' in text[: column - 1]:
+        # After the file name: the columns to read, `IN, IN... -> LABEL, ...`.
+        return (
+            f"unexpected {got}: after the file name, name the columns to read as "
+            '`data from "FILE.csv" IN1, IN2, ... -> LABEL` (each a name or a quoted name), '
+            "or end the line"
+        )
     if token.type != "NAME" and value in syntax.KEYWORDS and expected == {"NAME"}:
         return f"'{value}' is a keyword and cannot be a name: rename it, e.g. '{value}_1'"
     if expected == {"LSQB"}:
@@ -553,7 +565,7 @@ def _token_message(error: UnexpectedToken, text: str, column: int) -> str:
             f"expected '{{' at the end of the line, got {got}: a block opens on its keyword's "
             f"line, e.g. `{first} {'n ' if first == 'network' else ''}{{`"
         )
-    if expected == {"LBRACE", "FROM"}:
+    if {"LBRACE", "FROM"} <= expected <= {"LBRACE", "FROM", "NAME", "STRING"}:
         return "expected '{' or `from \"FILE.csv\"` after 'data'"
     if expected == {"STRING"}:
         return 'expected the file name in double quotes, e.g. `data from "data.csv"`'
@@ -727,7 +739,9 @@ class _Builder:
                 scanned = (self.rows.get(n) for n in range(meta.line, meta.end_line + 1))
                 rows += [row for row in scanned if row is not None]
                 rows.sort(key=lambda row: row.span.line)
-            return syntax.DataBlock(tuple(rows), self.tree_span(tree))
+            head = _subtrees(tree)[0]
+            columns = next((self.columns(c) for c in _subtrees(head)), None)
+            return syntax.DataBlock(tuple(rows), self.tree_span(tree), columns=columns)
         if kind == "data_from":
             return self.data_from(tree)
         settings = tuple(self.setting(c) for c in _subtrees(tree) if c.data != "train_head")
@@ -798,7 +812,22 @@ class _Builder:
         if not path.strip():
             message = 'the file name is empty: write `data from "data.csv"`'
             self.error(self.token_span(string), message)
-        return syntax.DataFrom(path, self.tree_span(tree))
+        columns = next((self.columns(c) for c in _subtrees(tree)), None)
+        return syntax.DataFrom(path, self.tree_span(tree), columns)
+
+    def columns(self, tree: Tree) -> syntax.Columns:
+        """`IN, IN... -> LABEL, ...`: the names of the input columns, then the labels'."""
+        inputs, labels = (
+            tuple(self.column(t) for t in _tokens(side) if t.type != "COMMA")
+            for side in _subtrees(tree)
+        )
+        return syntax.Columns(inputs, labels, self.tree_span(tree))
+
+    def column(self, token: Token) -> syntax.Name:
+        """A column's name: a name as written, or the text of a quoted one."""
+        if token.type == "STRING":
+            return syntax.Name(str(token.value)[1:-1], self.token_span(token))
+        return syntax.Name(str(token.value), self.token_span(token))
 
     # -- train
 

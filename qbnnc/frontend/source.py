@@ -26,6 +26,7 @@ from qbnnc.frontend.parse import parse_recovering
 # belong in a CSV file (`data from "FILE.csv"`, up to `data.MAX_DATA_BYTES`).
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
+
 def _error(path: str | None, message: str) -> CompileError:
     return CompileError([Diagnostic(path, 0, 0, message)])
 
@@ -135,19 +136,24 @@ def load_model(
     path: str | os.PathLike[str] | None = None,
     *,
     data_root: str | os.PathLike[str] | None = None,
+    data: tuple[object, object] | None = None,
 ) -> Model:
     """Parse and check: the checked model, or CompileError with every diagnostic.
 
     `data_root`: the folder `data from` may read inside; None: the model's folder (the
-    current folder when `path` is None). Syntax errors and the checker's errors of the
-    parts that could be read are reported together.
+    current folder when `path` is None). `data`: the training set as arrays `(X, y)` (X
+    rows x input bits, y rows x label bits or one bit per row, values 0 and 1) for a model
+    written without a data source. Syntax errors and the checker's errors of the parts
+    that could be read are reported together.
     """
     check_source(source, path)
     check_data_root(data_root)
     shown = os.fspath(path) if path is not None else None
     with _collection_paused():
         file, syntax_errors = parse_recovering(source, shown)
-        return check(file, source, shown, data_root=data_root, syntax_errors=syntax_errors)
+        return check(
+            file, source, shown, data_root=data_root, syntax_errors=syntax_errors, data=data
+        )
 
 
 @contextmanager

@@ -123,6 +123,16 @@ class Network:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """`IN, IN... -> LABEL, ...` after `data from "PATH"`: the columns of the file's header
+    read as the input bits and the label bits, in that order (a quoted name is its text)."""
+
+    inputs: tuple[Name, ...]
+    labels: tuple[Name, ...]
+    span: Span = field(default_factory=_no_span, compare=False)
+
+
+@dataclass(frozen=True)
 class DataRow:
     inputs: Bits
     label: Bits
@@ -134,14 +144,16 @@ class DataBlock:
     rows: tuple[DataRow, ...]
     span: Span = field(default_factory=_no_span, compare=False)
     complete: bool = field(default=True, compare=False)  # False: a row could not be read
+    columns: Columns | None = None  # `data IN, ... -> LABEL, ... {`: the columns' names
 
 
 @dataclass(frozen=True)
 class DataFrom:
-    """`data from "PATH"`; `path` is the text between the quotes."""
+    """`data from "PATH" [columns]`; `path` is the text between the quotes."""
 
     path: str
     span: Span = field(default_factory=_no_span, compare=False)
+    columns: Columns | None = None
 
 
 # ---- train --------------------------------------------------------------------------------

@@ -25,13 +25,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.compiler import compile_model
 from qbnnc.diagnostics import CompileError
 from qbnnc.frontend.model import Accept, Model, Oracle
-from qbnnc.semantics import correct, weight_string
+from qbnnc.semantics import Network, correct, weight_string
 
 if TYPE_CHECKING:
     from qbnnc.program import Program
@@ -86,6 +86,8 @@ class TrainResult:
     shots_per_round: int
     rounds: tuple[Round, ...]
     weight_names: tuple[str, ...] = ()
+    # The network at the weights found (every layer fixed): `predict`, `neurons`, `bnn()`.
+    network: Network | None = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
         return (
@@ -111,6 +113,7 @@ class TrainResult:
             "model": self.model,
             "weight_names": list(self.weight_names),
             "weights": self.weights,
+            "neurons": self.network.neurons if self.network is not None else None,
             "correct": self.correct,
             "examples": self.examples,
             "accuracy": self.accuracy,
@@ -330,6 +333,7 @@ def train(
         model = model.model
     if shots_per_round < 1:
         raise ValueError("shots_per_round must be at least 1")
+    written = model  # the network found is saved with the oracle as written
     model = training_model(model)
     n, e = model.num_weights, model.num_examples
     sampler: Sampler
@@ -397,6 +401,7 @@ def train(
         shots_per_round=shots_per_round,
         rounds=tuple(rounds),
         weight_names=tuple(model.weight_names),
+        network=Network.of(written, best_w),
     )
 
 
@@ -410,6 +415,11 @@ def render(result: TrainResult) -> str:
         lines.append(f"  {i:>5}  {r.threshold:>9}  {r.iterations:>10}  {shots}{mark}")
     lines += [
         f"weights: {result.weights} (canonical order, weight 0 first)",
+        *(
+            [f"neurons: {' '.join(f'{k}={v}' for k, v in result.network.neurons.items())}"]
+            if result.network is not None
+            else []
+        ),
         f"correct: {result.correct} of {result.examples} ({100 * result.accuracy:.1f}%)",
         f"oracle calls: {result.oracle_calls} (budget {result.budget})",
         f"exhaustive search would evaluate: {result.classical_evaluations} "

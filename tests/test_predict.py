@@ -1,0 +1,170 @@
+"""The trained network leaves the tool: `train --save`, `run --save`, `predict`, Network."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import qbnnc
+from qbnnc.cli import main
+from qbnnc.diagnostics import CompileError
+from qbnnc.semantics import Network, correct, forward
+
+ROOT = Path(__file__).resolve().parent.parent
+TASK2 = ROOT / "examples" / "paper" / "qbn31_task2.bnn"  # best 6 of 8: no perfect string
+AND221 = ROOT / "examples" / "paper" / "qbnn221_and.bnn"
+
+
+def load(path: Path) -> qbnnc.Model:
+    return qbnnc.load_model(path.read_text(), str(path))
+
+
+def training_csv(model: qbnnc.Model, path: Path) -> Path:
+    rows = [",".join(map(str, (*e.inputs, *e.label))) for e in model.examples]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_train_save_then_predict_round_trips(tmp_path: Path, capsys) -> None:
+    saved = tmp_path / "trained.bnn"
+    assert main(["train", str(TASK2), "--seed", "3", "--save", str(saved), "--json"]) == 0
+    trained = json.loads(capsys.readouterr().out)
+    # The saved model checks, every layer fixed at the weights `train` reported.
+    assert main(["check", str(saved)]) == 0
+    summary = capsys.readouterr().out
+    assert "weights: 0 trainable" in summary and "evaluate it with `qbnnc predict`" in summary
+    model = load(saved)
+    original = load(TASK2)
+    assert all(layer.fixed is not None for layer in model.layers)
+    assert trained["neurons"] == {"y[0]": trained["weights"]}
+    assert model.layers[0].fixed == (tuple(int(b) for b in trained["weights"]),)
+    assert (model.encoding, model.layers[0].threshold) == ("xor", 2)
+    assert model.examples == original.examples
+    # Its accuracy on the training data is the correct count `train` reported.
+    data = training_csv(original, tmp_path / "train.csv")
+    assert main(["predict", str(saved), str(data), "--json"]) == 0
+    predicted = json.loads(capsys.readouterr().out)
+    assert (predicted["correct"], predicted["examples"]) == (trained["correct"], 8)
+    assert trained["correct"] == 6  # the optimum of QBN 3-1 task 2
+    # The confusion table adds up, row by label.
+    labels = [str(e.label[0]) for e in original.examples]
+    assert [sum(row) for row in predicted["confusion"]] == [
+        labels.count(lab) for lab in predicted["labels"]
+    ]
+    assert sum(predicted["confusion"][i][i] for i in range(len(predicted["labels"]))) == 6
+    # Saving is deterministic, and the text output says the same.
+    again = tmp_path / "again.bnn"
+    assert main(["train", str(TASK2), "--seed", "3", "--save", str(again)]) == 0
+    assert again.read_bytes() == saved.read_bytes()
+    assert main(["predict", str(saved), str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "6 of 8 correct (75.0%)" in out and "confusion (rows: label" in out
+
+
+def test_a_saved_network_is_refused_by_compile_with_the_way_to_use_it(tmp_path: Path) -> None:
+    saved = tmp_path / "t.bnn"
+    saved.write_text(Network.of(load(AND221), "111111").bnn())
+    with pytest.raises(CompileError) as info:
+        qbnnc.compile_file(saved)
+    (d,) = info.value.diagnostics
+    assert (d.line, d.column) == (1, 1)
+    assert "every layer of network 'and221' is fixed" in d.message
+    assert "qbnnc predict" in d.message
+
+
+def test_run_save_writes_the_most_frequent_marked_string(tmp_path: Path, capsys) -> None:
+    saved = tmp_path / "run.bnn"
+    args = ["run", str(AND221), "--shots", "64", "--seed", "1", "--json", "--save", str(saved)]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    best = next(o for o in result["outcomes"] if o["marked"])
+    network = Network(load(saved))
+    weights = "".join(network.neurons[n] for n in ("h[0]", "h[1]", "y[0]"))
+    assert weights == best["weights"]
+    model = load(AND221)
+    x = np.array([e.inputs for e in model.examples])
+    y = np.array([e.label[0] for e in model.examples])
+    assert network.evaluate(x, y).correct == best["correct"] == 4
+
+
+def test_predict_refuses_a_model_with_trainable_weights(tmp_path: Path, capsys) -> None:
+    data = training_csv(load(AND221), tmp_path / "d.csv")
+    assert main(["predict", str(AND221), str(data)]) == 1
+    err = capsys.readouterr().err
+    assert f"{AND221}:8:5: error: layer 'h' has trainable weights" in err
+    assert "qbnnc train MODEL.bnn --save trained.bnn" in err
+    assert "\n        ^" in err  # the caret under the layer
+
+
+def test_save_needs_a_bnn_name_and_never_the_model_itself(tmp_path: Path, capsys) -> None:
+    assert main(["train", str(AND221), "--save", str(tmp_path / "t.txt")]) == 2
+    assert "--save writes a model: name it FILE.bnn" in capsys.readouterr().err
+    model = tmp_path / "m.bnn"
+    model.write_text(AND221.read_text())
+    assert main(["train", str(model), "--save", str(model)]) == 1
+    assert model.read_text() == AND221.read_text()
+
+
+def test_network_predict_is_the_classical_forward_pass() -> None:
+    model = load(AND221)
+    network = Network.of(model, 0b101101)
+    x = np.array([[a, b] for a in (0, 1) for b in (0, 1)] * 2, dtype=bool)
+    out = network.predict(x)
+    assert out.shape == (8,) and out.dtype == np.uint8
+    assert out.tolist() == [forward(model, 0b101101, tuple(map(int, row)))[0] for row in x]
+    ev = network.evaluate(x[:4], [0, 0, 0, 1])
+    assert ev.correct == correct(model, 0b101101)
+    with pytest.raises(ValueError, match=r"must have shape \(rows, 2\)"):
+        network.predict(np.zeros((3, 3)))
+    with pytest.raises(ValueError, match=r"holds 2 at row 1, column 0"):
+        network.predict([[0, 1], [2, 0]])
+    with pytest.raises(ValueError, match="has trainable layers: train it first"):
+        Network(model)
+
+
+def test_compile_from_numpy_arrays_equals_the_data_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = AND221.read_text()
+    model = load(AND221)
+    x = np.array([e.inputs for e in model.examples])
+    y = np.array([e.label for e in model.examples])
+    head, _, rest = text.partition("data {")
+    without_data = head + rest.partition("}")[2]
+    monkeypatch.chdir(ROOT)
+    from_arrays = qbnnc.compile(without_data, path="examples/paper/qbnn221_and.bnn", data=(x, y))
+    assert from_arrays.qasm3() == qbnnc.compile_file("examples/paper/qbnn221_and.bnn").qasm3()
+    with pytest.raises(CompileError) as info:
+        qbnnc.compile(text, path="m.bnn", data=(x, y))
+    assert "the data is given twice" in info.value.diagnostics[0].message
+    with pytest.raises(CompileError) as info:
+        qbnnc.compile(without_data, path="m.bnn", data=(x[:, :1], y))
+    assert info.value.render().startswith(
+        "m.bnn: error: data=(X, y): the inputs (X) must have shape (rows, 2)"
+    )
+
+
+def test_a_saved_network_keeps_its_column_names_for_predict(tmp_path: Path, capsys) -> None:
+    parity = ROOT / "examples" / "csv" / "parity3.bnn"  # reads x0, x1, x2 -> parity by name
+    saved = tmp_path / "p.bnn"
+    saved.write_text(Network.of(load(parity), 0b00000101).bnn())
+    assert "data x0, x1, x2 -> parity {" in saved.read_text()
+    rows = ["0,0,0,0", "0,1,1,0", "1,0,1,0", "1,1,1,1", "0,0,1,1"]  # x0,x1,x2,parity
+    (tmp_path / "positional.csv").write_text("\n".join(rows) + "\n")
+    reordered = ["parity,x2,x1,x0"] + [",".join(r.split(",")[::-1]) for r in rows]
+    (tmp_path / "named.csv").write_text("\n".join(reordered) + "\n")
+    results = []
+    for name in ("positional.csv", "named.csv"):
+        data = str(tmp_path / name)
+        assert main(["predict", str(saved), data, "--json"]) == (0 if name == "named.csv" else 1)
+        captured = capsys.readouterr()
+        results.append(json.loads(captured.out) if captured.out else captured.err)
+    # A file without the named header is refused (the model reads by name) ...
+    assert "the first row must be a header" in results[0]
+    # ... and the named one is read by name, whatever the order of its columns.
+    network = Network(load(saved))
+    x = np.array([[int(b) for b in r.split(",")[:3]] for r in rows])
+    y = np.array([int(r.split(",")[3]) for r in rows])
+    assert results[1]["correct"] == network.evaluate(x, y).correct
+    assert results[1]["examples"] == 5
