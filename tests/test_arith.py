@@ -138,3 +138,44 @@ def test_phase_all_is_an_and_tree_of_n_minus_2(n: int) -> None:
     for state in range(2**n):
         hit = all(((state >> q) & 1) ^ (q % 2) for q in range(n))
         assert run_signed(gates, state) == (state, -1 if hit else 1)
+
+
+@pytest.mark.parametrize("n", [4, 5, 7])
+def test_lean_neuron_holds_only_its_output(n: int) -> None:
+    """Bennett at the neuron: the tree is undone at once, one qubit stays with the answer."""
+    from qbnnc.synthesis.arith import threshold_fresh
+
+    for t in range(1, n + 1):
+        polarity = [q % 3 == 1 for q in range(n)]
+        pool = Pool(start=n)
+        lits = [Lit(q, neg) for q, neg in enumerate(polarity)]
+        fresh = threshold_fresh(lits, t, pool.take, pool.give, lean=True)
+        assert fresh.held == [fresh.lit.qubit]
+        for state in range(2**n):
+            want = sum(((state >> q) & 1) ^ neg for q, neg in enumerate(polarity)) >= t
+            out = run_classical(fresh.ops, state)
+            # Inputs restored, every work qubit but the output back at |0>.
+            assert out & ~(1 << fresh.lit.qubit) == state, (n, t, state)
+            assert ((out >> fresh.lit.qubit) & 1) ^ fresh.lit.negated == want, (n, t, state)
+
+
+@pytest.mark.parametrize("n", [6, 10])
+def test_phase_all_within_a_work_budget(n: int) -> None:
+    """The pebbled AND flips exactly the all-true state and stays within its budget."""
+    from qbnnc.synthesis.arith import phase_all_within
+    from qbnnc.synthesis.decompose import and_count
+    from qbnnc.synthesis.reversible import run_signed
+
+    lits = [Lit(q, q % 2 == 1) for q in range(n)]
+    for budget in range(n):
+        pool = Pool(start=n)
+        pebbled = phase_all_within(lits, budget, pool.take, pool.give)
+        gates = pebbled.gates()
+        assert sorted(pool.free) == list(range(n, pool.high))  # all work returned
+        floor = min(max(g + -(-n // g) - 2, 2 * g - 2) for g in range(2, n))
+        assert pool.high - n <= max(budget, floor), (n, budget)
+        if budget >= n - 2:
+            assert not pebbled.groups and sum(map(and_count, gates)) == n - 2
+        for state in range(2**n):
+            hit = all(((state >> q) & 1) ^ (q % 2) for q in range(n))
+            assert run_signed(gates, state) == (state, -1 if hit else 1), (n, budget, state)

@@ -172,12 +172,16 @@ class Fresh:
     held: list[int]
 
 
-def threshold_fresh(lits: Sequence[Lit], t: int, borrow: Borrow, release: Release) -> Fresh:
+def threshold_fresh(
+    lits: Sequence[Lit], t: int, borrow: Borrow, release: Release, lean: bool = False
+) -> Fresh:
     """[at least t of lits] in a fresh literal: a neuron.
 
     When the tree ends in its one AND and only writes inputs from inputs (AND, OR, MAJ), the
     AND's target is the answer and the in-place sums are undone at once: one AND, no copy.
-    Otherwise the tree is copied into a fresh qubit and undone, its work released.
+    Otherwise the tree is copied into a fresh qubit and undone, its work released. `lean`
+    takes the copy whenever the tree holds more than its answer: one qubit held instead of
+    the whole tree, for twice the ANDs (Bennett's trick at the neuron).
     """
     n = len(lits)
     if t <= 0 or t > n:
@@ -187,7 +191,8 @@ def threshold_fresh(lits: Sequence[Lit], t: int, borrow: Borrow, release: Releas
     work = set(tree.work)
     # Undoing the writes into inputs restores them only if those writes read inputs alone.
     inputs_closed = all(g.qubits[-1] in work or not set(g.qubits) & work for g in tree.ops)
-    if len(tree.top) == 1 and tree.top[0].qubit in work and inputs_closed:
+    small = not lean or len(tree.work) == 1
+    if len(tree.top) == 1 and tree.top[0].qubit in work and inputs_closed and small:
         restore = [g.inverse() for g in reversed(tree.ops) if g.qubits[-1] not in work]
         lit = tree.top[0]
         ops = _cancel_pairs([*tree.ops, *restore])
@@ -478,6 +483,70 @@ def phase_all(lits_in: Sequence[Lit], borrow: Borrow, release: Release) -> list[
     ops, last, work = and_tree(lits, borrow)
     release(work)
     return [*ops, *mcz(last), *inverse(ops)]
+
+
+@dataclass(frozen=True)
+class Pebbled:
+    """A phase on the AND of many literals, pebbled: `groups` each compute one group's AND
+    into a qubit that stays (their trees undone at once), `core` is the phase on those
+    qubits; the whole is groups, core, then the groups inverted in reverse order."""
+
+    groups: list[list[Gate]]
+    core: list[Gate]
+
+    def gates(self) -> list[Gate]:
+        compute = [g for group in self.groups for g in group]
+        return [*compute, *self.core, *inverse(compute)]
+
+
+def phase_all_within(
+    lits_in: Sequence[Lit], budget: int, borrow: Borrow, release: Release
+) -> Pebbled:
+    """`phase_all` holding at most `budget` work qubits at once where it can (pebbling).
+
+    Within the budget it is `phase_all` (n - 2 ANDs, no groups). Beyond it the literals are
+    cut into G groups: each group's AND is computed into a qubit that stays and its tree is
+    undone at once (Bennett), then `phase_all` over the G group qubits, then the groups are
+    undone the same way. Work peaks at max(G + g - 2, 2G - 2) for groups of g = ceil(n / G);
+    the ANDs are about 4n instead of 2n. G is the largest count that fits the budget (each
+    group saves a few ANDs), or, when none does, the one with the lowest peak.
+    """
+    lits = _normalise(lits_in)
+    if lits is None or not lits:
+        return Pebbled([], [])
+    n = len(lits)
+    if n - 2 <= budget:
+        return Pebbled([], phase_all(lits, borrow, release))
+    groups = _groups_within(n, budget)
+    size = -(-n // groups)
+    parts = [lits[i : i + size] for i in range(0, n, size)]
+    computed: list[list[Gate]] = []
+    tops: list[Lit] = []
+    kept: list[int] = []
+    for part in parts:
+        if len(part) == 1:
+            tops.append(part[0])
+            continue
+        tree, last, work = and_tree(part, borrow)
+        (q,) = borrow(1)
+        kept.append(q)
+        computed.append([*tree, *and_lits(last[0], last[1], q), *inverse(tree)])
+        release(work)
+        tops.append(Lit(q))
+    core = phase_all(tops, borrow, release)
+    release(kept)
+    return Pebbled(computed, core)
+
+
+def _groups_within(n: int, budget: int) -> int:
+    """The group count of `phase_all_within` for n literals (see there)."""
+
+    def peak(groups: int) -> int:
+        size = -(-n // groups)
+        return max(groups + size - 2, 2 * groups - 2)
+
+    fits = [g for g in range(2, n) if peak(g) <= budget]
+    return max(fits) if fits else min(range(2, n), key=lambda g: (peak(g), -g))
 
 
 def mcp_tree(lits_in: Sequence[Lit], angle: Angle, borrow: Borrow, release: Release) -> list[Gate]:
