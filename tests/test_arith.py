@@ -162,7 +162,7 @@ def test_lean_neuron_holds_only_its_output(n: int) -> None:
 @pytest.mark.parametrize("n", [6, 10])
 def test_phase_all_within_a_work_budget(n: int) -> None:
     """The pebbled AND flips exactly the all-true state and stays within its budget."""
-    from qbnnc.synthesis.arith import phase_all_within
+    from qbnnc.synthesis.arith import phase_all_floor, phase_all_within
     from qbnnc.synthesis.decompose import and_count
     from qbnnc.synthesis.reversible import run_signed
 
@@ -172,8 +172,7 @@ def test_phase_all_within_a_work_budget(n: int) -> None:
         pebbled = phase_all_within(lits, budget, pool.take, pool.give)
         gates = pebbled.gates()
         assert sorted(pool.free) == list(range(n, pool.high))  # all work returned
-        floor = min(max(g + -(-n // g) - 2, 2 * g - 2) for g in range(2, n))
-        assert pool.high - n <= max(budget, floor), (n, budget)
+        assert pool.high - n <= max(budget, phase_all_floor(n)), (n, budget)
         if budget >= n - 2:
             assert not pebbled.groups and sum(map(and_count, gates)) == n - 2
         for state in range(2**n):

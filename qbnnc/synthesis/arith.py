@@ -538,15 +538,20 @@ def phase_all_within(
     return Pebbled(computed, core)
 
 
+def _group_peak(n: int, groups: int) -> int:
+    size = -(-n // groups)
+    return max(groups + size - 2, 2 * groups - 2)
+
+
 def _groups_within(n: int, budget: int) -> int:
     """The group count of `phase_all_within` for n literals (see there)."""
+    fits = [g for g in range(2, n) if _group_peak(n, g) <= budget]
+    return max(fits) if fits else min(range(2, n), key=lambda g: (_group_peak(n, g), -g))
 
-    def peak(groups: int) -> int:
-        size = -(-n // groups)
-        return max(groups + size - 2, 2 * groups - 2)
 
-    fits = [g for g in range(2, n) if peak(g) <= budget]
-    return max(fits) if fits else min(range(2, n), key=lambda g: (peak(g), -g))
+def phase_all_floor(n: int) -> int:
+    """The fewest work qubits `phase_all_within` can hold for n literals, whatever the budget."""
+    return min([max(n - 2, 0), *(_group_peak(n, g) for g in range(2, n))])
 
 
 def mcp_tree(lits_in: Sequence[Lit], angle: Angle, borrow: Borrow, release: Release) -> list[Gate]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from qbnnc.frontend.model import Model
 from qbnnc.ir.dataflow import Dataflow
 from qbnnc.semantics import Census
-from qbnnc.synthesis.arith import Lit, phase_all, phase_all_within
+from qbnnc.synthesis.arith import Lit, phase_all, phase_all_floor, phase_all_within
 from qbnnc.synthesis.circuit import (
     Call,
     Circuit,
@@ -101,14 +101,15 @@ def _templates(
     variants: tuple[Variant, ...], n: int, optimize_for: OptimizeFor
 ) -> tuple[Blocks, tuple[Template, ...]]:
     """The variants' forward passes: as built for the fewest ANDs, or for "qubits" lean
-    (one qubit per neuron) when that makes the widest pass narrower."""
+    (one qubit per neuron, twice the ANDs) when that makes the widest pass narrower and
+    that pass, not the diffusion's AND at its narrowest, is what sets the width."""
     blocks = Blocks()
     plain = tuple(lower_template(v, n, blocks) for v in variants)
-    if optimize_for != "qubits":
+    widest = max((t.width for t in plain), default=0)
+    if optimize_for != "qubits" or widest <= phase_all_floor(n):
         return blocks, plain
     lean_blocks = Blocks()
     lean = tuple(lower_template(v, n, lean_blocks, lean=True) for v in variants)
-    widest = max((t.width for t in plain), default=0)
     if max((t.width for t in lean), default=0) < widest:
         return lean_blocks, lean
     return blocks, plain
