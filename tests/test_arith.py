@@ -178,3 +178,39 @@ def test_phase_all_within_a_work_budget(n: int) -> None:
         for state in range(2**n):
             hit = all(((state >> q) & 1) ^ (q % 2) for q in range(n))
             assert run_signed(gates, state) == (state, -1 if hit else 1), (n, budget, state)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 7])
+def test_popcount_bits_is_the_binary_count(n: int) -> None:
+    from qbnnc.synthesis.arith import inverse, popcount_bits
+
+    polarity = [q % 2 == 0 for q in range(n)]
+    pool = Pool(start=n)
+    ops, bits, work = popcount_bits([Lit(q, neg) for q, neg in enumerate(polarity)], pool.take)
+    assert len(work) == n - bin(n).count("1")  # one AND per carry: n - popcount(n)
+    for state in range(2**n):
+        count = sum(((state >> q) & 1) ^ neg for q, neg in enumerate(polarity))
+        after = run_classical(ops, state)
+        assert sum((((after >> b.qubit) & 1) ^ b.negated) << j for j, b in enumerate(bits)) == count
+        assert run_classical(inverse(ops), after) == state
+
+
+@pytest.mark.parametrize(("n", "chunk"), [(5, 2), (7, 3), (8, 3)])
+def test_chunked_lean_neuron_holds_one_chunk_at_a_time(n: int, chunk: int) -> None:
+    """A wide lean neuron counts `chunk` literals at a time into a register: exact on every
+    input, one qubit held, work bounded by the register, one chunk's tree and a chain."""
+    from qbnnc.synthesis.arith import threshold_fresh
+
+    polarity = [q % 3 == 0 for q in range(n)]
+    lits = [Lit(q, neg) for q, neg in enumerate(polarity)]
+    for t in range(1, n + 1):
+        pool = Pool(start=n)
+        fresh = threshold_fresh(lits, t, pool.take, pool.give, lean=True, chunk=chunk)
+        assert fresh.held == [fresh.lit.qubit]
+        k = (max(t, n - t + 1) - 1).bit_length()
+        assert pool.high - n <= 1 + (k + 1) + (chunk - 1) + k, (n, t)
+        for state in range(2**n):
+            want = sum(((state >> q) & 1) ^ neg for q, neg in enumerate(polarity)) >= t
+            out = run_classical(fresh.ops, state)
+            assert out & ~(1 << fresh.lit.qubit) == state, (n, t, state)
+            assert ((out >> fresh.lit.qubit) & 1) ^ fresh.lit.negated == want, (n, t, state)

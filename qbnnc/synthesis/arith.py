@@ -172,8 +172,18 @@ class Fresh:
     held: list[int]
 
 
+# A lean neuron wider than this counts its literals in chunks of this many (a 64-input
+# neuron, the digits model's widest, is still one tree).
+LEAN_CHUNK = 64
+
+
 def threshold_fresh(
-    lits: Sequence[Lit], t: int, borrow: Borrow, release: Release, lean: bool = False
+    lits: Sequence[Lit],
+    t: int,
+    borrow: Borrow,
+    release: Release,
+    lean: bool = False,
+    chunk: int = LEAN_CHUNK,
 ) -> Fresh:
     """[at least t of lits] in a fresh literal: a neuron.
 
@@ -181,12 +191,17 @@ def threshold_fresh(
     AND's target is the answer and the in-place sums are undone at once: one AND, no copy.
     Otherwise the tree is copied into a fresh qubit and undone, its work released. `lean`
     takes the copy whenever the tree holds more than its answer: one qubit held instead of
-    the whole tree, for twice the ANDs (Bennett's trick at the neuron).
+    the whole tree, for twice the ANDs (Bennett's trick at the neuron); beyond `chunk`
+    distinct literals it counts them `chunk` at a time (`threshold_chunked`), so no more
+    than one chunk's tree is ever held.
     """
     n = len(lits)
     if t <= 0 or t > n:
         (out,) = borrow(1)
         return Fresh([x(out)] if t <= 0 else [], Lit(out), [out])
+    if lean and n > chunk and len({lit.qubit for lit in lits}) == n:
+        (out,) = borrow(1)
+        return Fresh(threshold_chunked(lits, t, out, chunk, borrow, release), Lit(out), [out])
     tree = popcount_at_least([(lit, 1) for lit in lits], t, borrow)
     work = set(tree.work)
     # Undoing the writes into inputs restores them only if those writes read inputs alone.
@@ -200,6 +215,61 @@ def threshold_fresh(
     release(tree.work)
     (out,) = borrow(1)
     return Fresh(threshold(lits, t, out, borrow, release), Lit(out), [out])
+
+
+def threshold_chunked(
+    lits: Sequence[Lit], t: int, out: int, chunk: int, borrow: Borrow, release: Release
+) -> list[Gate]:
+    """out ^= [at least t of lits], holding one chunk's popcount tree at a time.
+
+    A register starts at 2^k - t (2^k >= t and 2^k > n - t, so no sum reaches bit k + 1);
+    each chunk of `chunk` literals is counted into binary (`popcount_bits`), its bits are
+    added into the register by carry chains (`increment`), and the chunk's tree is undone
+    at once. Bit k of the register is then [sum >= t]: it is copied into `out` and the whole
+    is undone. Work: the k + 1 register bits, one chunk's tree (chunk - 1 ANDs) and a carry
+    chain; ANDs: about twice the chunks' trees plus 2(k - j) per bit j of each chunk's count,
+    all twice over.
+    """
+    n = len(lits)
+    k = (max(t, n - t + 1) - 1).bit_length()
+    register = borrow(k + 1)
+    start = (1 << k) - t
+    ops: list[Gate] = [x(register[j]) for j in range(k + 1) if (start >> j) & 1]
+    for i in range(0, n, chunk):
+        count, bits, work = popcount_bits(lits[i : i + chunk], borrow)
+        ops += count
+        for j, bit in enumerate(bits):
+            ops += increment(register[j:], bit, borrow, release)
+        ops += inverse(count)
+        release(work)
+    release(register)
+    return [*ops, cx(register[k], out), *inverse(ops)]
+
+
+def popcount_bits(lits: Sequence[Lit], borrow: Borrow) -> tuple[list[Gate], list[Lit], list[int]]:
+    """The number of true literals (distinct qubits) in binary, low bit first.
+
+    Full adders (one AND each) and half adders reduce each column to one literal, the sums
+    in place (the inputs change), the carries into fresh qubits: n - popcount(n) ANDs.
+    Returns the gates, the count's bits and the work qubits (held until `inverse`)."""
+    b = _Builder(borrow)
+    columns: list[deque[Lit]] = [deque(lits)]
+    bits: list[Lit] = []
+    while columns[-1]:
+        column, carries = columns[-1], deque()
+        while len(column) >= 3:
+            a, bb, c = column.popleft(), column.popleft(), column.popleft()
+            carry, total = b.full_adder(a, bb, c, True, False)
+            assert carry is not None
+            carries.append(carry)
+            column.append(total)
+        if len(column) == 2:
+            x_, y_ = column
+            carries.append(b.and_(x_, y_))
+            column = deque([b.xor_into(y_, x_)])
+        bits.append(column[0])
+        columns.append(carries)
+    return b.ops, bits, b.work
 
 
 def _cancel_pairs(gates: list[Gate]) -> list[Gate]:
