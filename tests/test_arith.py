@@ -214,3 +214,22 @@ def test_chunked_lean_neuron_holds_one_chunk_at_a_time(n: int, chunk: int) -> No
             out = run_classical(fresh.ops, state)
             assert out & ~(1 << fresh.lit.qubit) == state, (n, t, state)
             assert ((out >> fresh.lit.qubit) & 1) ^ fresh.lit.negated == want, (n, t, state)
+
+
+@pytest.mark.parametrize("w", [1, 2, 3, 4])
+def test_ripple_add_into_a_register(w: int) -> None:
+    from qbnnc.synthesis.arith import add_into
+    from qbnnc.synthesis.decompose import and_count
+
+    for m in range(w + 1):
+        pool = Pool(start=w + m)
+        register = list(range(w))
+        value = [Lit(w + i, i % 2 == 1) for i in range(m)]
+        gates = add_into(register, value, pool.take, pool.give)
+        assert sorted(pool.free) == list(range(w + m, pool.high))
+        assert sum(map(and_count, gates)) == (w - 1 if m else 0)
+        for state in range(2 ** (w + m)):
+            a = state & (2**w - 1)
+            v = sum((((state >> (w + i)) & 1) ^ (i % 2)) << i for i in range(m))
+            want = (state & ~(2**w - 1)) | ((a + v) % 2**w)
+            assert run_classical(gates, state) == want, (w, m, state)

@@ -223,12 +223,12 @@ def threshold_chunked(
     """out ^= [at least t of lits], holding one chunk's popcount tree at a time.
 
     A register starts at 2^k - t (2^k >= t and 2^k > n - t, so no sum reaches bit k + 1);
-    each chunk of `chunk` literals is counted into binary (`popcount_bits`), its bits are
-    added into the register by carry chains (`increment`), and the chunk's tree is undone
-    at once. Bit k of the register is then [sum >= t]: it is copied into `out` and the whole
-    is undone. Work: the k + 1 register bits, one chunk's tree (chunk - 1 ANDs) and a carry
-    chain; ANDs: about twice the chunks' trees plus 2(k - j) per bit j of each chunk's count,
-    all twice over.
+    each chunk of `chunk` literals is counted into binary (`popcount_bits`), the count is
+    added into the register (`add_into`, a ripple of k ANDs computed and undone), and the
+    chunk's tree is undone at once. Bit k of the register is then [sum >= t]: it is copied
+    into `out` and the whole is undone. Work: the k + 1 register bits, one chunk's tree
+    (chunk - 1 ANDs) and k carries; ANDs: twice the chunks' trees plus 2k per chunk, all
+    twice over.
     """
     n = len(lits)
     k = (max(t, n - t + 1) - 1).bit_length()
@@ -238,12 +238,59 @@ def threshold_chunked(
     for i in range(0, n, chunk):
         count, bits, work = popcount_bits(lits[i : i + chunk], borrow)
         ops += count
-        for j, bit in enumerate(bits):
-            ops += increment(register[j:], bit, borrow, release)
+        ops += add_into(register, bits, borrow, release)
         ops += inverse(count)
         release(work)
     release(register)
     return [*ops, cx(register[k], out), *inverse(ops)]
+
+
+def add_into(
+    register: Sequence[int], value: Sequence[Lit], borrow: Borrow, release: Release
+) -> list[Gate]:
+    """register += value (mod 2^len(register)), value's literals low bit first and no longer
+    than the register; they are left as they were.
+
+    Gidney's ripple adder (arXiv:1709.06648): carry i+1 = ((a ^ c) and (v ^ c)) ^ c with one
+    temporary AND into a fresh qubit (a and c past the value's bits), then back down, each
+    carry undone before its bit's sum a ^ v ^ c is written: len - 1 ANDs each way.
+    """
+    w, m = len(register), len(value)
+    if m > w:
+        raise ValueError("the value is wider than the register")
+    if not m:
+        return []
+    carry = borrow(w - 1)  # carry[i] holds the carry into bit i + 1
+    steps: list[list[Gate]] = []
+    for i in range(w - 1):
+        a = Lit(register[i])
+        if not i:
+            step = and_lits(a, value[0], carry[0])
+        elif i < m:
+            c = carry[i - 1]
+            step = [cx(c, a.qubit), cx(c, value[i].qubit)]
+            step += [*and_lits(a, value[i], carry[i]), cx(c, carry[i])]
+        else:
+            step = and_lits(a, Lit(carry[i - 1]), carry[i])
+        steps.append(step)
+    ops = [g for step in steps for g in step]
+    if w - 1 < m:
+        ops += _xor_lit(value[w - 1], register[w - 1])
+    if w > 1:
+        ops.append(cx(carry[w - 2], register[w - 1]))
+    for i in reversed(range(w - 1)):
+        ops += inverse(steps[i])
+        if i < m:
+            ops += _xor_lit(value[i], register[i])
+        if i:
+            ops.append(cx(carry[i - 1], register[i]))
+    release(carry)
+    return ops
+
+
+def _xor_lit(lit: Lit, target: int) -> list[Gate]:
+    """target ^= the literal's value."""
+    return [cx(lit.qubit, target)] + ([x(target)] if lit.negated else [])
 
 
 def popcount_bits(lits: Sequence[Lit], borrow: Borrow) -> tuple[list[Gate], list[Lit], list[int]]:
