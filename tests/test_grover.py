@@ -59,3 +59,49 @@ def test_random_models_match_grovers_formula(seed: int) -> None:
     got = weight_distribution(program.qasm3(flat=True), program.model.num_weights)
     want = expected_distribution(program.model, program.iterations)
     assert np.abs(got - want).max() < 1e-9, text
+
+
+LEAN = """network lean {
+    input x[5]
+    layer h[2] from x
+    layer y[1] from h
+}
+data {
+    00000 -> 0
+    01101 -> 1
+    10110 -> 1
+    11000 -> 0
+}
+train {
+    accept all
+}
+"""
+
+
+def test_qubit_lean_plan_marks_exactly_the_counted_strings() -> None:
+    """`optimize_for qubits` keeps one qubit per neuron and pebbles the diffusion's AND into
+    the oracle's workspace (the `and_group` blocks): fewer qubits than "gates", and the
+    oracle still flips exactly the strings the classical count marks, every work qubit
+    back at |0>, the diffusion exactly the all-zero string (checked on basis states)."""
+    from qbnnc.semantics import correct
+    from qbnnc.synthesis.circuit import Block, Call, Gate, expand
+    from qbnnc.synthesis.reversible import run_signed
+
+    lean, gates = compile(LEAN, optimize_for="qubits"), compile(LEAN, optimize_for="gates")
+    assert lean.circuit.num_qubits < gates.circuit.num_qubits
+    blocks = lean.circuit.block_map
+    assert "and_group" in blocks
+    model, n = lean.model, lean.model.num_weights
+
+    def flat(name: str, skip_h: bool = False) -> list[Gate]:
+        b = blocks[name]
+        body = tuple(op for op in b.body if not (skip_h and getattr(op, "name", "") == "h"))
+        inner = {**blocks, "_": Block("_", b.arity, body)}
+        return list(expand((Call("_", tuple(range(b.arity))),), inner))
+
+    oracle, flip = flat(lean.training.oracle), flat(lean.training.diffusion, skip_h=True)
+    rng = random.Random(5)
+    for w in {*rng.sample(range(2**n), 400), 0}:
+        marked = correct(model, w) >= model.accept.min_correct
+        assert run_signed(oracle, w) == (w, -1 if marked else 1), w
+        assert run_signed(flip, w) == (w, -1 if w == 0 else 1), w

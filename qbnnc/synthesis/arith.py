@@ -172,22 +172,42 @@ class Fresh:
     held: list[int]
 
 
-def threshold_fresh(lits: Sequence[Lit], t: int, borrow: Borrow, release: Release) -> Fresh:
+# A lean neuron wider than this counts its literals in chunks of this many (a 64-input
+# neuron, the digits model's widest, is still one tree).
+LEAN_CHUNK = 64
+
+
+def threshold_fresh(
+    lits: Sequence[Lit],
+    t: int,
+    borrow: Borrow,
+    release: Release,
+    lean: bool = False,
+    chunk: int = LEAN_CHUNK,
+) -> Fresh:
     """[at least t of lits] in a fresh literal: a neuron.
 
     When the tree ends in its one AND and only writes inputs from inputs (AND, OR, MAJ), the
     AND's target is the answer and the in-place sums are undone at once: one AND, no copy.
-    Otherwise the tree is copied into a fresh qubit and undone, its work released.
+    Otherwise the tree is copied into a fresh qubit and undone, its work released. `lean`
+    takes the copy whenever the tree holds more than its answer: one qubit held instead of
+    the whole tree, for twice the ANDs (Bennett's trick at the neuron); beyond `chunk`
+    distinct literals it counts them `chunk` at a time (`threshold_chunked`), so no more
+    than one chunk's tree is ever held.
     """
     n = len(lits)
     if t <= 0 or t > n:
         (out,) = borrow(1)
         return Fresh([x(out)] if t <= 0 else [], Lit(out), [out])
+    if lean and n > chunk and len({lit.qubit for lit in lits}) == n:
+        (out,) = borrow(1)
+        return Fresh(threshold_chunked(lits, t, out, chunk, borrow, release), Lit(out), [out])
     tree = popcount_at_least([(lit, 1) for lit in lits], t, borrow)
     work = set(tree.work)
     # Undoing the writes into inputs restores them only if those writes read inputs alone.
     inputs_closed = all(g.qubits[-1] in work or not set(g.qubits) & work for g in tree.ops)
-    if len(tree.top) == 1 and tree.top[0].qubit in work and inputs_closed:
+    small = not lean or len(tree.work) == 1
+    if len(tree.top) == 1 and tree.top[0].qubit in work and inputs_closed and small:
         restore = [g.inverse() for g in reversed(tree.ops) if g.qubits[-1] not in work]
         lit = tree.top[0]
         ops = _cancel_pairs([*tree.ops, *restore])
@@ -195,6 +215,108 @@ def threshold_fresh(lits: Sequence[Lit], t: int, borrow: Borrow, release: Releas
     release(tree.work)
     (out,) = borrow(1)
     return Fresh(threshold(lits, t, out, borrow, release), Lit(out), [out])
+
+
+def threshold_chunked(
+    lits: Sequence[Lit], t: int, out: int, chunk: int, borrow: Borrow, release: Release
+) -> list[Gate]:
+    """out ^= [at least t of lits], holding one chunk's popcount tree at a time.
+
+    A register starts at 2^k - t (2^k >= t and 2^k > n - t, so no sum reaches bit k + 1);
+    each chunk of `chunk` literals is counted into binary (`popcount_bits`), the count is
+    added into the register (`add_into`, a ripple of k ANDs computed and undone), and the
+    chunk's tree is undone at once. Bit k of the register is then [sum >= t]: it is copied
+    into `out` and the whole is undone. Work: the k + 1 register bits, one chunk's tree
+    (chunk - 1 ANDs) and k carries; ANDs: twice the chunks' trees plus 2k per chunk, all
+    twice over.
+    """
+    n = len(lits)
+    k = (max(t, n - t + 1) - 1).bit_length()
+    register = borrow(k + 1)
+    start = (1 << k) - t
+    ops: list[Gate] = [x(register[j]) for j in range(k + 1) if (start >> j) & 1]
+    for i in range(0, n, chunk):
+        count, bits, work = popcount_bits(lits[i : i + chunk], borrow)
+        ops += count
+        ops += add_into(register, bits, borrow, release)
+        ops += inverse(count)
+        release(work)
+    release(register)
+    return [*ops, cx(register[k], out), *inverse(ops)]
+
+
+def add_into(
+    register: Sequence[int], value: Sequence[Lit], borrow: Borrow, release: Release
+) -> list[Gate]:
+    """register += value (mod 2^len(register)), value's literals low bit first and no longer
+    than the register; they are left as they were.
+
+    Gidney's ripple adder (arXiv:1709.06648): carry i+1 = ((a ^ c) and (v ^ c)) ^ c with one
+    temporary AND into a fresh qubit (a and c past the value's bits), then back down, each
+    carry undone before its bit's sum a ^ v ^ c is written: len - 1 ANDs each way.
+    """
+    w, m = len(register), len(value)
+    if m > w:
+        raise ValueError("the value is wider than the register")
+    if not m:
+        return []
+    carry = borrow(w - 1)  # carry[i] holds the carry into bit i + 1
+    steps: list[list[Gate]] = []
+    for i in range(w - 1):
+        a = Lit(register[i])
+        if not i:
+            step = and_lits(a, value[0], carry[0])
+        elif i < m:
+            c = carry[i - 1]
+            step = [cx(c, a.qubit), cx(c, value[i].qubit)]
+            step += [*and_lits(a, value[i], carry[i]), cx(c, carry[i])]
+        else:
+            step = and_lits(a, Lit(carry[i - 1]), carry[i])
+        steps.append(step)
+    ops = [g for step in steps for g in step]
+    if w - 1 < m:
+        ops += _xor_lit(value[w - 1], register[w - 1])
+    if w > 1:
+        ops.append(cx(carry[w - 2], register[w - 1]))
+    for i in reversed(range(w - 1)):
+        ops += inverse(steps[i])
+        if i < m:
+            ops += _xor_lit(value[i], register[i])
+        if i:
+            ops.append(cx(carry[i - 1], register[i]))
+    release(carry)
+    return ops
+
+
+def _xor_lit(lit: Lit, target: int) -> list[Gate]:
+    """target ^= the literal's value."""
+    return [cx(lit.qubit, target)] + ([x(target)] if lit.negated else [])
+
+
+def popcount_bits(lits: Sequence[Lit], borrow: Borrow) -> tuple[list[Gate], list[Lit], list[int]]:
+    """The number of true literals (distinct qubits) in binary, low bit first.
+
+    Full adders (one AND each) and half adders reduce each column to one literal, the sums
+    in place (the inputs change), the carries into fresh qubits: n - popcount(n) ANDs.
+    Returns the gates, the count's bits and the work qubits (held until `inverse`)."""
+    b = _Builder(borrow)
+    columns: list[deque[Lit]] = [deque(lits)]
+    bits: list[Lit] = []
+    while columns[-1]:
+        column, carries = columns[-1], deque()
+        while len(column) >= 3:
+            a, bb, c = column.popleft(), column.popleft(), column.popleft()
+            carry, total = b.full_adder(a, bb, c, True, False)
+            assert carry is not None
+            carries.append(carry)
+            column.append(total)
+        if len(column) == 2:
+            x_, y_ = column
+            carries.append(b.and_(x_, y_))
+            column = deque([b.xor_into(y_, x_)])
+        bits.append(column[0])
+        columns.append(carries)
+    return b.ops, bits, b.work
 
 
 def _cancel_pairs(gates: list[Gate]) -> list[Gate]:
@@ -478,6 +600,75 @@ def phase_all(lits_in: Sequence[Lit], borrow: Borrow, release: Release) -> list[
     ops, last, work = and_tree(lits, borrow)
     release(work)
     return [*ops, *mcz(last), *inverse(ops)]
+
+
+@dataclass(frozen=True)
+class Pebbled:
+    """A phase on the AND of many literals, pebbled: `groups` each compute one group's AND
+    into a qubit that stays (their trees undone at once), `core` is the phase on those
+    qubits; the whole is groups, core, then the groups inverted in reverse order."""
+
+    groups: list[list[Gate]]
+    core: list[Gate]
+
+    def gates(self) -> list[Gate]:
+        compute = [g for group in self.groups for g in group]
+        return [*compute, *self.core, *inverse(compute)]
+
+
+def phase_all_within(
+    lits_in: Sequence[Lit], budget: int, borrow: Borrow, release: Release
+) -> Pebbled:
+    """`phase_all` holding at most `budget` work qubits at once where it can (pebbling).
+
+    Within the budget it is `phase_all` (n - 2 ANDs, no groups). Beyond it the literals are
+    cut into G groups: each group's AND is computed into a qubit that stays and its tree is
+    undone at once (Bennett), then `phase_all` over the G group qubits, then the groups are
+    undone the same way. Work peaks at max(G + g - 2, 2G - 2) for groups of g = ceil(n / G);
+    the ANDs are about 4n instead of 2n. G is the largest count that fits the budget (each
+    group saves a few ANDs), or, when none does, the one with the lowest peak.
+    """
+    lits = _normalise(lits_in)
+    if lits is None or not lits:
+        return Pebbled([], [])
+    n = len(lits)
+    if n - 2 <= budget:
+        return Pebbled([], phase_all(lits, borrow, release))
+    groups = _groups_within(n, budget)
+    size = -(-n // groups)
+    parts = [lits[i : i + size] for i in range(0, n, size)]
+    computed: list[list[Gate]] = []
+    tops: list[Lit] = []
+    kept: list[int] = []
+    for part in parts:
+        if len(part) == 1:
+            tops.append(part[0])
+            continue
+        tree, last, work = and_tree(part, borrow)
+        (q,) = borrow(1)
+        kept.append(q)
+        computed.append([*tree, *and_lits(last[0], last[1], q), *inverse(tree)])
+        release(work)
+        tops.append(Lit(q))
+    core = phase_all(tops, borrow, release)
+    release(kept)
+    return Pebbled(computed, core)
+
+
+def _group_peak(n: int, groups: int) -> int:
+    size = -(-n // groups)
+    return max(groups + size - 2, 2 * groups - 2)
+
+
+def _groups_within(n: int, budget: int) -> int:
+    """The group count of `phase_all_within` for n literals (see there)."""
+    fits = [g for g in range(2, n) if _group_peak(n, g) <= budget]
+    return max(fits) if fits else min(range(2, n), key=lambda g: (_group_peak(n, g), -g))
+
+
+def phase_all_floor(n: int) -> int:
+    """The fewest work qubits `phase_all_within` can hold for n literals, whatever the budget."""
+    return min([max(n - 2, 0), *(_group_peak(n, g) for g in range(2, n))])
 
 
 def mcp_tree(lits_in: Sequence[Lit], angle: Angle, borrow: Borrow, release: Release) -> list[Gate]:

@@ -5,11 +5,20 @@ from __future__ import annotations
 from qbnnc.frontend.model import Model
 from qbnnc.ir.dataflow import Dataflow
 from qbnnc.semantics import Census
-from qbnnc.synthesis.arith import Lit, phase_all
-from qbnnc.synthesis.circuit import Call, Circuit, Gate, Measure, Op, Register, reachable_blocks
-from qbnnc.synthesis.lower import Blocks, Pool, lower_template
+from qbnnc.synthesis.arith import Lit, phase_all, phase_all_floor, phase_all_within
+from qbnnc.synthesis.circuit import (
+    Call,
+    Circuit,
+    Gate,
+    Measure,
+    Op,
+    Register,
+    invert,
+    reachable_blocks,
+)
+from qbnnc.synthesis.lower import Blocks, Pool, Template, lower_template
 from qbnnc.synthesis.oracle import OptimizeFor, Sweep, build_oracle
-from qbnnc.synthesis.specialise import specialise
+from qbnnc.synthesis.specialise import Variant, specialise
 from qbnnc.synthesis.training import Header, TrainingCircuit
 from qbnnc.version import __version__
 
@@ -28,16 +37,28 @@ def build_circuit(
     oracle runs it for every row under that row's X mask. The diffusion's multi-controlled
     Z is an AND tree (n - 2 temporary ANDs and a CZ) over work qubits the oracle has
     returned.
+
+    For "qubits" the forward passes keep one qubit per neuron when that narrows them
+    (`lower_forward`'s `lean`), and the diffusion's AND stays within the work qubits the
+    oracle needs anyway (`phase_all_within`): the width is then about the weights plus one
+    forward pass's neuron outputs and one popcount tree, for about twice the ANDs.
     """
     n = model.num_weights
     weights = list(range(n))
-    blocks = Blocks()
     variants = specialise(df, optimize)
-    templates = tuple(lower_template(v, n, blocks) for v in variants)
+    blocks, templates = _templates(variants, n, optimize_for)
     sweep = Sweep(df.data, variants, templates, n)
     oracle, blocks, pool = build_oracle(model, sweep, census, blocks, Pool(start=n), optimize_for)
     hadamards: tuple[Op, ...] = tuple(Gate("h", (q,)) for q in weights)
-    flip = phase_all([Lit(q, True) for q in weights], pool.take, pool.give)
+    polarised = [Lit(q, True) for q in weights]
+    if optimize_for == "qubits":
+        # Each group is a block of its own: one definition for equal groups, and a block
+        # narrow enough for the depth model's matrices.
+        pebbled = phase_all_within(polarised, pool.high - n, pool.take, pool.give)
+        groups: list[Op] = [blocks.call("and_group", g) for g in pebbled.groups]
+        flip: list[Op] = [*groups, *pebbled.core, *invert(groups)]
+    else:
+        flip = list(phase_all(polarised, pool.take, pool.give))
     diffusion = blocks.call("diffusion", [*hadamards, *flip, *hadamards])
     iteration = blocks.call("grover_iteration", [oracle.call, diffusion])
     loop = Call(iteration.block, iteration.qubits, repeat=iterations)
@@ -74,6 +95,24 @@ def build_circuit(
         forward_passes_per_iteration=oracle.forward_passes,
         header=header(model, circuit, iterations),
     )
+
+
+def _templates(
+    variants: tuple[Variant, ...], n: int, optimize_for: OptimizeFor
+) -> tuple[Blocks, tuple[Template, ...]]:
+    """The variants' forward passes: as built for the fewest ANDs, or for "qubits" lean
+    (one qubit per neuron, twice the ANDs) when that makes the widest pass narrower and
+    that pass, not the diffusion's AND at its narrowest, is what sets the width."""
+    blocks = Blocks()
+    plain = tuple(lower_template(v, n, blocks) for v in variants)
+    widest = max((t.width for t in plain), default=0)
+    if optimize_for != "qubits" or widest <= phase_all_floor(n):
+        return blocks, plain
+    lean_blocks = Blocks()
+    lean = tuple(lower_template(v, n, lean_blocks, lean=True) for v in variants)
+    if max((t.width for t in lean), default=0) < widest:
+        return lean_blocks, lean
+    return blocks, plain
 
 
 def header(model: Model, circuit: Circuit, iterations: int) -> Header:

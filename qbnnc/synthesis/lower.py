@@ -67,11 +67,11 @@ class Blocks:
     blocks: list[Block] = field(default_factory=list)
     by_body: dict[tuple[int, tuple[Op, ...]], str] = field(default_factory=dict)
     names: Counter[str] = field(default_factory=Counter)
-    # (name, threshold, literal polarities) -> a neuron synthesised once on local qubits
-    neurons: dict[tuple[str, int, tuple[bool, ...]], _Neuron] = field(default_factory=dict)
+    # (name, threshold, literal polarities, lean) -> a neuron synthesised once on local qubits
+    neurons: dict[tuple[str, int, tuple[bool, ...], bool], _Neuron] = field(default_factory=dict)
 
     def neuron(
-        self, name: str, lits: list[Lit], threshold: int, pool: Pool
+        self, name: str, lits: list[Lit], threshold: int, pool: Pool, lean: bool = False
     ) -> tuple[Call, Lit, list[int]]:
         """A neuron on `lits` (distinct qubits): its call, output literal and held qubits.
 
@@ -79,12 +79,12 @@ class Blocks:
         literals 0..n-1, then its work qubits); a neuron read by every row, or repeated
         across a layer, costs a dictionary lookup and one call.
         """
-        key = (name, threshold, tuple(lit.negated for lit in lits))
+        key = (name, threshold, tuple(lit.negated for lit in lits), lean)
         if key not in self.neurons:
             n = len(lits)
             local = Pool(start=n)
             on_local = [Lit(i, lit.negated) for i, lit in enumerate(lits)]
-            fresh = threshold_fresh(on_local, threshold, local.take, local.give)
+            fresh = threshold_fresh(on_local, threshold, local.take, local.give, lean)
             arity = local.high
             body = tuple(fresh.ops)
             block = self._define(name, arity, body)
@@ -185,16 +185,22 @@ def lower_forward(
     weight_qubit: Callable[[int], int],
     pool: Pool,
     blocks: Blocks,
+    lean: bool = False,
 ) -> Forward:
     """Gates computing the match literals of `sink`; work qubits come from `pool`.
 
-    The caller frees the pool's qubits after running the inverse of `compute`.
+    The caller frees the pool's qubits after running the inverse of `compute`. `lean`:
+    each neuron keeps only its output qubit, its popcount tree undone at once
+    (`threshold_fresh`), so the pass holds one qubit per neuron, not its trees.
     """
     values: dict[int, Lit] = {}
     ops: list[Op] = []
     held: list[int] = []
     held_by: dict[int, list[int]] = {}  # neuron node -> the qubits its call keeps
     last_neuron: int | None = None  # the neuron whose call is the last op so far
+    # The pool's size before the last neuron: the qubits below it may be the earlier ops'
+    # scratch (returned to |0>, reused), which undoing those ops needs clean again.
+    before_last = pool.high
     for node in df.cone(sink):
         op = df.op(node)
         if isinstance(op, WeightBit):
@@ -206,12 +212,13 @@ def lower_forward(
             if op.value:
                 ops.append(x(q))
         elif isinstance(op, AtLeast):
+            before_last = pool.high
             pre, lits, scratch = _window(df, df.args(node), values, pool)
             name = _block_name(df.label(node))
             if _cacheable(pre, lits, op.threshold):
-                call, values[node], kept = blocks.neuron(name, lits, op.threshold, pool)
+                call, values[node], kept = blocks.neuron(name, lits, op.threshold, pool, lean)
             else:
-                fresh = threshold_fresh(lits, op.threshold, pool.take, pool.give)
+                fresh = threshold_fresh(lits, op.threshold, pool.take, pool.give, lean)
                 pool.give(scratch)
                 call, values[node], kept = (
                     blocks.call(name, [*pre, *fresh.ops, *inverse(pre)]),
@@ -238,6 +245,9 @@ def lower_forward(
                 and last_neuron is not None
                 and _negates(df, args[0], last_neuron)
                 and lits[0].qubit in held_by[last_neuron]
+                # Bennett undoes the ops before the last one while it holds its qubits:
+                # only sound when those ops never touched them.
+                and min(held_by[last_neuron]) >= before_last
             ):
                 last_held = held_by[last_neuron]
             return Forward(ops, lits, held + scratch, last_held=last_held)
@@ -264,10 +274,13 @@ class Template:
     never: bool
 
 
-def lower_template(variant: Variant, num_weights: int, blocks: Blocks) -> Template:
-    """Lower `variant`'s forward pass once; every row of the variant calls the result."""
+def lower_template(
+    variant: Variant, num_weights: int, blocks: Blocks, lean: bool = False
+) -> Template:
+    """Lower `variant`'s forward pass once; every row of the variant calls the result.
+    `lean`: one qubit held per neuron (see `lower_forward`)."""
     pool = Pool(start=num_weights)
-    fwd = lower_forward(variant.df, variant.df.sink, lambda i: i, pool, blocks)
+    fwd = lower_forward(variant.df, variant.df.sink, lambda i: i, pool, blocks, lean)
     width = pool.high - num_weights
     if fwd.never:
         return Template(None, None, None, (), (), (), None, width, True)

@@ -208,8 +208,10 @@ def _tally_oracle(
             ops = [*inst.op(t.prefix), *inst.op(t.last), *inst.op(t.prefix, inverse=True)]
             lit, bits = lits[0], kept
         else:
-            pool.give(free)
+            # The bit outlives the pass's undo, which needs the pass's scratch (`free`)
+            # clean: take it before that scratch is back in the pool.
             (b,) = pool.take()
+            pool.give(free)
             if len(lits) == 1:
                 copy = [cx(lits[0].qubit, b)] + ([x(b)] if lits[0].negated else [])
             elif not lits:
