@@ -1,4 +1,4 @@
-"""The `qbnnc` command line: compile, check, stats, run, train, targets."""
+"""The `qbnnc` command line: compile, check, stats, estimate, run, train, targets."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ usage:
   qbnnc MODEL.bnn [-o OUT] [--target NAME] [--flat]   compile (OUT: .qasm, .json, or - for stdout)
   qbnnc check MODEL.bnn                              parse and check; print a summary
   qbnnc stats MODEL.bnn [--json] [--target NAME]     resource counts, without writing a circuit
+  qbnnc estimate MODEL.bnn [--qubit-params NAME|all] [--qec-scheme S] [--error-budget E] [--json]
+                                                     physical resources on fault-tolerant hardware
   qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--target NAME] [--json]
                                                      simulate locally, show what it measures
   qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
@@ -200,6 +202,7 @@ PIP_NAMES = {
     "pytket.extensions.quantinuum": "pytket-quantinuum",
     "matplotlib": "matplotlib",
     "braket": "amazon-braket-sdk",
+    "qdk": "qdk",
     "openqasm3": "openqasm3[parser]",
     "antlr4": "openqasm3[parser]",
     "numpy": "numpy",
@@ -207,7 +210,12 @@ PIP_NAMES = {
     "lark": "lark",
 }
 # The optional-dependency group of qbnnc that installs a package, where there is one.
-EXTRAS = {"qiskit-aer": "sim", "matplotlib": "sim", "pytket-quantinuum": "quantinuum"}
+EXTRAS = {
+    "qiskit-aer": "sim",
+    "matplotlib": "sim",
+    "pytket-quantinuum": "quantinuum",
+    "qdk": "estimate",
+}
 
 
 def pip_name(module: str | None) -> str | None:
@@ -603,6 +611,80 @@ def cmd_stats(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _error_budget(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (exclusive)")
+    return value
+
+
+def _estimate_parser() -> _Parser:
+    from qbnnc.tools.estimate import DEFAULT_ERROR_BUDGET, GATE_BASED, QEC_SCHEMES, QUBIT_PARAMS
+
+    p = _Parser(
+        prog="qbnnc estimate",
+        description=(
+            "Estimate the physical resources of MODEL's training circuit on fault-tolerant "
+            "hardware (physical qubits, runtime, code distance, T factories) with Microsoft's "
+            "resource estimator (the qdk package), from the circuit's logical counts: its "
+            "qubits and the ancillas of the Toffoli expansion, full Toffolis as CCZ, "
+            "temporary ANDs as CCiX, the remaining T gates, rotations and measurements, "
+            "counted through the structure like `qbnnc stats` (docs/estimate.md)."
+        ),
+    )
+    _model_args(p, target=False)
+    p.add_argument(
+        "--qubit-params",
+        default=GATE_BASED[0],
+        choices=[*QUBIT_PARAMS, "all"],
+        metavar="NAME",
+        help=f"the estimator's qubit model: {', '.join(QUBIT_PARAMS)}, or all "
+        f"(default {GATE_BASED[0]})",
+    )
+    p.add_argument(
+        "--qec-scheme",
+        choices=QEC_SCHEMES,
+        metavar="S",
+        help="surface_code or floquet_code (Majorana qubits only); default: the estimator's "
+        "for the qubit model (Floquet on Majorana, else surface); with --qubit-params all, "
+        "every supported pair",
+    )
+    p.add_argument(
+        "--error-budget",
+        type=_error_budget,
+        default=DEFAULT_ERROR_BUDGET,
+        metavar="E",
+        help=f"total probability of failure allowed (default {DEFAULT_ERROR_BUDGET:g})",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object (sorted keys)")
+    return p
+
+
+def cmd_estimate(argv: list[str]) -> int:
+    ns = _estimate_parser().parse_args(argv)
+    from qbnnc.tools.estimate import configurations, estimate, render
+
+    try:
+        configs = configurations(ns.qubit_params, ns.qec_scheme)
+    except ValueError as e:
+        raise UsageError(f"qbnnc estimate: error: {e}") from None
+    require_stdout()
+    require_modules("qbnnc estimate", "qdk")
+    model = _load(ns.model, ns.data_root)
+    with Status(f"compiling {model.name}") as status:
+        program = compile_model(model, optimize=not ns.no_opt, optimize_for=ns.optimize_for)
+        status("estimating")
+        result = estimate(program, configs, ns.error_budget)
+    if ns.json:
+        _print_json(result.to_json())
+    else:
+        _print(render(result))
+    return EXIT_OK
+
+
 def _run_parser() -> _Parser:
     p = _Parser(
         prog="qbnnc run",
@@ -823,6 +905,7 @@ def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "check": cmd_check,
     "stats": cmd_stats,
+    "estimate": cmd_estimate,
     "run": cmd_run,
     "train": cmd_train,
     "targets": cmd_targets,
