@@ -26,7 +26,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--qubit-params", default="qubit_gate_ns_e3")
     args = parser.parse_args()
-    print("| model | seconds | qubit model | QEC | physical qubits | runtime (ns) | code distance |")
+    print("| model | seconds | qubit model | QEC | physical qubits | runtime (ns) | distance |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for model in MODELS:
         start = time.perf_counter()

@@ -551,8 +551,12 @@ def render(table: dict[str, Any], model_name: str | None = None) -> str:
             ("Toffolis (expanded)", big(table["toffoli_count"])),
             ("T count", "n/a (arbitrary rotations remain)" if t is None else big(t)),
             ("rotations", big(table["rotations"])),
-            ("depth", "not computed (too large to walk exactly)" if table["depth"] is None
-             else big(table["depth"])),
+            (
+                "depth",
+                "not computed (too large to walk exactly)"
+                if table["depth"] is None
+                else big(table["depth"]),
+            ),
             ("classical baseline", ""),
             (
                 "  exhaustive evaluations",

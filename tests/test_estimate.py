@@ -17,9 +17,7 @@ PAPER = sorted(ROOT.glob("examples/paper/*.bnn"))
 AND221 = ROOT / "examples/paper/qbnn221_and.bnn"
 
 
-@pytest.mark.parametrize(
-    "path", [*PAPER, ROOT / "examples/two_outputs.bnn"], ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("path", [*PAPER, ROOT / "examples/two_outputs.bnn"], ids=lambda p: p.stem)
 def test_logical_counts_map_each_gate_once(path: Path) -> None:
     """Toffolis are CCZ (full) or CCiX (temporary AND), never also T: their T gates and the
     rest add up to the T count of the Clifford+T expansion, and the qubits are those of the
@@ -76,9 +74,7 @@ def test_all_configurations_and_the_table(capsys: pytest.CaptureFixture[str]) ->
         ["--qubit-params", "qubit_gate_nope"],
     ],
 )
-def test_bad_options_are_usage_errors(
-    args: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_options_are_usage_errors(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["estimate", str(AND221), *args]) == 2
     err = capsys.readouterr().err
     assert "qbnnc estimate: error:" in err and "Traceback" not in err

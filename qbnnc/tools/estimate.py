@@ -59,13 +59,14 @@ def configurations(qubit_params: str, qec_scheme: str | None) -> tuple[Configura
     names = QUBIT_PARAMS if qubit_params == "all" else (qubit_params,)
     if qec_scheme is not None and qubit_params != "all" and not supported(qubit_params, qec_scheme):
         raise ValueError(
-            f"the {qec_scheme} needs Majorana qubits ({', '.join(MAJORANA)}), "
-            f"not {qubit_params}"
+            f"the {qec_scheme} needs Majorana qubits ({', '.join(MAJORANA)}), not {qubit_params}"
         )
     out = []
     for name in names:
-        schemes = QEC_SCHEMES if qec_scheme is None and qubit_params == "all" else (
-            (qec_scheme or default_scheme(name),)
+        schemes = (
+            QEC_SCHEMES
+            if qec_scheme is None and qubit_params == "all"
+            else ((qec_scheme or default_scheme(name),))
         )
         out += [Configuration(name, s) for s in schemes if supported(name, s)]
     return tuple(out)
