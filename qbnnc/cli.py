@@ -694,7 +694,9 @@ def _run_parser() -> _Parser:
             "target's local emulator (IBM: Aer with the device's noise model; noiseless Aer "
             "where a target has none). Prints each measured weight string (canonical order, "
             "weight 0 first) with its count, frequency, examples correct, and whether the "
-            "oracle marks it. Circuits above 30 qubits are refused: use `qbnnc stats`."
+            "oracle marks it. Up to 30 qubits Aer's statevector simulates the circuit; wider "
+            "ones with few weights run on qbnnc's exact sparse simulator (2^weights "
+            "amplitudes); others are refused: use `qbnnc stats`."
         ),
     )
     _model_args(p)
@@ -760,15 +762,22 @@ def cmd_run(argv: list[str]) -> int:
 def _run_estimates(program, plot_iterations: int | None) -> list[Estimate]:  # noqa: ANN001
     """The budgets of `run` (and of its --plot): the statevector's width and memory, and
     the flat operations simulated. Device targets run on their emulator: width only."""
-    from qbnnc.budget import estimate_plot, estimate_run
+    from qbnnc.budget import estimate_plot, estimate_run, estimate_sparse_run
     from qbnnc.synthesis.circuit import flat_size
-    from qbnnc.tools.simulate import check_width, iteration_circuits
+    from qbnnc.tools.simulate import check_width, choose_simulator, iteration_circuits
+    from qbnnc.tools.sparse import amplitudes_log2
 
     check_width(program)
     if program.device is not None:
         return []
     n, qubits = program.model.num_weights, program.circuit.num_qubits
-    out = [estimate_run(qubits, flat_size(program.circuit), n)]
+    operations = flat_size(program.circuit)
+    sparse = amplitudes_log2(program) if choose_simulator(program) == "sparse" else None
+    out = [
+        estimate_run(qubits, operations, n)
+        if sparse is None
+        else estimate_sparse_run(qubits, operations, n, sparse)
+    ]
     if plot_iterations is not None:
         try:
             prep, step = iteration_circuits(program)
@@ -777,7 +786,9 @@ def _run_estimates(program, plot_iterations: int | None) -> list[Estimate]:  # n
 
             one = compile_model(replace(program.model, iterations=1))
             prep, step = iteration_circuits(one)
-        out.append(estimate_plot(qubits, flat_size(prep), flat_size(step), plot_iterations, n))
+        out.append(
+            estimate_plot(qubits, flat_size(prep), flat_size(step), plot_iterations, n, sparse)
+        )
     return out
 
 
@@ -882,13 +893,17 @@ def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate
     simulation then the backend's own, wider circuits allowed)."""
     from qbnnc.budget import estimate_train
     from qbnnc.synthesis.circuit import flat_size
-    from qbnnc.tools.simulate import check_width, iteration_circuits
+    from qbnnc.tools.simulate import check_width, choose_simulator, iteration_circuits
+    from qbnnc.tools.sparse import amplitudes_log2
     from qbnnc.tools.train import blind_program, dh_budget, training_model
 
     trained = training_model(model)
     program = blind_program(trained, 1, 1, not ns.no_opt)
+    sparse = None
     if aer:
         check_width(program)
+        if choose_simulator(program) == "sparse":
+            sparse = amplitudes_log2(program)
     _, step = iteration_circuits(program)
     n = trained.num_weights
     return estimate_train(
@@ -899,6 +914,7 @@ def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate
         dh_budget(n) if ns.budget is None else ns.budget,
         ns.shots_per_round,
         statevector=aer,
+        sparse_log2=sparse,
     )
 
 
