@@ -846,7 +846,8 @@ def _train_parser() -> _Parser:
         "--backend",
         default="aer",
         metavar="NAME",
-        help="aer (default: Qiskit Aer through OpenQASM 3), a target's emulator, or any "
+        help="aer (default: Qiskit Aer through OpenQASM 3, or the sparse simulator for wide "
+        "circuits with few weights), a target's emulator, or any "
         "installed pytket backend class, e.g. AerBackend",
     )
     p.add_argument(

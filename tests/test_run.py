@@ -157,6 +157,15 @@ def test_a_wide_example_with_few_weights_is_simulated_exactly(
     assert result["backend"] == "qbnnc sparse simulator (exact)"
 
 
+def test_train_simulates_a_wide_circuit_sparsely() -> None:
+    from qbnnc.tools.train import train
+
+    model = load_model(read_source(WIDE), str(WIDE))
+    result = train(model, seed=1, budget=3)  # 62 qubits: past any statevector here
+    assert any(r.iterations for r in result.rounds)
+    assert correct(model, _as_int(result.weights)) == result.correct
+
+
 @pytest.mark.parametrize(
     "path",
     [QBN31, PAPER / "qbnn321_task2.bnn", ROOT / "examples" / "two_outputs.bnn"],

@@ -38,7 +38,7 @@ MAX_QUBITS = 30
 MAX_SPARSE_LOG2 = 26
 # Aer's statevector is the reference simulator: kept for every program it simulates in
 # under this long (estimated by qbnnc/budget.py), else the faster of the two is used.
-DENSE_PREFERRED_SECONDS = 60.0
+DENSE_PREFERRED_SECONDS = 10.0
 
 Progress = Callable[[str], None]
 Simulator = Literal["aer", "sparse"]
