@@ -76,7 +76,7 @@ def main() -> int:
         print(
             f"| {name} | {program.circuit.num_qubits} | {program.model.num_weights} | "
             f"2^{log2} | {ops:,} | {choose_simulator(program)} | {seconds:.2f} | "
-            f"{estimate:.2f} | {estimate / seconds:.2f} | {error:.1e} |"
+            f"{estimate:.2f} | {estimate / seconds if seconds else float('inf'):.2f} | {error:.1e} |"
         )
     with tempfile.TemporaryDirectory() as tmp:
         generated = Path(tmp) / "wide16.bnn"

@@ -30,7 +30,7 @@ RUN_SECONDS_FIXED = 0.5
 # The sparse simulator (qbnnc/tools/sparse.py): per flat operation (flattening it, numpy's
 # overhead), and per operation per amplitude held (2^(weights + phase qubits)).
 SPARSE_SECONDS_PER_OPERATION = 1.0e-4
-SPARSE_SECONDS_PER_AMPLITUDE_OPERATION = 4.0e-9
+SPARSE_SECONDS_PER_AMPLITUDE_OPERATION = 6.0e-9
 # An amplitude of the sparse state: its complex128, its key words (one per 64 qubits), and
 # the copies an H and its merge hold at once.
 SPARSE_AMPLITUDE_BYTES = 96
