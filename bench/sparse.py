@@ -73,10 +73,11 @@ def main() -> int:
         seconds = time.perf_counter() - start
         error = np.abs(got - expected_distribution(program.model, program.iterations)).max()
         estimate = budget.sparse_seconds(log2, ops)
+        ratio = estimate / seconds if seconds else float("inf")
         print(
             f"| {name} | {program.circuit.num_qubits} | {program.model.num_weights} | "
             f"2^{log2} | {ops:,} | {choose_simulator(program)} | {seconds:.2f} | "
-            f"{estimate:.2f} | {estimate / seconds if seconds else float('inf'):.2f} | {error:.1e} |"
+            f"{estimate:.2f} | {ratio:.2f} | {error:.1e} |"
         )
     with tempfile.TemporaryDirectory() as tmp:
         generated = Path(tmp) / "wide16.bnn"
