@@ -266,7 +266,13 @@ class GroverSimulator:
 
         from qbnnc.targets.qasm3 import emit
 
-        check_width(program)
+        if program.circuit.num_qubits > MAX_QUBITS:  # `grover_simulator` picks the sparse one
+            check_width(program)  # refused when it cannot either
+            raise _refuse(
+                program,
+                f"the circuit has {program.circuit.num_qubits} qubits, too many for Aer's "
+                f"statevector (the limit is {MAX_QUBITS}); use `grover_simulator(program)`",
+            )
         prep_ir, step_ir = iteration_circuits(program)
         self.num_weights = program.model.num_weights
         self._sim = _aer()
