@@ -133,7 +133,7 @@ def test_circuits_with_too_many_weights_are_refused_naming_the_weights_limit(
         run(program)
     assert main(["run", str(model)]) == 1
     err = capsys.readouterr().err
-    assert "has 30 weights, too many to simulate" in err, err
+    assert "the circuit cannot be simulated here: it has 30 weights, too many" in err, err
     assert f"over its limit of 2^{MAX_SPARSE_LOG2} (at most {MAX_SPARSE_LOG2} weights)" in err
     assert "Traceback" not in err
 

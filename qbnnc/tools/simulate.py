@@ -69,14 +69,21 @@ def choose_simulator(program: Program) -> Simulator:
         return "sparse"
     n = program.model.num_weights
     others = log2 - n
-    extra = f" and {others} more qubits in superposition" if others else ""
+    if not sparse and log2 <= MAX_SPARSE_LOG2:
+        what = "gates the sparse simulator does not model"
+    else:
+        extra = f" and {others} more qubits an H puts in superposition" if others else ""
+        room = max(MAX_SPARSE_LOG2 - others, 0)
+        what = (
+            f"{n} weights{extra}, too many for the sparse simulator: it would hold 2^{log2} "
+            f"amplitudes, over its limit of 2^{MAX_SPARSE_LOG2} (at most {room} weights"
+            + (" beside those qubits)" if others else ")")
+        )
     raise _refuse(
         program,
-        f"the circuit has {n} weights{extra}, too many to simulate here: the sparse simulator "
-        f"holds 2^{log2} amplitudes, over its limit of 2^{MAX_SPARSE_LOG2} (at most "
-        f"{MAX_SPARSE_LOG2 - others} weights), and its {width} qubits are over the "
-        f"statevector's limit of {MAX_QUBITS}; `qbnnc stats` counts its resources without "
-        "simulating it",
+        f"the circuit cannot be simulated here: it has {what}, and its {width} qubits are "
+        f"over the statevector's limit of {MAX_QUBITS}; `qbnnc stats` counts its resources "
+        "without simulating it",
     )
 
 
