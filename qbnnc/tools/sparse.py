@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qbnnc.synthesis.circuit import Block, Call, Circuit, Gate, IfBit, Measure, Op
+from qbnnc.synthesis.circuit import Block, Call, Circuit, Gate, IfBit, Measure, Op, count_ops
 
 if TYPE_CHECKING:
     from qbnnc.program import Program
@@ -46,8 +46,6 @@ class TooManyAmplitudes(Exception):
 def supports(circuit: Circuit) -> bool:
     """Whether every gate of `circuit` is one the simulator models (any X, Y, Z, S, T, P or
     RZ with any controls; H without)."""
-    from qbnnc.synthesis.circuit import count_ops
-
     kinds = count_ops(circuit, lambda op: (op.name, op.controls) if isinstance(op, Gate) else None)
     return all(k is None or k[0] in _MODELLED or (k[0] == "h" and k[1] == 0) for k in kinds)
 
