@@ -32,6 +32,13 @@ RUN_SECONDS_PER_OPERATION = 3.0e-4
 RUN_SECONDS_PER_AMPLITUDE_OPERATION = 7.5e-9
 # Fixed cost of a simulation (transpiling for Aer, starting it, drawing shots, tabulating).
 RUN_SECONDS_FIXED = 0.5
+# The sparse simulator (qbnnc/tools/sparse.py): per flat operation (flattening it, numpy's
+# overhead), and per operation per amplitude held (2^(weights + phase qubits)).
+SPARSE_SECONDS_PER_OPERATION = 1.0e-4
+SPARSE_SECONDS_PER_AMPLITUDE_OPERATION = 6.0e-9
+# An amplitude of the sparse state: its complex128, its key words (one per 64 qubits), and
+# the copies an H and its merge hold at once.
+SPARSE_AMPLITUDE_BYTES = 96
 # Writing a flat program: per operation, OpenQASM 3 text and pytket JSON.
 FLAT_QASM_SECONDS_PER_OPERATION = 9.5e-5
 FLAT_PYTKET_SECONDS_PER_OPERATION = 1.9e-4
@@ -256,6 +263,35 @@ def estimate_compile(size: ModelSize, output: Output = "program") -> Estimate:
     return Estimate(task, seconds, memory, instead)
 
 
+
+
+def sparse_seconds(amplitudes_log2: int, operations: int) -> float:
+    """Simulating `operations` flat operations on 2^amplitudes_log2 sparse amplitudes."""
+    amplitudes = 2.0**amplitudes_log2
+    per = SPARSE_SECONDS_PER_OPERATION + SPARSE_SECONDS_PER_AMPLITUDE_OPERATION * amplitudes
+    return RUN_SECONDS_FIXED + _float(operations) * per
+
+
+def sparse_bytes(qubits: int, amplitudes_log2: int) -> int:
+    return (SPARSE_AMPLITUDE_BYTES + 8 * (qubits // 64)) << amplitudes_log2
+
+
+def estimate_sparse_run(
+    qubits: int, operations: int, weights: int, amplitudes_log2: int
+) -> Estimate:
+    """`qbnnc run` on the sparse simulator: cost grows with the weights, not the qubits."""
+    others = amplitudes_log2 - weights
+    held = f"{weights} weights" + (f" and {others} phase qubits" if others else "")
+    return Estimate(
+        f"simulating {qubits} qubits sparsely (2^{amplitudes_log2} amplitudes: {held} in "
+        f"superposition) x {operations:,} operations",
+        sparse_seconds(amplitudes_log2, operations),
+        sparse_bytes(qubits, amplitudes_log2) + (8 << weights),
+        "use fewer weights (the sparse simulator's cost doubles with each), fewer iterations "
+        "(`iterations K`), or count the circuit without simulating it with `qbnnc stats`",
+    )
+
+
 def estimate_run(qubits: int, operations: int, weights: int) -> Estimate:
     """`qbnnc run` on the statevector: the whole flat circuit, simulated once."""
     memory = (
@@ -273,19 +309,27 @@ def estimate_run(qubits: int, operations: int, weights: int) -> Estimate:
 
 
 def estimate_plot(
-    qubits: int, prep_operations: int, iteration_operations: int, iterations: int, weights: int
+    qubits: int,
+    prep_operations: int,
+    iteration_operations: int,
+    iterations: int,
+    weights: int,
+    sparse_log2: int | None = None,
 ) -> Estimate:
     """`run --plot`: the preparation, then `iterations` Grover iterations one at a time,
-    saving the weights' probabilities after each."""
+    saving the weights' probabilities after each (on the sparse simulator when
+    `sparse_log2`, its amplitudes' logarithm, is given)."""
     operations = prep_operations + iterations * iteration_operations
-    memory = (
-        2 * statevector_bytes(qubits)  # the state, and the saved copy to continue from
-        + (iterations + 1) * (8 << weights)
-        + operations * QISKIT_OPERATION_BYTES
-    )
+    if sparse_log2 is None:
+        seconds = simulation_seconds(qubits, operations)
+        state = 2 * statevector_bytes(qubits)  # the state, and the saved copy to continue from
+    else:
+        seconds = sparse_seconds(sparse_log2, operations)
+        state = sparse_bytes(qubits, sparse_log2)
+    memory = state + (iterations + 1) * (8 << weights) + operations * QISKIT_OPERATION_BYTES
     return Estimate(
         f"simulating {iterations:,} iterations of {qubits} qubits for the plot",
-        simulation_seconds(qubits, operations),
+        seconds,
         memory,
         "plot fewer iterations (--plot-iterations K)",
     )
@@ -312,6 +356,7 @@ def estimate_train(
     budget: int,
     shots_per_round: int,
     statevector: bool = True,
+    sparse_log2: int | None = None,
 ) -> Estimate:
     """`qbnnc train` on Aer: at most `budget` Grover iterations simulated in all (a round of
     j iterations and s shots spends j x s of the budget, and the state is kept between
@@ -319,17 +364,24 @@ def estimate_train(
     every measured string checked on the data: about budget + examples x shots strings
     (rounds without iterations, one per threshold, cost checks but no oracle call).
     `statevector=False`: a pytket backend runs the circuits, its memory not counted here
-    (only the shots held and checked, and the circuits built)."""
+    (only the shots held and checked, and the circuits built). `sparse_log2`: simulated on
+    the sparse simulator, holding 2^sparse_log2 amplitudes."""
     simulated = min(budget, examples * (math.isqrt(1 << weights) + 1))
     kept_probabilities = min(simulated, math.isqrt(1 << weights) + 2)  # j <= sqrt(N)
     checks = budget + (examples + 1) * shots_per_round
     width = qubits if statevector else 0
-    seconds = (
+    simulating = (
         simulation_seconds(width, simulated * iteration_operations)
-        + _float(checks * examples) * CHECK_SECONDS_PER_EXAMPLE
+        if sparse_log2 is None
+        else sparse_seconds(sparse_log2, simulated * iteration_operations)
     )
+    seconds = simulating + _float(checks * examples) * CHECK_SECONDS_PER_EXAMPLE
+    if sparse_log2 is None:
+        state = 2 * statevector_bytes(qubits)
+    else:
+        state = sparse_bytes(qubits, sparse_log2)
     memory = (
-        (2 * statevector_bytes(qubits) + kept_probabilities * (8 << weights) if statevector else 0)
+        (state + kept_probabilities * (8 << weights) if statevector else 0)
         + shots_per_round * SHOT_BYTES
         + iteration_operations * QISKIT_OPERATION_BYTES
     )

@@ -1,4 +1,4 @@
-"""The `qbnnc` command line: compile, check, stats, run, train, targets."""
+"""The `qbnnc` command line: compile, check, stats, estimate, run, train, targets."""
 
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ usage:
   qbnnc MODEL.bnn [-o OUT] [--target NAME] [--flat]   compile (OUT: .qasm, .json, or - for stdout)
   qbnnc check MODEL.bnn                              parse and check; print a summary
   qbnnc stats MODEL.bnn [--json] [--target NAME]     resource counts, without writing a circuit
+  qbnnc estimate MODEL.bnn [--qubit-params NAME|all] [--qec-scheme S] [--error-budget E] [--json]
+                                                     physical resources on fault-tolerant hardware
   qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--target NAME] [--json]
                                                      simulate locally, show what it measures
   qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
@@ -210,6 +212,7 @@ PIP_NAMES = {
     "pytket.extensions.quantinuum": "pytket-quantinuum",
     "matplotlib": "matplotlib",
     "braket": "amazon-braket-sdk",
+    "qdk": "qdk",
     "openqasm3": "openqasm3[parser]",
     "antlr4": "openqasm3[parser]",
     "numpy": "numpy",
@@ -217,7 +220,7 @@ PIP_NAMES = {
     "lark": "lark",
 }
 # The optional-dependency group of qbnnc that installs a package, where there is one.
-EXTRAS = {"matplotlib": "plot", "pytket-quantinuum": "quantinuum"}
+EXTRAS = {"matplotlib": "plot", "pytket-quantinuum": "quantinuum", "qdk": "estimate"}
 
 
 def pip_name(module: str | None) -> str | None:
@@ -634,6 +637,80 @@ def cmd_stats(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _error_budget(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (exclusive)")
+    return value
+
+
+def _estimate_parser() -> _Parser:
+    from qbnnc.tools.estimate import DEFAULT_ERROR_BUDGET, GATE_BASED, QEC_SCHEMES, QUBIT_PARAMS
+
+    p = _Parser(
+        prog="qbnnc estimate",
+        description=(
+            "Estimate the physical resources of MODEL's training circuit on fault-tolerant "
+            "hardware (physical qubits, runtime, code distance, T factories) with Microsoft's "
+            "resource estimator (the qdk package), from the circuit's logical counts: its "
+            "qubits and the ancillas of the Toffoli expansion, full Toffolis as CCZ, "
+            "temporary ANDs as CCiX, the remaining T gates, rotations and measurements, "
+            "counted through the structure like `qbnnc stats` (docs/estimate.md)."
+        ),
+    )
+    _model_args(p, target=False)
+    p.add_argument(
+        "--qubit-params",
+        default=GATE_BASED[0],
+        choices=[*QUBIT_PARAMS, "all"],
+        metavar="NAME",
+        help=f"the estimator's qubit model: {', '.join(QUBIT_PARAMS)}, or all "
+        f"(default {GATE_BASED[0]})",
+    )
+    p.add_argument(
+        "--qec-scheme",
+        choices=QEC_SCHEMES,
+        metavar="S",
+        help="surface_code or floquet_code (Majorana qubits only); default: the estimator's "
+        "for the qubit model (Floquet on Majorana, else surface); with --qubit-params all, "
+        "every supported pair",
+    )
+    p.add_argument(
+        "--error-budget",
+        type=_error_budget,
+        default=DEFAULT_ERROR_BUDGET,
+        metavar="E",
+        help=f"total probability of failure allowed (default {DEFAULT_ERROR_BUDGET:g})",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object (sorted keys)")
+    return p
+
+
+def cmd_estimate(argv: list[str]) -> int:
+    ns = _estimate_parser().parse_args(argv)
+    from qbnnc.tools.estimate import configurations, estimate, render
+
+    try:
+        configs = configurations(ns.qubit_params, ns.qec_scheme)
+    except ValueError as e:
+        raise UsageError(f"qbnnc estimate: error: {e}") from None
+    require_stdout()
+    require_modules("qbnnc estimate", "qdk")
+    model = _load(ns.model, ns.data_root)
+    with Status(f"compiling {model.name}") as status:
+        program = compile_model(model, optimize=not ns.no_opt, optimize_for=ns.optimize_for)
+        status("estimating")
+        result = estimate(program, configs, ns.error_budget)
+    if ns.json:
+        _print_json(result.to_json())
+    else:
+        _print(render(result))
+    return EXIT_OK
+
+
 def _run_parser() -> _Parser:
     p = _Parser(
         prog="qbnnc run",
@@ -643,7 +720,9 @@ def _run_parser() -> _Parser:
             "target's local emulator (IBM: Aer with the device's noise model; noiseless Aer "
             "where a target has none). Prints each measured weight string (canonical order, "
             "weight 0 first) with its count, frequency, examples correct, and whether the "
-            "oracle marks it. Circuits above 30 qubits are refused: use `qbnnc stats`."
+            "oracle marks it. Up to 30 qubits Aer's statevector simulates the circuit; wider "
+            "ones with few weights run on qbnnc's exact sparse simulator (2^weights "
+            "amplitudes); others are refused: use `qbnnc stats`."
         ),
     )
     _model_args(p)
@@ -759,15 +838,22 @@ def cmd_run(argv: list[str]) -> int:
 def _run_estimates(program, plot_iterations: int | None) -> list[Estimate]:  # noqa: ANN001
     """The budgets of `run` (and of its --plot): the statevector's width and memory, and
     the flat operations simulated. Device targets run on their emulator: width only."""
-    from qbnnc.budget import estimate_plot, estimate_run
+    from qbnnc.budget import estimate_plot, estimate_run, estimate_sparse_run
     from qbnnc.synthesis.circuit import flat_size
-    from qbnnc.tools.simulate import check_width, iteration_circuits
+    from qbnnc.tools.simulate import check_width, choose_simulator, iteration_circuits
+    from qbnnc.tools.sparse import amplitudes_log2
 
     check_width(program)
     if program.device is not None:
         return []
     n, qubits = program.model.num_weights, program.circuit.num_qubits
-    out = [estimate_run(qubits, flat_size(program.circuit), n)]
+    operations = flat_size(program.circuit)
+    sparse = amplitudes_log2(program) if choose_simulator(program) == "sparse" else None
+    out = [
+        estimate_run(qubits, operations, n)
+        if sparse is None
+        else estimate_sparse_run(qubits, operations, n, sparse)
+    ]
     if plot_iterations is not None:
         try:
             prep, step = iteration_circuits(program)
@@ -776,7 +862,9 @@ def _run_estimates(program, plot_iterations: int | None) -> list[Estimate]:  # n
 
             one = compile_model(replace(program.model, iterations=1))
             prep, step = iteration_circuits(one)
-        out.append(estimate_plot(qubits, flat_size(prep), flat_size(step), plot_iterations, n))
+        out.append(
+            estimate_plot(qubits, flat_size(prep), flat_size(step), plot_iterations, n, sparse)
+        )
     return out
 
 
@@ -834,7 +922,8 @@ def _train_parser() -> _Parser:
         "--backend",
         default="aer",
         metavar="NAME",
-        help="aer (default: Qiskit Aer through OpenQASM 3), a target's emulator, or any "
+        help="aer (default: Qiskit Aer through OpenQASM 3, or the sparse simulator for wide "
+        "circuits with few weights), a target's emulator, or any "
         "installed pytket backend class, e.g. AerBackend",
     )
     p.add_argument(
@@ -984,13 +1073,17 @@ def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate
     simulation then the backend's own, wider circuits allowed)."""
     from qbnnc.budget import estimate_train
     from qbnnc.synthesis.circuit import flat_size
-    from qbnnc.tools.simulate import check_width, iteration_circuits
+    from qbnnc.tools.simulate import check_width, choose_simulator, iteration_circuits
+    from qbnnc.tools.sparse import amplitudes_log2
     from qbnnc.tools.train import blind_program, dh_budget, training_model
 
     trained = training_model(model)
     program = blind_program(trained, 1, 1, not ns.no_opt)
+    sparse = None
     if aer:
         check_width(program)
+        if choose_simulator(program) == "sparse":
+            sparse = amplitudes_log2(program)
     _, step = iteration_circuits(program)
     n = trained.num_weights
     return estimate_train(
@@ -1001,12 +1094,14 @@ def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate
         dh_budget(n) if ns.budget is None else ns.budget,
         ns.shots_per_round,
         statevector=aer,
+        sparse_log2=sparse,
     )
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "check": cmd_check,
     "stats": cmd_stats,
+    "estimate": cmd_estimate,
     "run": cmd_run,
     "train": cmd_train,
     "predict": cmd_predict,

@@ -35,7 +35,13 @@ from qbnnc.synthesis.circuit import (
     distinct_ops,
     measuring_blocks,
 )
-from qbnnc.synthesis.decompose import rotation_count, t_count, toffoli_count
+from qbnnc.synthesis.decompose import (
+    expansion_ancillas,
+    logical_costs,
+    rotation_count,
+    t_count,
+    toffoli_count,
+)
 
 if TYPE_CHECKING:
     from qbnnc.program import Program
@@ -131,6 +137,63 @@ def gate_counts(circuit: Circuit) -> GateCounts:
             gate_t = t_count(g)
             t = None if t is None or gate_t is None else t + n * gate_t
     return GateCounts(dict(sorted(names.items())), two, toffolis, t, rotations)
+
+
+@dataclass(frozen=True)
+class LogicalCounts:
+    """The program as a fault-tolerant resource estimator reads it (Microsoft's
+    `LogicalCounts`), counted through the structure like every other count.
+
+    Each gate is expanded to Toffolis (docs/cost-model.md) and counted once: a full Toffoli
+    (ccx, ccz, V-chain steps, the ANDs of a multi-controlled phase) as a CCZ, a temporary
+    logical AND (computed, or uncomputed unitarily) as a CCiX, the T gates of the remaining
+    small gates as T, an arbitrary-angle phase as a rotation. So 7 x CCZ + 4 x CCiX + T is
+    `t_count` and CCZ + CCiX is `toffoli_count`. The qubits include the clean ancillas the
+    expansion borrows (the `clifford+t` target's register). The rotations' depth is not
+    tracked: each rotation is taken to be its own layer (an upper bound).
+    """
+
+    num_qubits: int
+    t_count: int
+    rotation_count: int
+    rotation_depth: int
+    ccz_count: int
+    ccix_count: int
+    measurement_count: int
+
+    def to_estimator(self) -> dict[str, int]:
+        """The estimator's own keys (`qdk.estimator.LogicalCounts(...)`)."""
+        return {
+            "numQubits": self.num_qubits,
+            "tCount": self.t_count,
+            "rotationCount": self.rotation_count,
+            "rotationDepth": self.rotation_depth,
+            "cczCount": self.ccz_count,
+            "ccixCount": self.ccix_count,
+            "measurementCount": self.measurement_count,
+        }
+
+
+def logical_counts(circuit: Circuit) -> LogicalCounts:
+    """`LogicalCounts` of a (generic-target) circuit, from one structured pass."""
+    shapes = count_ops(circuit, _shape)
+    ccz = ccix = t = rotations = measurements = 0
+    for shape, n in shapes.items():
+        if shape == MEASURE:
+            measurements += n
+            continue
+        for g in list(shape[2]) if isinstance(shape, tuple) else [shape]:
+            c, i, tt, r = logical_costs(g)
+            ccz, ccix, t, rotations = ccz + n * c, ccix + n * i, t + n * tt, rotations + n * r
+    return LogicalCounts(
+        num_qubits=circuit.num_qubits + expansion_ancillas(circuit),
+        t_count=t,
+        rotation_count=rotations,
+        rotation_depth=rotations,
+        ccz_count=ccz,
+        ccix_count=ccix,
+        measurement_count=measurements,
+    )
 
 
 # --- depth -----------------------------------------------------------------------------------
@@ -494,8 +557,12 @@ def render(table: dict[str, Any], model_name: str | None = None) -> str:
             ("Toffolis (expanded)", big(table["toffoli_count"])),
             ("T count", "n/a (arbitrary rotations remain)" if t is None else big(t)),
             ("rotations", big(table["rotations"])),
-            ("depth", "not computed (too large to walk exactly)" if table["depth"] is None
-             else big(table["depth"])),
+            (
+                "depth",
+                "not computed (too large to walk exactly)"
+                if table["depth"] is None
+                else big(table["depth"]),
+            ),
             ("classical baseline", ""),
             (
                 "  exhaustive evaluations",

@@ -281,6 +281,7 @@ def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
         (["run", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
         (["run", "{model}", "--plot", "{tmp}/p.png"], "matplotlib", "pip install matplotlib"),
         (["train", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
+        (["estimate", "{model}"], "qdk", "pip install qdk"),
     ],
 )  # fmt: skip
 def test_a_missing_package_names_the_pip_line_before_any_work(

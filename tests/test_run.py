@@ -18,13 +18,24 @@ from qbnnc.compiler import compile_file, load_model, read_source
 from qbnnc.diagnostics import CompileError
 from qbnnc.semantics import correct, correct_counts, weight_string
 from qbnnc.tools.plot import MAX_CURVES, curves, figure, plot
-from qbnnc.tools.simulate import MAX_QUBITS, iteration_distributions, run
+from qbnnc.tools.simulate import (
+    MAX_QUBITS,
+    MAX_SPARSE_LOG2,
+    aer_device,
+    backend_name,
+    choose_simulator,
+    distribution,
+    iteration_distributions,
+    run,
+)
+from qbnnc.tools.sparse import SparseGroverSimulator
 from qbnnc.tools.testing import expected_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "examples" / "paper"
 QBN31 = PAPER / "qbn31_task1.bnn"  # 3 weights: 8 curves
 AND221 = PAPER / "qbnn221_and.bnn"  # 6 weights: marked vs unmarked
+WIDE = ROOT / "examples" / "wide_fixed.bnn"  # 62 qubits, 12 weights
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -137,9 +148,10 @@ def test_iterations_one_at_a_time_follow_grovers_formula() -> None:
         assert np.abs(got[k] - expected_distribution(model, k)).max() < 1e-9
 
 
-def test_circuits_too_wide_to_simulate_are_refused(
+def test_circuits_with_too_many_weights_are_refused_naming_the_weights_limit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Too wide for a statevector, and 30 weights: more than the sparse simulator holds."""
     rows = "\n".join(f"    {i:05b} -> {i % 2}" for i in range(8))
     model = tmp_path / "wide.bnn"
     model.write_text(
@@ -148,11 +160,65 @@ def test_circuits_too_wide_to_simulate_are_refused(
     )
     program = compile_file(model)
     assert program.circuit.num_qubits > MAX_QUBITS
+    assert program.model.num_weights > MAX_SPARSE_LOG2
     with pytest.raises(CompileError, match="qbnnc stats"):
         run(program)
     assert main(["run", str(model)]) == 1
     err = capsys.readouterr().err
-    assert "too many to simulate" in err and "Traceback" not in err
+    assert "the circuit cannot be simulated here: it has 30 weights, too many" in err, err
+    assert f"over its limit of 2^{MAX_SPARSE_LOG2} (at most {MAX_SPARSE_LOG2} weights)" in err
+    assert "Traceback" not in err
+
+
+def test_a_wide_example_with_few_weights_is_simulated_exactly(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """62 qubits, 12 weights: the sparse simulator, every weight string's probability that
+    of Grover's formula over the classical count."""
+    program = compile_file(WIDE)
+    assert program.circuit.num_qubits >= 60 and program.model.num_weights <= 16
+    assert choose_simulator(program) == "sparse"
+    want = expected_distribution(program.model, program.iterations)
+    assert np.abs(distribution(program) - want).max() < 1e-9
+    marked = correct_counts(program.model) >= program.model.accept.min_correct
+    assert distribution(program)[marked].sum() == pytest.approx(
+        program.success_probability, abs=1e-9
+    )
+    assert main(["run", str(WIDE), "--json", "--shots", "50"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["backend"] == "qbnnc sparse simulator (exact)"
+
+
+def test_train_simulates_a_wide_circuit_sparsely() -> None:
+    from qbnnc.tools.train import train
+
+    model = load_model(read_source(WIDE), str(WIDE))
+    result = train(model, seed=1, budget=3)  # 62 qubits: past any statevector here
+    assert any(r.iterations for r in result.rounds)
+    assert correct(model, _as_int(result.weights)) == result.correct
+
+
+@pytest.mark.parametrize(
+    "path",
+    [QBN31, PAPER / "qbnn321_task2.bnn", ROOT / "examples" / "two_outputs.bnn"],
+    ids=lambda p: p.stem,
+)
+def test_the_sparse_simulator_is_exact_where_aer_is_used(path: Path) -> None:
+    """Phase oracles (a phase register in superposition, arbitrary rotations) and measured
+    uncomputation too: the same distribution as Grover's formula, after each iteration."""
+    program = compile_file(path)
+    sim = SparseGroverSimulator(program)
+    for k in range(program.iterations + 2):
+        want = expected_distribution(program.model, k)
+        assert np.abs(sim.probabilities(k) - want).max() < 1e-9, k
+
+
+def test_aer_runs_on_a_gpu_only_where_its_gpu_build_sees_one() -> None:
+    assert aer_device(("CPU",)) == "CPU"
+    assert aer_device(("CPU", "GPU")) == "GPU"
+    assert aer_device() in ("CPU", "GPU")  # Aer's own answer on this machine
+    assert backend_name("aer", "GPU") == "aer statevector on GPU (via OpenQASM 3)"
+    assert backend_name("aer", "CPU") == "aer statevector (via OpenQASM 3)"
 
 
 def test_bad_shots_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -193,6 +193,33 @@ def _costs(shape: Gate) -> tuple[int, int | None, int]:
     return toffolis, t, 0
 
 
+@lru_cache(maxsize=4096)
+def _logical(shape: Gate) -> tuple[int, int, int, int]:
+    """(CCZs, CCiXs, T gates outside them, arbitrary rotations) of one gate shape: the
+    Toffoli expansion, each full Toffoli a CCZ (H-conjugated: the same T states), each
+    temporary AND (compute, or its unitary uncompute) a CCiX, and the T gates of the other
+    small gates (a textbook cp, a pi/4 phase). So 7 x CCZ + 4 x CCiX + T is `t_count`."""
+    n = len(shape.qubits)
+    ccz = ccix = t = rotations = 0
+    for small in to_toffoli(shape, list(range(n, n + ancillas_needed(shape)))):
+        if small.controls == 2 and small.name in ("x", "z"):
+            if small.temp is None:
+                ccz += 1
+            else:
+                ccix += 1
+        elif small.name == "p" and _eighths(small.angle) is None:
+            rotations += 1
+        else:
+            t += sum(1 for s in _small_to_clifford_t(small) if s.name in ("t", "tdg"))
+    return ccz, ccix, t, rotations
+
+
+def logical_costs(g: Flat) -> tuple[int, int, int, int]:
+    """(CCZs, CCiXs, T gates, rotations) of `g` for a resource estimator's logical counts
+    (none for a measurement or the Clifford fix-up of a measured uncomputation)."""
+    return _logical(_shape(g)) if isinstance(g, Gate) else (0, 0, 0, 0)
+
+
 def rotation_count(g: Flat) -> int:
     """Arbitrary-angle rotations left in the expansion of `g`."""
     return _costs(_shape(g))[2] if isinstance(g, Gate) else 0
@@ -214,6 +241,16 @@ def and_count(g: Flat) -> int:
     return int(isinstance(g, Gate) and g.temp == "compute")
 
 
+def expansion_ancillas(circuit: Circuit) -> int:
+    """Clean ancillas the Toffoli expansion of the hungriest gate of `circuit` borrows: one
+    shared register serves every gate, since each expansion returns them to |0>."""
+    needed = max(
+        (ancillas_needed(g) for b in circuit.blocks for g in b.body if isinstance(g, Gate)),
+        default=0,
+    )
+    return max(needed, *(ancillas_needed(g) for g in circuit.body if isinstance(g, Gate)), 0)
+
+
 def prepare_clifford_t(circuit: Circuit) -> Circuit:
     """The circuit in Clifford+T, structure kept: every block gains the ancilla qubits.
 
@@ -221,11 +258,7 @@ def prepare_clifford_t(circuit: Circuit) -> Circuit:
     returns them to |0>, so blocks may share them. Raises RotationError where an arbitrary
     angle remains.
     """
-    needed = max(
-        (ancillas_needed(g) for b in circuit.blocks for g in b.body if isinstance(g, Gate)),
-        default=0,
-    )
-    needed = max(needed, *(ancillas_needed(g) for g in circuit.body if isinstance(g, Gate)), 0)
+    needed = expansion_ancillas(circuit)
 
     def expand_ops(ops: tuple[Op, ...], anc: list[int]) -> tuple[Op, ...]:
         out: list[Op] = []

@@ -3,8 +3,11 @@
 The generic target is simulated through the program it writes: the OpenQASM 3 text is
 loaded with `qiskit.qasm3.loads`, its loops unrolled and its gate definitions inlined
 (`inline`, far faster than letting Qiskit's transpiler unroll nested definitions), and run
-on Aer's statevector. The result is the probability of every weight string (index bit i =
-weight i); shots are drawn from it with a seeded generator, so a seed fixes the counts.
+on Aer's statevector (its GPU build where installed). Programs too wide for a statevector
+but with few weights run on qbnnc's exact sparse simulator (`tools/sparse.py`), which holds
+only the non-zero amplitudes; `choose_simulator` picks. The result is the probability of
+every weight string (index bit i = weight i); shots are drawn from it with a seeded
+generator, so a seed fixes the counts.
 
 Device targets run on the target's local emulator (a pytket backend, noisy where the
 vendor provides a noise model) through `targets.emulator`.
@@ -15,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -26,29 +29,96 @@ from qbnnc.synthesis.circuit import Circuit
 
 if TYPE_CHECKING:
     from qbnnc.program import Program
+    from qbnnc.tools.sparse import SparseGroverSimulator
 
-# A statevector of 30 qubits is 16 GiB; wider programs are refused with a pointer to `stats`.
+# A statevector of 30 qubits is 16 GiB: wider programs go to the sparse simulator.
 MAX_QUBITS = 30
+# The sparse simulator (qbnnc/tools/sparse.py) holds 2^(weights + phase qubits) amplitudes,
+# whatever the width: at most 2^this (about 6 GiB).
+MAX_SPARSE_LOG2 = 26
+# Aer's statevector is the reference simulator: kept for every program it simulates in
+# under this long (estimated by qbnnc/budget.py), else the faster of the two is used.
+DENSE_PREFERRED_SECONDS = 10.0
 
 Progress = Callable[[str], None]
+Simulator = Literal["aer", "sparse"]
+
+
+def _refuse(program: Program, message: str) -> CompileError:
+    return CompileError([Diagnostic(program.model.path, 0, 0, message)])
+
+
+def choose_simulator(program: Program) -> Simulator:
+    """The simulator for a generic (or clifford+t) program, by its structure: Aer's dense
+    statevector when the width allows it and it is quick or the faster; the sparse simulator
+    when the qubits are many but the weights few. Refuses (naming the weights' limit) a
+    program neither can simulate."""
+    from qbnnc.budget import simulation_seconds, sparse_seconds
+    from qbnnc.synthesis.circuit import flat_size
+    from qbnnc.tools.sparse import amplitudes_log2, supports
+
+    width = program.circuit.num_qubits
+    log2 = amplitudes_log2(program)
+    sparse = log2 <= MAX_SPARSE_LOG2 and supports(program.circuit)
+    if width <= MAX_QUBITS:
+        ops = flat_size(program.circuit)
+        dense_seconds = simulation_seconds(width, ops)
+        if not sparse or dense_seconds <= max(DENSE_PREFERRED_SECONDS, sparse_seconds(log2, ops)):
+            return "aer"
+    if sparse:
+        return "sparse"
+    n = program.model.num_weights
+    others = log2 - n
+    if not sparse and log2 <= MAX_SPARSE_LOG2:
+        what = "gates the sparse simulator does not model"
+    else:
+        extra = f" and {others} more qubits an H puts in superposition" if others else ""
+        room = max(MAX_SPARSE_LOG2 - others, 0)
+        what = (
+            f"{n} weights{extra}, too many for the sparse simulator: it would hold 2^{log2} "
+            f"amplitudes, over its limit of 2^{MAX_SPARSE_LOG2} (at most {room} weights"
+            + (" beside those qubits)" if others else ")")
+        )
+    raise _refuse(
+        program,
+        f"the circuit cannot be simulated here: it has {what}, and its {width} qubits are "
+        f"over the statevector's limit of {MAX_QUBITS}; `qbnnc stats` counts its resources "
+        "without simulating it",
+    )
 
 
 def check_width(program: Program, limit: int = MAX_QUBITS) -> None:
-    """Refuse programs too wide for a statevector on this machine."""
+    """Refuse programs no local simulator can hold: a device circuit wider than a
+    statevector (its emulators are dense), a generic one by `choose_simulator`."""
     device = getattr(program, "device", None)
-    width = program.circuit.num_qubits if device is None else device.n_qubits
+    if device is None:
+        choose_simulator(program)
+        return
+    width = device.n_qubits
     if width > limit:
-        raise CompileError(
-            [
-                Diagnostic(
-                    program.model.path,
-                    0,
-                    0,
-                    f"the circuit has {width} qubits, too many to simulate here (the limit is "
-                    f"{limit}); `qbnnc stats` counts its resources without simulating it",
-                )
-            ]
+        raise _refuse(
+            program,
+            f"the device circuit has {width} qubits, too many to simulate here (the "
+            f"limit of its emulator's statevector is {limit}); `qbnnc stats` counts its "
+            "resources without simulating it",
         )
+
+
+def aer_device(available: tuple[str, ...] | None = None) -> str:
+    """ "GPU" where Aer's GPU build (qiskit-aer-gpu) is installed and sees a GPU, else "CPU".
+    `available`: Aer's `available_devices()` (asked when not given)."""
+    if available is None:
+        from qiskit_aer import AerSimulator
+
+        available = tuple(AerSimulator().available_devices())
+    return "GPU" if "GPU" in available else "CPU"
+
+
+def backend_name(simulator: Simulator, device: str = "CPU") -> str:
+    """How `run` names the simulator it used."""
+    if simulator == "sparse":
+        return "qbnnc sparse simulator (exact)"
+    return "aer statevector" + (" on GPU" if device == "GPU" else "") + " (via OpenQASM 3)"
 
 
 # --- Qiskit: load, unroll, simulate ----------------------------------------------------------
@@ -138,7 +208,9 @@ def _aer():  # noqa: ANN202
     """
     from qiskit_aer import AerSimulator
 
-    return AerSimulator(method="statevector", fusion_enable=False, max_parallel_threads=1)
+    return AerSimulator(
+        method="statevector", device=aer_device(), fusion_enable=False, max_parallel_threads=1
+    )
 
 
 def _aer_run(circuit) -> dict[str, Any]:  # noqa: ANN001
@@ -156,8 +228,12 @@ def weight_distribution(qasm: str, num_weights: int) -> np.ndarray:
 
 
 def distribution(program: Program) -> np.ndarray:
-    """The exact probability of each weight string the program measures."""
-    check_width(program)
+    """The exact probability of each weight string the program measures, on the simulator
+    `choose_simulator` picks."""
+    if choose_simulator(program) == "sparse":
+        from qbnnc.tools.sparse import sparse_distribution
+
+        return sparse_distribution(program)
     return statevector_probabilities(program.qasm3(), program.model.num_weights)
 
 
@@ -197,7 +273,13 @@ class GroverSimulator:
 
         from qbnnc.targets.qasm3 import emit
 
-        check_width(program)
+        if program.circuit.num_qubits > MAX_QUBITS:  # `grover_simulator` picks the sparse one
+            check_width(program)  # refused when it cannot either
+            raise _refuse(
+                program,
+                f"the circuit has {program.circuit.num_qubits} qubits, too many for Aer's "
+                f"statevector (the limit is {MAX_QUBITS}); use `grover_simulator(program)`",
+            )
         prep_ir, step_ir = iteration_circuits(program)
         self.num_weights = program.model.num_weights
         self._sim = _aer()
@@ -239,6 +321,16 @@ class GroverSimulator:
         self._state = np.asarray(data["state"])
 
 
+def grover_simulator(program: Program) -> GroverSimulator | SparseGroverSimulator:
+    """A simulator of `program`'s iterations one at a time, on the simulator
+    `choose_simulator` picks (both answer `probabilities(k)`)."""
+    if choose_simulator(program) == "sparse":
+        from qbnnc.tools.sparse import SparseGroverSimulator
+
+        return SparseGroverSimulator(program)
+    return GroverSimulator(program)
+
+
 def iteration_distributions(
     model: Model, iterations: int, progress: Progress | None = None
 ) -> np.ndarray:
@@ -248,7 +340,7 @@ def iteration_distributions(
     program = compile_model(replace(model, iterations=1))
     if progress:
         progress(f"simulating iterations 0..{iterations}")
-    sim = GroverSimulator(program)
+    sim = grover_simulator(program)
     return np.stack([sim.probabilities(k) for k in range(iterations + 1)])
 
 
@@ -358,7 +450,8 @@ def run(
     Returns a `RunResult` whose outcomes are decoded: weight string, bits by weight name,
     shots, examples correct, marked or not.
 
-    The generic (and clifford+t) programs run exactly on Aer's statevector and the shots
+    The generic (and clifford+t) programs run exactly (Aer's statevector or the sparse
+    simulator, `choose_simulator`) and the shots
     are drawn with `seed`; a device target runs its device circuit on the target's
     emulator (`targets.emulator`), `shots` times, with `seed`. Raises ValueError for
     `shots < 1`, CompileError for a circuit too wide to simulate (over 30 qubits).
@@ -370,10 +463,12 @@ def run(
     if getattr(program, "device", None) is not None:
         counts, backend = _emulate(program, shots, seed, progress)
     else:
+        simulator = choose_simulator(program)
         if progress:
-            progress(f"simulating {program.circuit.num_qubits} qubits")
+            how = " sparsely" if simulator == "sparse" else ""
+            progress(f"simulating {program.circuit.num_qubits} qubits{how}")
         counts = sample(distribution(program), shots, seed)
-        backend = "aer statevector (via OpenQASM 3)"
+        backend = backend_name(simulator, aer_device() if simulator == "aer" else "CPU")
     scores = _scores(model, counts)
     k = model.accept.min_correct
 

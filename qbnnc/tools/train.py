@@ -192,11 +192,11 @@ class AerSampler(Sampler):
     name = "aer"
 
     def __init__(self, model: Model, optimize: bool = True) -> None:
-        from qbnnc.tools.simulate import GroverSimulator
+        from qbnnc.tools.simulate import grover_simulator
 
         self.model = model
         self.optimize = optimize
-        self._make = GroverSimulator
+        self._make = grover_simulator
         self._sims: dict[int, Any] = {}
 
     def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
