@@ -38,7 +38,7 @@ Compile a binary neural network and its training set (.bnn) into the quantum cir
 that trains it by Grover search over the weights.
 
 usage:
-  qbnnc MODEL.bnn [-o OUT] [--target NAME] [--flat]   compile (OUT: .qasm, .json, or - for stdout)
+  qbnnc MODEL.bnn [-o OUT] [--target NAME] [--flat]   compile (OUT: .qasm, .json, .ll, .bc, or -)
   qbnnc check MODEL.bnn                              parse and check; print a summary
   qbnnc stats MODEL.bnn [--json] [--target NAME]     resource counts, without writing a circuit
   qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--target NAME] [--json]
@@ -107,7 +107,8 @@ def _compile_parser() -> _Parser:
         "-o",
         "--output",
         metavar="OUT",
-        help="where to write: .qasm (OpenQASM 3), .json (pytket Circuit.to_dict()), - (stdout)",
+        help="where to write: .qasm (OpenQASM 3), .json (pytket Circuit.to_dict()), .ll or .bc "
+        "(QIR text or bitcode, through pytket-qir), - (stdout)",
     )
     p.add_argument(
         "--target", default="generic", metavar="NAME", help="target (see `qbnnc targets`)"
@@ -198,6 +199,10 @@ PIP_NAMES = {
     "pytket": "pytket",
     "pytket.extensions.qiskit": "pytket-qiskit",
     "pytket.extensions.quantinuum": "pytket-quantinuum",
+    "pytket.qir": "pytket-qir",
+    "pyqir": "pyqir",
+    "pytket_pecos": "pytket-pecos",
+    "pecos": "pytket-pecos",
     "matplotlib": "matplotlib",
     "braket": "amazon-braket-sdk",
     "openqasm3": "openqasm3[parser]",
@@ -207,7 +212,14 @@ PIP_NAMES = {
     "lark": "lark",
 }
 # The optional-dependency group of qbnnc that installs a package, where there is one.
-EXTRAS = {"qiskit-aer": "sim", "matplotlib": "sim", "pytket-quantinuum": "quantinuum"}
+EXTRAS = {
+    "qiskit-aer": "sim",
+    "matplotlib": "sim",
+    "pytket-quantinuum": "quantinuum",
+    "pytket-pecos": "quantinuum",
+    "pytket-qir": "qir",
+    "pyqir": "qir",
+}
 
 
 def pip_name(module: str | None) -> str | None:
@@ -327,14 +339,17 @@ def cmd_compile(argv: list[str]) -> int:
     # and place (never over the model itself), the target, the packages.
     if out == "-":
         require_stdout()
-    elif suffix in (".qasm", ".json"):
+    elif suffix in (".qasm", ".json", ".ll", ".bc"):
         check_output(out, inputs=[ns.model])
     else:
         raise UsageError(
             f"qbnnc: error: cannot tell the format of '{out}': "
-            "use a .qasm or .json file, or - for stdout"
+            "use a .qasm, .json, .ll or .bc file, or - for stdout"
         )
-    _require_target(ns.target, pytket=suffix == ".json")
+    qir = suffix in (".ll", ".bc")
+    _require_target(ns.target, pytket=suffix == ".json" or qir)
+    if qir:
+        require_modules("QIR output (.ll, .bc)", "pytket.qir", "pyqir")
     model = _load(ns.model, ns.data_root)
     with Status(f"compiling {model.name}", delay=2.0) as status:
         program = compile_model(
@@ -344,7 +359,11 @@ def cmd_compile(argv: list[str]) -> int:
             optimize_for=ns.optimize_for,
             progress=counting(status),
         )
-        if suffix == ".json":
+        text: str | bytes
+        if qir:
+            _flat_output(program, status, pytket=True, build=False)
+            text = program.qir(binary=suffix == ".bc")
+        elif suffix == ".json":
             text = _flat_output(program, status, pytket=True)
         elif ns.flat:
             text = _flat_output(program, status, pytket=False)
@@ -357,8 +376,9 @@ def cmd_compile(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _flat_output(program, status: Status, pytket: bool) -> str:  # noqa: ANN001 - a Program
-    """The flat OpenQASM 3 or the pytket JSON, after checking its budget."""
+def _flat_output(program, status: Status, pytket: bool, build: bool = True) -> str:  # noqa: ANN001
+    """The flat OpenQASM 3 or the pytket JSON, after checking its budget (only the check
+    when not `build`)."""
     from qbnnc.budget import estimate_flat
     from qbnnc.synthesis.circuit import flat_size
 
@@ -369,6 +389,8 @@ def _flat_output(program, status: Status, pytket: bool) -> str:  # noqa: ANN001 
             program.require_flat_fits("--flat OpenQASM 3")
         estimate = within_budget(estimate_flat(flat_size(program.circuit), pytket), None)
         status(estimate.task + _hint(estimate))
+    if not build:
+        return ""
     if pytket:
         from qbnnc.targets.pytket_circuit import to_json
 

@@ -101,7 +101,8 @@ TARGETS: dict[str, Target] = {
             "quantinuum",
             "quantinuum",
             "H1-1",
-            "none offline (Quantinuum's local emulator needs pytket-pecos)",
+            "Quantinuum's emulator PECOS (pytket-pecos) with H1-1's published gate and "
+            "measurement errors, sampled",
         ),
         Target(
             "quantinuum-h2",
@@ -112,7 +113,8 @@ TARGETS: dict[str, Target] = {
             "quantinuum",
             "quantinuum",
             "H2-1",
-            "none offline (Quantinuum's local emulator needs pytket-pecos)",
+            "Quantinuum's emulator PECOS (pytket-pecos) with H2-1's published gate and "
+            "measurement errors, sampled",
         ),
         Target(
             "ibm-torino",
@@ -226,9 +228,10 @@ def emulator(name: str) -> Backend | None:
 
     For a device target, run `program.device` (already valid for the device) on it, e.g.
     `backend.run_circuit(backend.get_compiled_circuit(program.device, 0), n_shots=1000)`.
-    IBM targets get Aer with the fake device's noise model; Quantinuum targets None (its
-    local emulator needs pytket-pecos, not a dependency); generic and clifford+t None (they
-    are simulated exactly from their OpenQASM 3, `qbnnc.simulate`).
+    IBM targets get Aer with the fake device's noise model; Quantinuum targets PECOS with
+    the device's published error rates (pytket-pecos, an error naming the pip line when it
+    is missing); generic and clifford+t None (they are simulated exactly from their
+    OpenQASM 3, `qbnnc.simulate`).
     """
     spec = get_target(name)
     if spec.module is None:

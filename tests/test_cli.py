@@ -276,6 +276,7 @@ def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
     ("args", "module", "pip"),
     [
         (["{model}", "-o", "{tmp}/c.json"], "pytket", "pip install pytket"),
+        (["{model}", "-o", "{tmp}/c.ll"], "pytket.qir", "pip install pytket-qir"),
         (["stats", "{model}", "--target", "quantinuum-h1"], "pytket.extensions.quantinuum",
          "pip install pytket-quantinuum"),
         (["run", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
