@@ -6,6 +6,7 @@ from qbnnc.compiler import compile, compile_file, compile_model, load_model  # n
 from qbnnc.diagnostics import CompileError, Diagnostic  # noqa: E402
 from qbnnc.frontend.model import Model  # noqa: E402
 from qbnnc.program import Program  # noqa: E402
+from qbnnc.tools.jobs import Job, result, submit  # noqa: E402
 from qbnnc.tools.simulate import run  # noqa: E402
 from qbnnc.tools.train import train  # noqa: E402
 from qbnnc.version import __version__
@@ -13,6 +14,7 @@ from qbnnc.version import __version__
 __all__ = [
     "CompileError",
     "Diagnostic",
+    "Job",
     "Model",
     "Program",
     "__version__",
@@ -20,6 +22,8 @@ __all__ = [
     "compile_file",
     "compile_model",
     "load_model",
+    "result",
     "run",
+    "submit",
     "train",
 ]

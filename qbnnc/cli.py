@@ -32,6 +32,7 @@ from qbnnc.output import (
 from qbnnc.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_PENDING = 75  # sysexits' EX_TEMPFAIL: a submitted job has not finished; ask again later
 
 MAIN_HELP = """\
 Compile a binary neural network and its training set (.bnn) into the quantum circuit
@@ -43,16 +44,26 @@ usage:
   qbnnc stats MODEL.bnn [--json] [--target NAME]     resource counts, without writing a circuit
   qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--target NAME] [--json]
                                                      simulate locally, show what it measures
+  qbnnc run MODEL.bnn --backend NAME[:DEVICE] ...   run on a backend instead (see below)
   qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
                                                      find the best weights (number unknown)
+  qbnnc submit MODEL.bnn --backend NAME[:DEVICE] [--target NAME] [--shots N] [-o JOB.json]
+                                                     submit to a device; print a job handle
+  qbnnc result JOB.json [--json]                     fetch, decode and score a submitted job
   qbnnc targets                                      list the targets
+
+Backends (--backend): aer (default, exact), a target's emulator (ibm-torino...),
+quantinuum:DEVICE (H2-1, H2-1E...; qnexus), pecos[:DEVICE] (Quantinuum's emulator, local),
+ibm:DEVICE (ibm_torino; a saved IBM Quantum account), ibm:fake_DEVICE (offline),
+ibm-emulator:DEVICE, or a pytket backend class (AerBackend).
 
 Every command that reads a model takes --data-root DIR: the folder `data from` may read
 inside (default: the model's folder). `qbnnc COMMAND --help` tells more.
 
 Exit status: 0 success; 1 an error in the model, its data, a target or the environment
 (an output that cannot be written, a missing package, not enough memory or time); 2 a
-usage error; 70 a bug in qbnnc; 128+N killed by signal N (130: Ctrl-C).
+usage error; 70 a bug in qbnnc; 75 (`result`) the job has not finished yet; 128+N killed
+by signal N (130: Ctrl-C).
 """
 
 __all__ = ["main", "write_atomically"]
@@ -202,6 +213,7 @@ PIP_NAMES = {
     "pytket.qir": "pytket-qir",
     "pyqir": "pyqir",
     "pytket_pecos": "pytket-pecos",
+    "qnexus": "qnexus",
     "pecos": "pytket-pecos",
     "matplotlib": "matplotlib",
     "braket": "amazon-braket-sdk",
@@ -657,8 +669,29 @@ def _run_parser() -> _Parser:
     p.add_argument(
         "--rows", type=_natural, default=32, metavar="N", help="table rows (default 32; 0: all)"
     )
+    _add_backend(p, default=None)
     p.add_argument("--json", action="store_true", help="print one JSON object instead")
     return p
+
+
+BACKEND_HELP = (
+    "aer (qbnnc's exact simulation), a target's emulator (`qbnnc targets`), "
+    "quantinuum:DEVICE (H2-1, H2-1E, H2-1SC; through qnexus, logged in), pecos[:DEVICE] "
+    "(Quantinuum's emulator PECOS, local, with the device's error rates), ibm:DEVICE "
+    "(ibm_torino; a saved IBM Quantum account), ibm:fake_DEVICE (fake_torino, offline), "
+    "ibm-emulator:DEVICE, or a pytket backend class such as AerBackend"
+)
+
+
+def _add_backend(p: argparse.ArgumentParser, default: str | None, required: bool = False) -> None:
+    extra = f" (default: {default})" if default else ""
+    p.add_argument(
+        "--backend",
+        default=default,
+        required=required,
+        metavar="NAME[:DEVICE]",
+        help=f"where the circuit runs: {BACKEND_HELP}{extra}",
+    )
 
 
 def cmd_run(argv: list[str]) -> int:
@@ -671,7 +704,8 @@ def cmd_run(argv: list[str]) -> int:
         )
     require_stdout()
     _require_target(ns.target)
-    require_modules("qbnnc run", "qiskit_aer")
+    if ns.backend is None or ns.plot is not None:
+        require_modules("qbnnc run", "qiskit_aer")
     if ns.plot is not None:
         require_modules("--plot", "matplotlib")
         check_output(ns.plot, inputs=[ns.model])
@@ -681,11 +715,19 @@ def cmd_run(argv: list[str]) -> int:
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
         )
         k = ns.plot_iterations if ns.plot_iterations is not None else max(program.iterations, 1)
-        estimates = _run_estimates(program, k if ns.plot is not None else None)
+        estimates = _run_estimates(
+            program, k if ns.plot is not None else None, ns.backend is not None
+        )
         for estimate in estimates:
             within_budget(estimate, ns.model)
         hints = [_hint(e) for e in estimates] + ["", ""]
-        result = run(program, shots=ns.shots, seed=ns.seed, progress=lambda m: status(m + hints[0]))
+        result = run(
+            program,
+            shots=ns.shots,
+            seed=ns.seed,
+            progress=lambda m: status(m + hints[0]),
+            backend=ns.backend,
+        )
         if ns.plot is not None:
             from qbnnc.tools.plot import plot
 
@@ -697,13 +739,18 @@ def cmd_run(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _run_estimates(program, plot_iterations: int | None) -> list[Estimate]:  # noqa: ANN001
+def _run_estimates(  # noqa: ANN001
+    program, plot_iterations: int | None, backend: bool = False
+) -> list[Estimate]:
     """The budgets of `run` (and of its --plot): the statevector's width and memory, and
-    the flat operations simulated. Device targets run on their emulator: width only."""
+    the flat operations simulated. Device targets run on their emulator: width only; a
+    chosen backend has its own limits (and a device no statevector)."""
     from qbnnc.budget import estimate_plot, estimate_run
     from qbnnc.synthesis.circuit import flat_size
     from qbnnc.tools.simulate import check_width, iteration_circuits
 
+    if backend and plot_iterations is None:
+        return []
     check_width(program)
     if program.device is not None:
         return []
@@ -725,8 +772,9 @@ def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunR
     """`qbnnc run` without --json: a header and the measured weight strings."""
     p = result.success_probability
     expected = "unknown" if p is None else f"{p:.4f}"
+    seed = "" if result.seed is None else f" (seed {result.seed})"
     lines = [
-        f"{result.model}: {result.shots} shots (seed {result.seed}) on {result.backend}, "
+        f"{result.model}: {result.shots} shots{seed} on {result.backend}, "
         f"target {result.target}, {result.iterations} iterations",
         f"marked: measured {result.marked_frequency:.4f} of shots, expected {expected}",
     ]
@@ -771,13 +819,7 @@ def _train_parser() -> _Parser:
         metavar="N",
         help="measurements per circuit run (default 1, as in BBHT; each costs its iterations)",
     )
-    p.add_argument(
-        "--backend",
-        default="aer",
-        metavar="NAME",
-        help="aer (default: Qiskit Aer through OpenQASM 3), a target's emulator, or any "
-        "installed pytket backend class, e.g. AerBackend",
-    )
+    _add_backend(p, default="aer")
     p.add_argument(
         "--budget",
         type=_positive,
@@ -789,11 +831,12 @@ def _train_parser() -> _Parser:
 
 
 def cmd_train(argv: list[str]) -> int:
-    from qbnnc.tools.train import BUILT_IN, render, train
+    from qbnnc.tools.backends import is_built_in
+    from qbnnc.tools.train import render, train
 
     ns = _train_parser().parse_args(argv)
     require_stdout()
-    aer = ns.backend.lower() in BUILT_IN
+    aer = is_built_in(ns.backend)
     require_modules("qbnnc train", "qiskit_aer" if aer else "pytket")
     model = _load(ns.model, ns.data_root)
     with Status(f"training {model.name}") as status:
@@ -842,11 +885,118 @@ def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate
     )
 
 
+# --- submit, result ---------------------------------------------------------------------------
+
+
+def _submit_parser() -> _Parser:
+    p = _Parser(
+        prog="qbnnc submit",
+        description=(
+            "Compile MODEL (for --target, then for the backend), submit it to --backend and "
+            "print the job handle: one JSON object with the backend, the pytket result handle, "
+            "the weight names and the model's path and fingerprint. `qbnnc result` reads it. "
+            "A backend whose results live only in this process (aer, pecos, ibm:fake_*) runs "
+            "the job now and the handle carries the measured counts."
+        ),
+    )
+    _model_args(p)
+    _add_backend(p, default=None, required=True)
+    p.add_argument("--shots", type=_positive, default=1024, metavar="N", help="default 1024")
+    p.add_argument("--seed", type=_natural, metavar="S", help="the backend's seed, if it has one")
+    p.add_argument(
+        "-o", "--output", metavar="JOB.json", help="write the handle there (default: stdout)"
+    )
+    return p
+
+
+def cmd_submit(argv: list[str]) -> int:
+    import json
+
+    from qbnnc.tools.jobs import submit
+
+    ns = _submit_parser().parse_args(argv)
+    if ns.output is not None:
+        check_output(ns.output, inputs=[ns.model])
+    else:
+        require_stdout()
+    _require_target(ns.target)
+    require_modules("qbnnc submit", "pytket")
+    model = _load(ns.model, ns.data_root)
+    with Status(f"compiling {model.name}") as status:
+        program = compile_model(
+            model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
+        )
+        status(f"submitting to {ns.backend}")
+        job = submit(program, ns.backend, ns.shots, ns.seed, ns.data_root)
+    text = json.dumps(job.to_json(), sort_keys=True, indent=2) + "\n"
+    if ns.output is None:
+        write_stdout(text)
+    else:
+        write_atomically(ns.output, text, inputs=[ns.model])
+    return EXIT_OK
+
+
+def _result_parser() -> _Parser:
+    p = _Parser(
+        prog="qbnnc result",
+        description=(
+            "Fetch a job submitted by `qbnnc submit`, decode the measured weights and score "
+            "each weight string classically (examples correct, marked or not), as `qbnnc run` "
+            "prints. Exit status 75 when the job has not finished yet."
+        ),
+    )
+    p.add_argument("job", metavar="JOB.json", help="the handle `qbnnc submit` printed (- : stdin)")
+    p.add_argument(
+        "--model", metavar="MODEL.bnn", help="the submitted model, if it has moved since"
+    )
+    _add_data_root(p)
+    p.add_argument("--backend", metavar="NAME[:DEVICE]", help="fetch through this backend instead")
+    p.add_argument(
+        "--rows", type=_natural, default=32, metavar="N", help="table rows (default 32; 0: all)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead")
+    return p
+
+
+def cmd_result(argv: list[str]) -> int:
+    from dataclasses import replace
+
+    from qbnnc.tools.jobs import Job, JobPending, result
+
+    ns = _result_parser().parse_args(argv)
+    require_stdout()
+    if ns.job == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(ns.job).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise failure(f"cannot read the job handle '{ns.job}': {e}") from None
+    job = Job.from_json(text)
+    if ns.model is not None:
+        job = replace(job, model=ns.model, data_root=ns.data_root)
+    elif ns.data_root is not None:
+        job = replace(job, data_root=ns.data_root)
+    with Status(f"fetching {job.handle}"):
+        try:
+            out = result(job, ns.backend)
+        except JobPending as e:
+            _print_error(f"qbnnc: {e}")
+            return EXIT_PENDING
+    if ns.json:
+        _print_json(out.to_json())
+    else:
+        _print(render_run(out, ns.rows))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "check": cmd_check,
     "stats": cmd_stats,
     "run": cmd_run,
     "train": cmd_train,
+    "submit": cmd_submit,
+    "result": cmd_result,
     "targets": cmd_targets,
 }
 
