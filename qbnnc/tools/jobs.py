@@ -2,8 +2,9 @@
 
 `submit(program, backend, shots)` compiles the program's pytket circuit for the backend
 (a device target's circuit as it is, optimisation level 0: compile with `--target` for the
-device's best circuit; any other at the backend's level 1, as `train` does), submits it and returns a `Job`: what a later process needs to fetch and decode
-the result, as one JSON object (`Job.to_json()`):
+device's best circuit; any other at the backend's level 1, as `train` does), submits it
+and returns a `Job`: what a later process needs to fetch and decode the result, as one
+JSON object (`Job.to_json()`):
 
 - `backend`: the backend's name (`quantinuum:H2-1E`, `ibm:ibm_torino`), to resolve it again;
 - `handle`: the pytket `ResultHandle`, as `str(handle)` (`ResultHandle.from_str` reads it);
@@ -28,7 +29,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.compiler import load_model, read_source
-from qbnnc.diagnostics import CompileError
+from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.frontend.model import Model
 from qbnnc.semantics import weight_string
 from qbnnc.tools.backends import describe, resolve
@@ -163,10 +164,16 @@ def result(job: Job, backend: str | Backend | None = None, model: Model | None =
             )
         model = load_model(read_source(job.model), job.model, data_root=job.data_root)
     if fingerprint(model) != job.model_sha256 or model.weight_names != list(job.weights):
-        raise CompileError.single(
-            model.path,
-            "this is not the model the job was submitted with (its network, data or accept "
-            "changed): decode with the model as it was submitted",
+        raise CompileError(
+            [
+                Diagnostic(
+                    model.path,
+                    0,
+                    0,
+                    "this is not the model the job was submitted with (its network, data or "
+                    "accept changed): decode with the model as it was submitted (--model)",
+                )
+            ]
         )
     return tabulate(
         model,
