@@ -706,6 +706,11 @@ def cmd_run(argv: list[str]) -> int:
     _require_target(ns.target)
     if ns.backend is None or ns.plot is not None:
         require_modules("qbnnc run", "qiskit_aer")
+    if ns.backend is None:
+        from qbnnc.targets import get_target
+
+        for r in get_target(ns.target).emulator_requires:
+            require_modules(f"emulating target '{ns.target}'", r.module)
     if ns.plot is not None:
         require_modules("--plot", "matplotlib")
         check_output(ns.plot, inputs=[ns.model])

@@ -55,6 +55,7 @@ class Target:
     module: str | None = None  # qbnnc.targets.<module>; None: the compiler's own circuit
     device: str | None = None  # the vendor's device (or fake backend) name
     emulated: str = "Aer statevector, exact (via OpenQASM 3)"
+    emulator_requires: tuple[Requirement, ...] = ()  # what its local emulator needs besides
 
     def missing(self) -> list[str]:
         """The pip packages this target needs that are not installed."""
@@ -66,6 +67,7 @@ class Target:
 
 
 _QUANTINUUM = (Requirement("pytket-quantinuum", "pytket.extensions.quantinuum"),)
+_PECOS = (Requirement("pytket-pecos", "pytket_pecos"),)
 _IBM = (
     Requirement("pytket-qiskit", "pytket.extensions.qiskit"),
     Requirement("qiskit-ibm-runtime", "qiskit_ibm_runtime"),
@@ -103,6 +105,7 @@ TARGETS: dict[str, Target] = {
             "H1-1",
             "Quantinuum's emulator PECOS (pytket-pecos) with H1-1's published gate and "
             "measurement errors, sampled",
+            _PECOS,
         ),
         Target(
             "quantinuum-h2",
@@ -115,6 +118,7 @@ TARGETS: dict[str, Target] = {
             "H2-1",
             "Quantinuum's emulator PECOS (pytket-pecos) with H2-1's published gate and "
             "measurement errors, sampled",
+            _PECOS,
         ),
         Target(
             "ibm-torino",

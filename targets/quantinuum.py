@@ -67,10 +67,8 @@ def emulator(target: Target) -> Backend:
     pytket-pecos is optional (the `quantinuum` extra installs it): without it, emulating is
     an error naming the pip line, not a silent noiseless stand-in.
     """
-    import importlib.util
-
     assert target.device is not None
-    if importlib.util.find_spec("pytket_pecos") is None:
+    if any(not r.installed() for r in target.emulator_requires):
         raise CompileError(
             [
                 Diagnostic(

@@ -280,6 +280,8 @@ def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
         (["stats", "{model}", "--target", "quantinuum-h1"], "pytket.extensions.quantinuum",
          "pip install pytket-quantinuum"),
         (["run", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
+        (["run", "{model}", "--target", "quantinuum-h2"], "pytket_pecos",
+         "pip install pytket-pecos"),
         (["run", "{model}", "--plot", "{tmp}/p.png"], "matplotlib", "pip install matplotlib"),
         (["train", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
     ],
