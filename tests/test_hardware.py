@@ -138,17 +138,32 @@ def test_names_resolve_to_the_vendors_backends(monkeypatch: pytest.MonkeyPatch) 
         ("ibm", "backend 'ibm' needs a device: --backend ibm:ibm_torino"),
         ("ibm:fake_nowhere", "unknown fake device 'fake_nowhere'"),
         ("pecos:H9-9", "unknown Quantinuum device 'H9-9'"),
+    ],
+)
+def test_unknown_names_are_one_line(
+    name: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qbnnc.cli import main
+
+    assert main(["train", str(QBN31_TASK1), "--backend", name]) == 1
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
         ("quantinuum:H2-1E", "backend 'quantinuum' needs"),
         ("ibm:ibm_torino", "backend 'ibm' needs IBM Quantum credentials, and none are saved"),
     ],
 )
-def test_unknown_names_missing_extensions_and_credentials_are_one_line(
+def test_missing_extensions_and_credentials_are_one_line(
     name: str, message: str, tmp_path: Path
 ) -> None:
     # A fresh HOME: no IBM account saved, no Nexus tokens; no network is needed to say so.
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     run = subprocess.run(
-        [sys.executable, "-P", "-m", "qbnnc", "train", str(QBN31_TASK1), "--backend", name],
+        [sys.executable, "-P", "-m", "qbnnc", "run", str(QBN31_TASK1), "--backend", name],
         capture_output=True,
         text=True,
         env=env,
