@@ -7,6 +7,7 @@ from qbnnc.diagnostics import CompileError, Diagnostic  # noqa: E402
 from qbnnc.frontend.model import Model  # noqa: E402
 from qbnnc.program import Program  # noqa: E402
 from qbnnc.semantics import Evaluation, Network  # noqa: E402
+from qbnnc.tools.jobs import Job, result, submit  # noqa: E402
 from qbnnc.tools.simulate import run  # noqa: E402
 from qbnnc.tools.train import train  # noqa: E402
 from qbnnc.version import __version__
@@ -15,6 +16,7 @@ __all__ = [
     "CompileError",
     "Diagnostic",
     "Evaluation",
+    "Job",
     "Model",
     "Network",
     "Program",
@@ -23,6 +25,8 @@ __all__ = [
     "compile_file",
     "compile_model",
     "load_model",
+    "result",
     "run",
+    "submit",
     "train",
 ]

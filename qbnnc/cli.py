@@ -37,34 +37,45 @@ from qbnnc.output import (
 from qbnnc.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_PENDING = 75  # sysexits' EX_TEMPFAIL: a submitted job has not finished; ask again later
 
 MAIN_HELP = """\
 Compile a binary neural network and its training set (.bnn) into the quantum circuit
 that trains it by Grover search over the weights.
 
 usage:
-  qbnnc MODEL.bnn [-o OUT] [--target NAME] [--flat]   compile (OUT: .qasm, .json, or - for stdout)
+  qbnnc MODEL.bnn [-o OUT] [--target NAME] [--flat]   compile (OUT: .qasm, .json, .ll, .bc, or -)
   qbnnc check MODEL.bnn                              parse and check; print a summary
   qbnnc stats MODEL.bnn [--json] [--target NAME]     resource counts, without writing a circuit
   qbnnc estimate MODEL.bnn [--qubit-params NAME|all] [--qec-scheme S] [--error-budget E] [--json]
                                                      physical resources on fault-tolerant hardware
   qbnnc run MODEL.bnn [--shots N] [--seed S] [--plot FILE.png] [--target NAME] [--json]
                                                      simulate locally, show what it measures
+  qbnnc run MODEL.bnn --backend NAME[:DEVICE] ...   run on a backend instead (see below)
   qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
                      [--save FILE.bnn]               find the best weights (number unknown)
   qbnnc predict MODEL.bnn [DATA] [--json]            evaluate a trained (fully fixed) network
                                                      on a data file: accuracy, confusion table
+  qbnnc submit MODEL.bnn --backend NAME[:DEVICE] [--target NAME] [--shots N] [-o JOB.json]
+                                                     submit to a device; print a job handle
+  qbnnc result JOB.json [--json]                     fetch, decode and score a submitted job
   qbnnc targets                                      list the targets
 
 `run --save FILE.bnn` and `train --save FILE.bnn` write the network found as a model whose
 layers are all fixed at its weights, for `qbnnc predict`.
+
+Backends (--backend): aer (default, exact), a target's emulator (ibm-torino...),
+quantinuum:DEVICE (H2-1, H2-1E...; qnexus), pecos[:DEVICE] (Quantinuum's emulator, local),
+ibm:DEVICE (ibm_torino; a saved IBM Quantum account), ibm:fake_DEVICE (offline),
+ibm-emulator:DEVICE, or a pytket backend class (AerBackend).
 
 Every command that reads a model takes --data-root DIR: the folder `data from` may read
 inside (default: the model's folder). `qbnnc COMMAND --help` tells more.
 
 Exit status: 0 success; 1 an error in the model, its data, a target or the environment
 (an output that cannot be written, a missing package, not enough memory or time); 2 a
-usage error; 70 a bug in qbnnc; 128+N killed by signal N (130: Ctrl-C).
+usage error; 70 a bug in qbnnc; 75 (`result`) the job has not finished yet; 128+N killed
+by signal N (130: Ctrl-C).
 """
 
 __all__ = ["main", "write_atomically"]
@@ -119,7 +130,8 @@ def _compile_parser() -> _Parser:
         "-o",
         "--output",
         metavar="OUT",
-        help="where to write: .qasm (OpenQASM 3), .json (pytket Circuit.to_dict()), - (stdout)",
+        help="where to write: .qasm (OpenQASM 3), .json (pytket Circuit.to_dict()), .ll or .bc "
+        "(QIR text or bitcode, through pytket-qir), - (stdout)",
     )
     p.add_argument(
         "--target", default="generic", metavar="NAME", help="target (see `qbnnc targets`)"
@@ -210,6 +222,11 @@ PIP_NAMES = {
     "pytket": "pytket",
     "pytket.extensions.qiskit": "pytket-qiskit",
     "pytket.extensions.quantinuum": "pytket-quantinuum",
+    "pytket.qir": "pytket-qir",
+    "pyqir": "pyqir",
+    "pytket_pecos": "pytket-pecos",
+    "qnexus": "qnexus",
+    "pecos": "pytket-pecos",
     "matplotlib": "matplotlib",
     "braket": "amazon-braket-sdk",
     "qdk": "qdk",
@@ -220,7 +237,14 @@ PIP_NAMES = {
     "lark": "lark",
 }
 # The optional-dependency group of qbnnc that installs a package, where there is one.
-EXTRAS = {"matplotlib": "plot", "pytket-quantinuum": "quantinuum", "qdk": "estimate"}
+EXTRAS = {
+    "matplotlib": "plot",
+    "pytket-quantinuum": "quantinuum",
+    "pytket-pecos": "quantinuum",
+    "pytket-qir": "qir",
+    "pyqir": "qir",
+    "qdk": "estimate",
+}
 
 
 def pip_name(module: str | None) -> str | None:
@@ -356,14 +380,17 @@ def cmd_compile(argv: list[str]) -> int:
     # and place (never over the model itself), the target, the packages.
     if out == "-":
         require_stdout()
-    elif suffix in (".qasm", ".json"):
+    elif suffix in (".qasm", ".json", ".ll", ".bc"):
         check_output(out, inputs=[ns.model])
     else:
         raise UsageError(
             f"qbnnc: error: cannot tell the format of '{out}': "
-            "use a .qasm or .json file, or - for stdout"
+            "use a .qasm, .json, .ll or .bc file, or - for stdout"
         )
-    _require_target(ns.target, pytket=suffix == ".json")
+    qir = suffix in (".ll", ".bc")
+    _require_target(ns.target, pytket=suffix == ".json" or qir)
+    if qir:
+        require_modules("QIR output (.ll, .bc)", "pytket.qir", "pyqir")
     model = _load(ns.model, ns.data_root)
     hint = _compile_budget(model, "program" if ns.flat or suffix == ".json" else "qasm")
     with Status(f"compiling {model.name}{hint}", delay=2.0) as status:
@@ -374,7 +401,11 @@ def cmd_compile(argv: list[str]) -> int:
             optimize_for=ns.optimize_for,
             progress=counting(status),
         )
-        if suffix == ".json":
+        text: str | bytes
+        if qir:
+            _flat_output(program, status, pytket=True, build=False)
+            text = program.qir(binary=suffix == ".bc")
+        elif suffix == ".json":
             text = _flat_output(program, status, pytket=True)
         elif ns.flat:
             text = _flat_output(program, status, pytket=False)
@@ -387,8 +418,9 @@ def cmd_compile(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _flat_output(program, status: Status, pytket: bool) -> str:  # noqa: ANN001 - a Program
-    """The flat OpenQASM 3 or the pytket JSON, after checking its budget."""
+def _flat_output(program, status: Status, pytket: bool, build: bool = True) -> str:  # noqa: ANN001
+    """The flat OpenQASM 3 or the pytket JSON, after checking its budget (only the check
+    when not `build`)."""
     from qbnnc.budget import estimate_flat
     from qbnnc.synthesis.circuit import flat_size
 
@@ -399,6 +431,8 @@ def _flat_output(program, status: Status, pytket: bool) -> str:  # noqa: ANN001 
             program.require_flat_fits("--flat OpenQASM 3")
         estimate = within_budget(estimate_flat(flat_size(program.circuit), pytket), None)
         status(estimate.task + _hint(estimate))
+    if not build:
+        return ""
     if pytket:
         from qbnnc.targets.pytket_circuit import to_json
 
@@ -746,6 +780,7 @@ def _run_parser() -> _Parser:
     p.add_argument(
         "--rows", type=_natural, default=32, metavar="N", help="table rows (default 32; 0: all)"
     )
+    _add_backend(p, default=None)
     p.add_argument("--json", action="store_true", help="print one JSON object instead")
     _add_save(p, "the most frequent measured weight string that the oracle marks")
     return p
@@ -779,6 +814,26 @@ def _save(ns: argparse.Namespace, network, how: str) -> None:  # noqa: ANN001 - 
     write_atomically(ns.save, network.bnn(comment), inputs=[ns.model])
 
 
+BACKEND_HELP = (
+    "aer (qbnnc's exact simulation), a target's emulator (`qbnnc targets`), "
+    "quantinuum:DEVICE (H2-1, H2-1E, H2-1SC; through qnexus, logged in), pecos[:DEVICE] "
+    "(Quantinuum's emulator PECOS, local, with the device's error rates), ibm:DEVICE "
+    "(ibm_torino; a saved IBM Quantum account), ibm:fake_DEVICE (fake_torino, offline), "
+    "ibm-emulator:DEVICE, or a pytket backend class such as AerBackend"
+)
+
+
+def _add_backend(p: argparse.ArgumentParser, default: str | None, required: bool = False) -> None:
+    extra = f" (default: {default})" if default else ""
+    p.add_argument(
+        "--backend",
+        default=default,
+        required=required,
+        metavar="NAME[:DEVICE]",
+        help=f"where the circuit runs: {BACKEND_HELP}{extra}",
+    )
+
+
 def cmd_run(argv: list[str]) -> int:
     from qbnnc.tools.simulate import run
 
@@ -789,7 +844,13 @@ def cmd_run(argv: list[str]) -> int:
         )
     require_stdout()
     _require_target(ns.target)
-    require_modules("qbnnc run", "qiskit_aer")
+    if ns.backend is None or ns.plot is not None:
+        require_modules("qbnnc run", "qiskit_aer")
+    if ns.backend is None:
+        from qbnnc.targets import get_target
+
+        for r in get_target(ns.target).emulator_requires:
+            require_modules(f"emulating target '{ns.target}'", r.module)
     if ns.plot is not None:
         require_modules("--plot", "matplotlib")
         check_output(ns.plot, inputs=[ns.model])
@@ -801,11 +862,19 @@ def cmd_run(argv: list[str]) -> int:
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
         )
         k = ns.plot_iterations if ns.plot_iterations is not None else max(program.iterations, 1)
-        estimates = _run_estimates(program, k if ns.plot is not None else None)
+        estimates = _run_estimates(
+            program, k if ns.plot is not None else None, ns.backend is not None
+        )
         for estimate in estimates:
             within_budget(estimate, ns.model)
         hints = [_hint(e) for e in estimates] + ["", ""]
-        result = run(program, shots=ns.shots, seed=ns.seed, progress=lambda m: status(m + hints[0]))
+        result = run(
+            program,
+            shots=ns.shots,
+            seed=ns.seed,
+            progress=lambda m: status(m + hints[0]),
+            backend=ns.backend,
+        )
         if ns.plot is not None:
             from qbnnc.tools.plot import plot
 
@@ -835,14 +904,19 @@ def cmd_run(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _run_estimates(program, plot_iterations: int | None) -> list[Estimate]:  # noqa: ANN001
+def _run_estimates(  # noqa: ANN001
+    program, plot_iterations: int | None, backend: bool = False
+) -> list[Estimate]:
     """The budgets of `run` (and of its --plot): the statevector's width and memory, and
-    the flat operations simulated. Device targets run on their emulator: width only."""
+    the flat operations simulated. Device targets run on their emulator: width only; a
+    chosen backend has its own limits (and a device no statevector)."""
     from qbnnc.budget import estimate_plot, estimate_run, estimate_sparse_run
     from qbnnc.synthesis.circuit import flat_size
     from qbnnc.tools.simulate import check_width, choose_simulator, iteration_circuits
     from qbnnc.tools.sparse import amplitudes_log2
 
+    if backend and plot_iterations is None:
+        return []
     check_width(program)
     if program.device is not None:
         return []
@@ -872,8 +946,9 @@ def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunR
     """`qbnnc run` without --json: a header and the measured weight strings."""
     p = result.success_probability
     expected = "unknown" if p is None else f"{p:.4f}"
+    seed = "" if result.seed is None else f" (seed {result.seed})"
     lines = [
-        f"{result.model}: {result.shots} shots (seed {result.seed}) on {result.backend}, "
+        f"{result.model}: {result.shots} shots{seed} on {result.backend}, "
         f"target {result.target}, {result.iterations} iterations",
         f"marked: measured {result.marked_frequency:.4f} of shots, expected {expected}",
     ]
@@ -918,14 +993,7 @@ def _train_parser() -> _Parser:
         metavar="N",
         help="measurements per circuit run (default 1, as in BBHT; each costs its iterations)",
     )
-    p.add_argument(
-        "--backend",
-        default="aer",
-        metavar="NAME",
-        help="aer (default: Qiskit Aer through OpenQASM 3, or the sparse simulator for wide "
-        "circuits with few weights), a target's emulator, or any "
-        "installed pytket backend class, e.g. AerBackend",
-    )
+    _add_backend(p, default="aer")
     p.add_argument(
         "--budget",
         type=_positive,
@@ -938,11 +1006,12 @@ def _train_parser() -> _Parser:
 
 
 def cmd_train(argv: list[str]) -> int:
-    from qbnnc.tools.train import BUILT_IN, render, train
+    from qbnnc.tools.backends import is_built_in
+    from qbnnc.tools.train import render, train
 
     ns = _train_parser().parse_args(argv)
     require_stdout()
-    aer = ns.backend.lower() in BUILT_IN
+    aer = is_built_in(ns.backend)
     require_modules("qbnnc train", "qiskit_aer" if aer else "pytket")
     _check_save(ns)
     model = _load(ns.model, ns.data_root)
@@ -1098,6 +1167,111 @@ def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate
     )
 
 
+# --- submit, result ---------------------------------------------------------------------------
+
+
+def _submit_parser() -> _Parser:
+    p = _Parser(
+        prog="qbnnc submit",
+        description=(
+            "Compile MODEL (for --target, then for the backend), submit it to --backend and "
+            "print the job handle: one JSON object with the backend, the pytket result handle, "
+            "the weight names and the model's path and fingerprint. `qbnnc result` reads it. "
+            "A backend whose results live only in this process (aer, pecos, ibm:fake_*) runs "
+            "the job now and the handle carries the measured counts."
+        ),
+    )
+    _model_args(p)
+    _add_backend(p, default=None, required=True)
+    p.add_argument("--shots", type=_positive, default=1024, metavar="N", help="default 1024")
+    p.add_argument("--seed", type=_natural, metavar="S", help="the backend's seed, if it has one")
+    p.add_argument(
+        "-o", "--output", metavar="JOB.json", help="write the handle there (default: stdout)"
+    )
+    return p
+
+
+def cmd_submit(argv: list[str]) -> int:
+    import json
+
+    from qbnnc.tools.jobs import submit
+
+    ns = _submit_parser().parse_args(argv)
+    if ns.output is not None:
+        check_output(ns.output, inputs=[ns.model])
+    else:
+        require_stdout()
+    _require_target(ns.target)
+    require_modules("qbnnc submit", "pytket")
+    model = _load(ns.model, ns.data_root)
+    with Status(f"compiling {model.name}") as status:
+        program = compile_model(
+            model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
+        )
+        status(f"submitting to {ns.backend}")
+        job = submit(program, ns.backend, ns.shots, ns.seed, ns.data_root)
+    text = json.dumps(job.to_json(), sort_keys=True, indent=2) + "\n"
+    if ns.output is None:
+        write_stdout(text)
+    else:
+        write_atomically(ns.output, text, inputs=[ns.model])
+    return EXIT_OK
+
+
+def _result_parser() -> _Parser:
+    p = _Parser(
+        prog="qbnnc result",
+        description=(
+            "Fetch a job submitted by `qbnnc submit`, decode the measured weights and score "
+            "each weight string classically (examples correct, marked or not), as `qbnnc run` "
+            "prints. Exit status 75 when the job has not finished yet."
+        ),
+    )
+    p.add_argument("job", metavar="JOB.json", help="the handle `qbnnc submit` printed (- : stdin)")
+    p.add_argument(
+        "--model", metavar="MODEL.bnn", help="the submitted model, if it has moved since"
+    )
+    _add_data_root(p)
+    p.add_argument("--backend", metavar="NAME[:DEVICE]", help="fetch through this backend instead")
+    p.add_argument(
+        "--rows", type=_natural, default=32, metavar="N", help="table rows (default 32; 0: all)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead")
+    return p
+
+
+def cmd_result(argv: list[str]) -> int:
+    from dataclasses import replace
+
+    from qbnnc.tools.jobs import Job, JobPending, result
+
+    ns = _result_parser().parse_args(argv)
+    require_stdout()
+    if ns.job == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(ns.job).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise failure(f"cannot read the job handle '{ns.job}': {e}") from None
+    job = Job.from_json(text)
+    if ns.model is not None:
+        job = replace(job, model=ns.model, data_root=ns.data_root)
+    elif ns.data_root is not None:
+        job = replace(job, data_root=ns.data_root)
+    with Status(f"fetching {job.handle}"):
+        try:
+            out = result(job, ns.backend)
+        except JobPending as e:
+            _print_error(f"qbnnc: {e}")
+            return EXIT_PENDING
+    if ns.json:
+        _print_json(out.to_json())
+    else:
+        _print(render_run(out, ns.rows))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "check": cmd_check,
     "stats": cmd_stats,
@@ -1105,6 +1279,8 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "run": cmd_run,
     "train": cmd_train,
     "predict": cmd_predict,
+    "submit": cmd_submit,
+    "result": cmd_result,
     "targets": cmd_targets,
 }
 

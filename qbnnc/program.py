@@ -123,6 +123,12 @@ class Program:
         self.require_flat_fits("a pytket circuit (pytket has no loops)")
         return to_pytket(self.circuit, boxes=not flat, name=self.model.name)
 
+    def qir(self, binary: bool = False) -> str | bytes:
+        """The program as QIR through pytket-qir: LLVM text, or bitcode when `binary`."""
+        from qbnnc.targets.qir import qir
+
+        return qir(self, binary)
+
     def stats(self) -> dict[str, Any]:
         """The resource counts of `qbnnc stats --json` (docs/stats.md), counted through
         the structure without flattening: qubits, gates per name, two-qubit gates,

@@ -55,6 +55,7 @@ class Target:
     module: str | None = None  # qbnnc.targets.<module>; None: the compiler's own circuit
     device: str | None = None  # the vendor's device (or fake backend) name
     emulated: str = "Aer statevector, exact (via OpenQASM 3)"
+    emulator_requires: tuple[Requirement, ...] = ()  # what its local emulator needs besides
 
     def missing(self) -> list[str]:
         """The pip packages this target needs that are not installed."""
@@ -66,6 +67,7 @@ class Target:
 
 
 _QUANTINUUM = (Requirement("pytket-quantinuum", "pytket.extensions.quantinuum"),)
+_PECOS = (Requirement("pytket-pecos", "pytket_pecos"),)
 _IBM = (
     Requirement("pytket-qiskit", "pytket.extensions.qiskit"),
     Requirement("qiskit-ibm-runtime", "qiskit_ibm_runtime"),
@@ -101,7 +103,9 @@ TARGETS: dict[str, Target] = {
             "quantinuum",
             "quantinuum",
             "H1-1",
-            "none offline (Quantinuum's local emulator needs pytket-pecos)",
+            "Quantinuum's emulator PECOS (pytket-pecos) with H1-1's published gate and "
+            "measurement errors, sampled",
+            _PECOS,
         ),
         Target(
             "quantinuum-h2",
@@ -112,7 +116,9 @@ TARGETS: dict[str, Target] = {
             "quantinuum",
             "quantinuum",
             "H2-1",
-            "none offline (Quantinuum's local emulator needs pytket-pecos)",
+            "Quantinuum's emulator PECOS (pytket-pecos) with H2-1's published gate and "
+            "measurement errors, sampled",
+            _PECOS,
         ),
         Target(
             "ibm-torino",
@@ -226,9 +232,10 @@ def emulator(name: str) -> Backend | None:
 
     For a device target, run `program.device` (already valid for the device) on it, e.g.
     `backend.run_circuit(backend.get_compiled_circuit(program.device, 0), n_shots=1000)`.
-    IBM targets get Aer with the fake device's noise model; Quantinuum targets None (its
-    local emulator needs pytket-pecos, not a dependency); generic and clifford+t None (they
-    are simulated exactly from their OpenQASM 3, `qbnnc.simulate`).
+    IBM targets get Aer with the fake device's noise model; Quantinuum targets PECOS with
+    the device's published error rates (pytket-pecos, an error naming the pip line when it
+    is missing); generic and clifford+t None (they are simulated exactly from their
+    OpenQASM 3, `qbnnc.simulate`).
     """
     spec = get_target(name)
     if spec.module is None:

@@ -22,6 +22,7 @@ from pytket.extensions.quantinuum import (
 )
 from pytket.passes import AutoSquash, RemoveRedundancies, SequencePass
 
+from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.targets.device import compile_segmented, with_device
 
 if TYPE_CHECKING:
@@ -60,6 +61,26 @@ def prepare(program: Program, target: Target) -> Program:
     return with_device(program, target, b, device)
 
 
-def emulator(target: Target) -> Backend | None:
-    """None: Quantinuum's local emulator needs pytket-pecos, which qbnnc does not install."""
-    return None
+def emulator(target: Target) -> Backend:
+    """Quantinuum's emulator PECOS with the device's published error rates (`pecos.py`).
+
+    pytket-pecos is optional (the `quantinuum` extra installs it): without it, emulating is
+    an error naming the pip line, not a silent noiseless stand-in.
+    """
+    assert target.device is not None
+    if any(not r.installed() for r in target.emulator_requires):
+        raise CompileError(
+            [
+                Diagnostic(
+                    None,
+                    0,
+                    0,
+                    f"emulating target '{target.name}' needs Quantinuum's emulator PECOS, which "
+                    "is not installed: pip install pytket-pecos (or: pip install "
+                    "'qbnnc[quantinuum]')",
+                )
+            ]
+        )
+    from qbnnc.targets.pecos import PecosBackend
+
+    return PecosBackend(target.device)

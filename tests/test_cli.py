@@ -276,9 +276,12 @@ def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
     ("args", "module", "pip"),
     [
         (["{model}", "-o", "{tmp}/c.json"], "pytket", "pip install pytket"),
+        (["{model}", "-o", "{tmp}/c.ll"], "pytket.qir", "pip install pytket-qir"),
         (["stats", "{model}", "--target", "quantinuum-h1"], "pytket.extensions.quantinuum",
          "pip install pytket-quantinuum"),
         (["run", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
+        (["run", "{model}", "--target", "quantinuum-h2"], "pytket_pecos",
+         "pip install pytket-pecos"),
         (["run", "{model}", "--plot", "{tmp}/p.png"], "matplotlib", "pip install matplotlib"),
         (["train", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
         (["estimate", "{model}"], "qdk", "pip install qdk"),

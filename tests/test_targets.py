@@ -482,7 +482,11 @@ def test_emulators(ibm: dict[str, Program]) -> None:
     from pytket.extensions.qiskit import AerBackend
 
     assert targets.emulator("generic") is None
-    assert targets.emulator("quantinuum-h2") is None
+    from qbnnc.targets.pecos import PecosBackend
+
+    pecos = targets.emulator("quantinuum-h2")
+    assert isinstance(pecos, PecosBackend) and pecos.noise is not None
+    assert pecos.backend_info is not None and pecos.backend_info.device_name == "H2-1"
     backend = targets.emulator("ibm-torino")
     assert isinstance(backend, AerBackend)
     # The device circuit runs on it as it is (same coupling map); `qbnnc run` samples it.

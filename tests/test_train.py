@@ -16,12 +16,12 @@ from qbnnc.compiler import load_model, read_source
 from qbnnc.diagnostics import CompileError
 from qbnnc.frontend.model import Accept
 from qbnnc.semantics import census, correct, weight_string
+from qbnnc.tools.backends import resolve
 from qbnnc.tools.testing import random_source
 from qbnnc.tools.train import (
     Sampler,
     blind_program,
     dh_budget,
-    resolve_backend,
     train,
     training_model,
 )
@@ -131,7 +131,7 @@ def test_train_on_a_pytket_backend() -> None:
 
 def test_unknown_backend_lists_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(CompileError, match="unknown backend 'nosuch'"):
-        resolve_backend("nosuch")
+        resolve("nosuch")
     assert main(["train", str(AND221), "--backend", "nosuch"]) == 1
     assert "Traceback" not in capsys.readouterr().err
 
@@ -170,7 +170,7 @@ def test_backends_that_return_no_counts_are_neither_offered_nor_accepted(
     pytest.importorskip("pytket.extensions.qiskit")
     assert main(["train", str(AND221), "--backend", "AerStateBackend"]) == 1
     err = capsys.readouterr().err
-    assert "AerStateBackend cannot be used for training: it returns no measured counts" in err
+    assert "AerStateBackend cannot be used here: it returns no measured counts" in err
     assert "internal error" not in err
     assert main(["train", str(AND221), "--backend", "nosuch"]) == 1
     offered = capsys.readouterr().err.split("samples counts: ")[1]

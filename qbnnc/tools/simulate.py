@@ -28,6 +28,8 @@ from qbnnc.semantics import correct_counts, weight_string
 from qbnnc.synthesis.circuit import Circuit
 
 if TYPE_CHECKING:
+    from pytket.backends import Backend
+
     from qbnnc.program import Program
     from qbnnc.tools.sparse import SparseGroverSimulator
 
@@ -442,8 +444,9 @@ def run(
     shots: int = 1024,
     seed: int | None = None,
     progress: Progress | None = None,
+    backend: str | Backend | None = None,
 ) -> RunResult:
-    """Simulate `program` locally and tabulate what it measures.
+    """Simulate `program` locally (or run it on `backend`) and tabulate what it measures.
 
     Arguments: `program` (from `qbnnc.compile_file` ...), `shots` (at least 1), `seed` (the
     sampling seed; None: random), `progress` (called with a status line before long work).
@@ -451,24 +454,63 @@ def run(
     shots, examples correct, marked or not.
 
     The generic (and clifford+t) programs run exactly (Aer's statevector or the sparse
-    simulator, `choose_simulator`) and the shots
-    are drawn with `seed`; a device target runs its device circuit on the target's
-    emulator (`targets.emulator`), `shots` times, with `seed`. Raises ValueError for
-    `shots < 1`, CompileError for a circuit too wide to simulate (over 30 qubits).
+    simulator, `choose_simulator`) and the shots are drawn with `seed`; a device target runs
+    its device circuit on the target's emulator (`targets.emulator`), `shots` times, with
+    `seed`. `backend`: a pytket `Backend` object or a name (`qbnnc.tools.backends`, e.g.
+    `ibm:fake_torino`, `quantinuum:H2-1E`) runs the program's pytket circuit there instead:
+    a device circuit as it is (optimisation level 0), any other compiled by the backend
+    (level 1). Raises ValueError for `shots < 1`, CompileError for a circuit too large to
+    simulate.
     """
+    from qbnnc.tools.backends import describe, is_built_in, resolve
+
     if shots < 1:
         raise ValueError("shots must be at least 1")
-    check_width(program)
     model = program.model
-    if getattr(program, "device", None) is not None:
-        counts, backend = _emulate(program, shots, seed, progress)
+    if not is_built_in(backend):
+        assert backend is not None
+        resolved = resolve(backend)
+        if progress:
+            progress(f"running {shots} shots on {describe(resolved)}")
+        level = 0 if getattr(program, "device", None) is not None else 1
+        counts = run_pytket(resolved, program.pytket(), model.num_weights, shots, seed, level)
+        name = backend if isinstance(backend, str) else describe(resolved)
+    elif getattr(program, "device", None) is not None:
+        check_width(program)
+        counts, name = _emulate(program, shots, seed, progress)
     else:
         simulator = choose_simulator(program)
         if progress:
             how = " sparsely" if simulator == "sparse" else ""
             progress(f"simulating {program.circuit.num_qubits} qubits{how}")
         counts = sample(distribution(program), shots, seed)
-        backend = backend_name(simulator, aer_device() if simulator == "aer" else "CPU")
+        name = backend_name(simulator, aer_device() if simulator == "aer" else "CPU")
+    return tabulate(
+        model,
+        counts,
+        backend=name,
+        seed=seed,
+        target=program.target,
+        iterations=program.iterations,
+        marked=program.marked,
+        success_probability=program.success_probability,
+    )
+
+
+def tabulate(
+    model: Model,
+    counts: Counter[int],
+    *,
+    backend: str,
+    seed: int | None,
+    target: str,
+    iterations: int,
+    marked: int | None,
+    success_probability: float | None,
+) -> RunResult:
+    """What `run` prints for measured weight strings (bit i of a key = weight i): each with
+    its count, frequency, examples correct (checked classically) and whether it is marked."""
+    shots = sum(counts.values())
     scores = _scores(model, counts)
     k = model.accept.min_correct
 
@@ -488,13 +530,13 @@ def run(
     )
     return RunResult(
         model=model.name,
-        target=program.target,
+        target=target,
         backend=backend,
         shots=shots,
         seed=seed,
-        iterations=program.iterations,
-        marked=program.marked,
-        success_probability=program.success_probability,
+        iterations=iterations,
+        marked=marked,
+        success_probability=success_probability,
         outcomes=outcomes,
         weight_names=names,
     )
@@ -551,13 +593,17 @@ def run_pytket(
     A device circuit is already valid for its device: level 0 only makes it valid for the
     emulator, without re-optimising what the vendor's compiler produced.
     """
-    from pytket.circuit import Bit
-
     compiled = backend.get_compiled_circuit(circuit, optimisation_level=optimisation_level)
     kwargs: dict[str, Any] = {"n_shots": shots}
     if seed is not None:
         kwargs["seed"] = seed
-    result = backend.run_circuit(compiled, **kwargs)
+    return weight_counts(backend.run_circuit(compiled, **kwargs), num_weights)
+
+
+def weight_counts(result: Any, num_weights: int) -> Counter[int]:  # noqa: ANN401 - BackendResult
+    """The measured weight strings of a pytket BackendResult (bit i = weight i)."""
+    from pytket.circuit import Bit
+
     bits = [Bit("weights", i) for i in range(num_weights)]
     out: Counter[int] = Counter()
     for key, c in result.get_counts(cbits=bits).items():

@@ -29,11 +29,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.compiler import compile_model
-from qbnnc.diagnostics import CompileError
 from qbnnc.frontend.model import Accept, Model, Oracle
 from qbnnc.semantics import Network, correct, weight_string
+from qbnnc.tools.backends import describe, is_built_in, resolve
 
 if TYPE_CHECKING:
+    from pytket.backends import Backend
+
     from qbnnc.program import Program
 
 GROWTH = 6 / 5  # BBHT's lambda: any value in (1, 4/3) works
@@ -236,75 +238,6 @@ class PytketSampler(Sampler):
         return sorted(counts.elements())
 
 
-BUILT_IN = ("aer", "generic")
-
-
-def resolve_backend(name: str) -> Any:  # noqa: ANN401 - a pytket Backend
-    """A pytket backend by name: a device target's emulator (`qbnnc targets`), or a backend
-    class of an installed pytket extension that samples counts (`AerBackend`, ...; any case,
-    the `Backend` suffix optional), made with no arguments."""
-    import importlib
-    import pkgutil
-
-    from qbnnc.targets import TARGETS, emulator
-
-    if name in TARGETS:
-        backend = emulator(name)
-        if backend is None:
-            raise CompileError.single(
-                None,
-                f"target '{name}' has no local emulator ({TARGETS[name].emulated}); "
-                "use --backend aer or a pytket backend such as AerBackend",
-            )
-        return backend
-    try:
-        import pytket.extensions
-        from pytket.backends import Backend
-    except ImportError:
-        raise CompileError.single(
-            None,
-            f"backend '{name}' needs a pytket extension, and none is installed: "
-            "pip install pytket-qiskit (for AerBackend), or use --backend aer",
-        ) from None
-    wanted = {name.lower(), name.lower() + "backend"}
-    found: list[str] = []
-    for info in sorted(pkgutil.iter_modules(pytket.extensions.__path__), key=lambda m: m.name):
-        try:
-            module = importlib.import_module(f"pytket.extensions.{info.name}")
-        except Exception:  # noqa: BLE001, S112 - a broken extension is skipped, not fatal
-            continue
-        for attr in sorted(dir(module)):
-            cls = getattr(module, attr)
-            if not (isinstance(cls, type) and issubclass(cls, Backend) and cls is not Backend):
-                continue
-            # Training samples shots: a statevector, unitary or density-matrix backend
-            # returns no counts, so it is neither offered nor accepted.
-            samples = bool(getattr(cls, "_supports_counts", False))
-            if samples:
-                found.append(attr)
-            if attr.lower() in wanted:
-                if not samples:
-                    raise CompileError.single(
-                        None,
-                        f"backend {attr} cannot be used for training: it returns no measured "
-                        "counts (a state, unitary or density matrix); use a sampling backend "
-                        "such as AerBackend, or --backend aer",
-                    )
-                try:
-                    return cls()
-                except Exception as e:  # noqa: BLE001 - e.g. a backend that needs credentials
-                    raise CompileError.single(
-                        None, f"backend {attr} cannot be made here: {e}"
-                    ) from None
-    known = ", ".join(sorted(set(found))) or "none"
-    raise CompileError.single(
-        None,
-        f"unknown backend '{name}'; the choices are aer (the default), a device target's "
-        f"emulator (`qbnnc targets`), or an installed pytket backend that samples counts: "
-        f"{known}",
-    )
-
-
 # --- the search ------------------------------------------------------------------------------
 
 
@@ -312,15 +245,16 @@ def train(
     model: Model | Program,
     seed: int | None = 0,
     shots_per_round: int = 1,
-    backend: str | None = None,
+    backend: str | Backend | None = None,
     budget: int | None = None,
     progress: Progress | None = None,
     optimize: bool = True,
 ) -> TrainResult:
     """Find a weight string with the most correct examples without knowing how many exist.
 
-    `backend`: None or "aer" for Qiskit Aer through OpenQASM 3, else a pytket backend name
-    (see `resolve_backend`). `budget`: oracle calls before giving up on improving (default
+    `backend`: None or "aer" for Qiskit Aer through OpenQASM 3, else a pytket `Backend`
+    object or a backend name (`qbnnc.tools.backends`: `quantinuum:H2-1E`, `ibm:ibm_torino`,
+    a target's emulator, ...). `budget`: oracle calls before giving up on improving (default
     Dürr–Høyer's). `progress` is told about each round; `optimize=False` skips the
     dataflow passes (as `--no-opt`). `model`: a checked model (`qbnnc.load_model`) or a
     compiled Program; its `accept` and `iterations` are not used (docs/train.md).
@@ -337,10 +271,13 @@ def train(
     model = training_model(model)
     n, e = model.num_weights, model.num_examples
     sampler: Sampler
-    if backend is None or backend.lower() in BUILT_IN:
+    if is_built_in(backend):
         sampler = AerSampler(model, optimize)
     else:
-        sampler = PytketSampler(model, resolve_backend(backend), backend, optimize)
+        assert backend is not None
+        resolved = resolve(backend)
+        name = backend if isinstance(backend, str) else describe(resolved)
+        sampler = PytketSampler(model, resolved, name, optimize)
     rng = random.Random(seed)
     limit = dh_budget(n) if budget is None else budget
     cap = math.sqrt(2.0**n) if n < 1024 else math.inf  # BBHT's bound on m: sqrt(N)

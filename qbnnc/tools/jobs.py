@@ -1,0 +1,187 @@
+"""Submitting a training circuit to a backend now, decoding its result later.
+
+`submit(program, backend, shots)` compiles the program's pytket circuit for the backend
+(a device target's circuit as it is, optimisation level 0: compile with `--target` for the
+device's best circuit; any other at the backend's level 1, as `train` does), submits it
+and returns a `Job`: what a later process needs to fetch and decode the result, as one
+JSON object (`Job.to_json()`):
+
+- `backend`: the backend's name (`quantinuum:H2-1E`, `ibm:ibm_torino`), to resolve it again;
+- `handle`: the pytket `ResultHandle`, as `str(handle)` (`ResultHandle.from_str` reads it);
+- `weights`: the weight names in canonical order (bit i of register `weights` is weight i);
+- `model`, `data_root`, `model_sha256`: where the model was and a fingerprint of what
+  scoring depends on (network, data, accept), checked when the result is decoded;
+- `target`, `shots`, `iterations`, `marked`, `success_probability`: for the report;
+- `counts`: for a backend whose results live only in the submitting process (Aer, PECOS:
+  `persistent_handles` is False), the measured weight strings themselves, fetched at once.
+
+`result(job)` fetches the counts (`backend.circuit_status`, then `get_result`), reloads the
+model, checks its fingerprint and scores every measured weight string classically, as `run`
+does. A job not finished yet raises `JobPending` with the backend's status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from qbnnc.compiler import load_model, read_source
+from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.frontend.model import Model
+from qbnnc.semantics import weight_string
+from qbnnc.tools.backends import describe, resolve
+from qbnnc.tools.simulate import RunResult, tabulate, weight_counts
+
+if TYPE_CHECKING:
+    from pytket.backends import Backend, CircuitStatus
+
+    from qbnnc.program import Program
+
+FORMAT = "qbnnc-job/1"
+
+
+class JobPending(Exception):
+    """The job has not finished: `status` is the backend's CircuitStatus."""
+
+    def __init__(self, job: Job, status: CircuitStatus) -> None:
+        message = f": {status.message}" if status.message else ""
+        super().__init__(
+            f"job {job.handle} on {job.backend} is {status.status.name}{message}; ask again later"
+        )
+        self.status = status
+
+
+def fingerprint(model: Model) -> str:
+    """sha256 of what decoding depends on: the network, the data and `accept`."""
+    data = {
+        "encoding": model.encoding,
+        "layers": [
+            [layer.name, layer.width, layer.threshold, layer.fixed, list(layer.line_names)]
+            for layer in model.layers
+        ],
+        "examples": [[list(e.inputs), list(e.label)] for e in model.examples],
+        "accept": model.accept.min_correct,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    backend: str
+    handle: str
+    weights: tuple[str, ...]
+    model: str | None
+    data_root: str | None
+    model_sha256: str
+    target: str
+    shots: int
+    iterations: int
+    marked: int | None
+    success_probability: float | None
+    counts: dict[str, int] | None = None  # canonical weight strings, when fetched at once
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": FORMAT, **asdict(self), "weights": list(self.weights)}
+
+    @classmethod
+    def from_json(cls, data: object) -> Job:
+        """A job from its JSON object (or text); CompileError if it is not one."""
+        try:
+            if isinstance(data, str):
+                data = json.loads(data)
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                raise ValueError(f'not a qbnnc job (no "format": "{FORMAT}")')
+            fields = {k: v for k, v in data.items() if k != "format"}
+            fields["weights"] = tuple(fields["weights"])
+            return cls(**fields)
+        except (ValueError, TypeError, KeyError) as e:
+            raise CompileError.single(None, f"not a qbnnc job handle: {e}") from None
+
+
+def submit(
+    program: Program,
+    backend: str | Backend,
+    shots: int = 1024,
+    seed: int | None = None,
+    data_root: str | None = None,
+) -> Job:
+    """Compile `program` for `backend`, submit it, and return the job (see the module doc)."""
+    if shots < 1:
+        raise ValueError("shots must be at least 1")
+    resolved = resolve(backend)
+    device = getattr(program, "device", None) is not None
+    compiled = resolved.get_compiled_circuit(program.pytket(), 0 if device else 1)
+    kwargs: dict[str, Any] = {"n_shots": shots}
+    if seed is not None:
+        kwargs["seed"] = seed
+    handle = resolved.process_circuit(compiled, **kwargs)
+    model = program.model
+    counts = None
+    if not resolved.persistent_handles:
+        measured = weight_counts(resolved.get_result(handle), model.num_weights)
+        counts = {weight_string(w, model.num_weights): c for w, c in sorted(measured.items())}
+    return Job(
+        backend=backend if isinstance(backend, str) else describe(resolved),
+        handle=str(handle),
+        weights=tuple(model.weight_names),
+        model=model.path,
+        data_root=data_root,
+        model_sha256=fingerprint(model),
+        target=program.target,
+        shots=shots,
+        iterations=program.iterations,
+        marked=program.marked,
+        success_probability=program.success_probability,
+        counts=counts,
+    )
+
+
+def result(job: Job, backend: str | Backend | None = None, model: Model | None = None) -> RunResult:
+    """The job's measured weight strings, scored as `run` scores them.
+
+    `backend` (default: the job's own name) fetches it; `model` (default: reloaded from the
+    job's path) must be the model submitted (same fingerprint).
+    """
+    from pytket.backends import ResultHandle, StatusEnum
+
+    n = len(job.weights)
+    if job.counts is not None:
+        counts = Counter({int(w[::-1], 2): c for w, c in job.counts.items()})
+    else:
+        resolved = resolve(backend if backend is not None else job.backend)
+        handle = ResultHandle.from_str(job.handle)
+        status = resolved.circuit_status(handle)
+        if status.status != StatusEnum.COMPLETED:
+            raise JobPending(job, status)
+        counts = weight_counts(resolved.get_result(handle), n)
+    if model is None:
+        if job.model is None:
+            raise CompileError.single(
+                None, "the job does not say where its model is: pass the model it was made from"
+            )
+        model = load_model(read_source(job.model), job.model, data_root=job.data_root)
+    if fingerprint(model) != job.model_sha256 or model.weight_names != list(job.weights):
+        raise CompileError(
+            [
+                Diagnostic(
+                    model.path,
+                    0,
+                    0,
+                    "this is not the model the job was submitted with (its network, data or "
+                    "accept changed): decode with the model as it was submitted (--model)",
+                )
+            ]
+        )
+    return tabulate(
+        model,
+        counts,
+        backend=job.backend,
+        seed=None,
+        target=job.target,
+        iterations=job.iterations,
+        marked=job.marked,
+        success_probability=job.success_probability,
+    )
