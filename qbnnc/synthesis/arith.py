@@ -310,7 +310,8 @@ def phase_at_least_terms(
     bound: int | None = None,
 ) -> list[Gate]:
     """Phase -1 where sum of weight * literal >= t; the last carries become CZs, so this
-    needs one AND fewer per carry into the top column (n - 2 for an AND of n literals)."""
+    needs one AND fewer per carry into the top column (an AND of n literals: n - 3 ANDs and
+    a CCZ)."""
     total = sum(w for _, w in terms)
     if t <= 0:
         return _minus_one(terms[0][0].qubit) if terms else []
@@ -450,16 +451,18 @@ def and_lits(a: Lit, b: Lit, target: int) -> list[Gate]:
     return [*flips, temp_and(a.qubit, b.qubit, target), *flips]
 
 
-def and_tree(lits: Sequence[Lit], borrow: Borrow) -> tuple[list[Gate], list[Lit], list[int]]:
-    """ANDs pairing literals level by level until at most two remain (log depth).
+def and_tree(
+    lits: Sequence[Lit], borrow: Borrow, keep: int = 2
+) -> tuple[list[Gate], list[Lit], list[int]]:
+    """ANDs pairing literals level by level until at most `keep` remain (log depth).
 
-    Returns the gates, the two (or fewer) literals whose AND is the AND of all, and the work
-    qubits (held until `inverse` of the gates has run)."""
+    Returns the gates, the `keep` (or fewer) literals whose AND is the AND of all, and the
+    work qubits (held until `inverse` of the gates has run)."""
     level = list(lits)
     ops: list[Gate] = []
     work: list[int] = []
-    while len(level) > 2:
-        pairs = min(len(level) // 2, len(level) - 2)  # each AND removes one literal
+    while len(level) > keep:
+        pairs = min(len(level) // 2, len(level) - keep)  # each AND removes one literal
         nxt: list[Lit] = []
         for i in range(pairs):
             (q,) = borrow(1)
@@ -471,11 +474,14 @@ def and_tree(lits: Sequence[Lit], borrow: Borrow) -> tuple[list[Gate], list[Lit]
 
 
 def phase_all(lits_in: Sequence[Lit], borrow: Borrow, release: Release) -> list[Gate]:
-    """Phase -1 where every literal holds: n - 2 temporary ANDs and one CZ (for n >= 3)."""
+    """Phase -1 where every literal holds: n - 3 temporary ANDs and one CCZ (for n >= 3).
+
+    2n - 5 Toffoli-equivalents, the V-chain's count: ending in a CCZ rather than an AND and
+    a CZ saves one per call (the AND would be computed and uncomputed)."""
     lits = _normalise(lits_in)
     if lits is None or not lits:
         return []
-    ops, last, work = and_tree(lits, borrow)
+    ops, last, work = and_tree(lits, borrow, keep=3)
     release(work)
     return [*ops, *mcz(last), *inverse(ops)]
 

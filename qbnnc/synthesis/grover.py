@@ -10,6 +10,7 @@ from qbnnc.synthesis.circuit import Call, Circuit, Gate, Measure, Op, Register, 
 from qbnnc.synthesis.lower import Blocks, Pool, lower_template
 from qbnnc.synthesis.oracle import OptimizeFor, Sweep, build_oracle
 from qbnnc.synthesis.specialise import specialise
+from qbnnc.synthesis.tables import build_tables
 from qbnnc.synthesis.training import Header, TrainingCircuit
 from qbnnc.version import __version__
 
@@ -26,16 +27,21 @@ def build_circuit(
 
     Each structure of the rows (`specialise`) gets its forward pass lowered once; the
     oracle runs it for every row under that row's X mask. The diffusion's multi-controlled
-    Z is an AND tree (n - 2 temporary ANDs and a CZ) over work qubits the oracle has
+    Z is an AND tree (n - 3 temporary ANDs and a CCZ) over work qubits the oracle has
     returned.
     """
     n = model.num_weights
     weights = list(range(n))
     blocks = Blocks()
     variants = specialise(df, optimize)
-    templates = tuple(lower_template(v, n, blocks) for v in variants)
-    sweep = Sweep(df.data, variants, templates, n)
-    oracle, blocks, pool = build_oracle(model, sweep, census, blocks, Pool(start=n), optimize_for)
+    tables = build_tables([v.df for v in variants], n)
+    templates = tuple(
+        lower_template(v, tables.end, blocks, tables.values(i)) for i, v in enumerate(variants)
+    )
+    sweep = Sweep(df.data, variants, templates, n, tables)
+    oracle, blocks, pool = build_oracle(
+        model, sweep, census, blocks, Pool(start=tables.end), optimize_for
+    )
     hadamards: tuple[Op, ...] = tuple(Gate("h", (q,)) for q in weights)
     flip = phase_all([Lit(q, True) for q in weights], pool.take, pool.give)
     diffusion = blocks.call("diffusion", [*hadamards, *flip, *hadamards])
@@ -43,6 +49,9 @@ def build_circuit(
     loop = Call(iteration.block, iteration.qubits, repeat=iterations)
     measurement = tuple(Measure(q, "weights", i) for i, q in enumerate(weights))
     registers = [Register("w", 0, n, "trainable weights, canonical order")]
+    if tables.end > n:
+        role = "first-layer neuron values shared by all rows, updated as the masks flip"
+        registers.append(Register("table", n, tables.end - n, role))
     if oracle.register is not None:
         registers.append(oracle.register)
     end = registers[-1].start + registers[-1].size
