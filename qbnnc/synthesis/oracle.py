@@ -309,6 +309,8 @@ def _phase_oracle(
             angle = step_angle.times(multiplicity * 2**j)
             kick += mcp_tree([*lits, Lit(q)], angle, pool.take, pool.give)
         pool.give(held)
+        if not kick:  # the row adds a whole turn; with a table its pass may be empty too
+            return []
         return [
             blocks.call(
                 "phase_step", [*inst.op(t.compute), *kick, *inst.op(t.compute, inverse=True)]
