@@ -244,9 +244,7 @@ def _tally_oracle(
         return None
     flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give)
     pool.give(held_bits)
-    body = sweep.around(
-        [*keep, *([blocks.call("at_least", flip)] if flip else []), *invert(keep)]
-    )
+    body = sweep.around([*keep, *([blocks.call("at_least", flip)] if flip else []), *invert(keep)])
     return OracleCircuit(blocks.call("oracle", body), None, "tally", 2 * visited)
 
 
