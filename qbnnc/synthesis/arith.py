@@ -308,17 +308,18 @@ def phase_at_least_terms(
     borrow: Borrow,
     release: Release,
     bound: int | None = None,
+    ccz: bool = True,
 ) -> list[Gate]:
     """Phase -1 where sum of weight * literal >= t; the last carries become CZs, so this
-    needs one AND fewer per carry into the top column (an AND of n literals: n - 3 ANDs and
-    a CCZ)."""
+    needs one AND fewer per carry into the top column (an AND of n literals: see `phase_all`,
+    which `ccz` is passed to)."""
     total = sum(w for _, w in terms)
     if t <= 0:
         return _minus_one(terms[0][0].qubit) if terms else []
     if t > min(total, bound if bound is not None else total):
         return []
     if t == total and all(w == 1 for _, w in terms):
-        return phase_all([lit for lit, _ in terms], borrow, release)
+        return phase_all([lit for lit, _ in terms], borrow, release, ccz)
     plan = _plan(terms, t, total if bound is None else bound, phase=True)
     tree, forward = _build(terms, t, plan, borrow, phase=True)
     release(tree.work)
@@ -473,15 +474,19 @@ def and_tree(
     return ops, level, work
 
 
-def phase_all(lits_in: Sequence[Lit], borrow: Borrow, release: Release) -> list[Gate]:
+def phase_all(
+    lits_in: Sequence[Lit], borrow: Borrow, release: Release, ccz: bool = True
+) -> list[Gate]:
     """Phase -1 where every literal holds: n - 3 temporary ANDs and one CCZ (for n >= 3).
 
     2n - 5 Toffoli-equivalents, the V-chain's count: ending in a CCZ rather than an AND and
-    a CZ saves one per call (the AND would be computed and uncomputed)."""
+    a CZ saves one per call (the AND would be computed and uncomputed unitarily). With
+    `ccz=False`, n - 2 ANDs and a CZ: for `uncompute measure`, where undoing an AND is free
+    and a CCZ (7 T) costs more than an AND (4 T)."""
     lits = _normalise(lits_in)
     if lits is None or not lits:
         return []
-    ops, last, work = and_tree(lits, borrow, keep=3)
+    ops, last, work = and_tree(lits, borrow, keep=3 if ccz else 2)
     release(work)
     return [*ops, *mcz(last), *inverse(ops)]
 

@@ -43,7 +43,9 @@ def build_circuit(
         model, sweep, census, blocks, Pool(start=tables.end), optimize_for
     )
     hadamards: tuple[Op, ...] = tuple(Gate("h", (q,)) for q in weights)
-    flip = phase_all([Lit(q, True) for q in weights], pool.take, pool.give)
+    flip = phase_all(
+        [Lit(q, True) for q in weights], pool.take, pool.give, model.uncompute != "measure"
+    )
     diffusion = blocks.call("diffusion", [*hadamards, *flip, *hadamards])
     iteration = blocks.call("grover_iteration", [oracle.call, diffusion])
     loop = Call(iteration.block, iteration.qubits, repeat=iterations)

@@ -122,6 +122,12 @@ def build_oracle(
     return oracle, b, p
 
 
+def _ccz(model: Model) -> bool:
+    """Whether a phase flip ends in a CCZ (fewer Toffolis unitarily) or an AND and a CZ
+    (fewer T when ANDs are undone by measurement)."""
+    return model.uncompute != "measure"
+
+
 def _toffolis(call: Call, blocks: dict[str, Block]) -> int:
     from qbnnc.synthesis.circuit import Circuit
 
@@ -242,7 +248,9 @@ def _tally_oracle(
     keep, visited = _visit(sweep, blocks, pool, step)
     if visited < 0:
         return None
-    flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give)
+    flip = phase_at_least_terms(
+        terms, model.accept.min_correct, pool.take, pool.give, ccz=_ccz(model)
+    )
     pool.give(held_bits)
     body = sweep.around([*keep, *([blocks.call("at_least", flip)] if flip else []), *invert(keep)])
     return OracleCircuit(blocks.call("oracle", body), None, "tally", 2 * visited)
@@ -276,7 +284,9 @@ def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -
     ops, visited = _visit(sweep, blocks, pool, step)
     count = blocks.call("count_correct", ops)
     terms = [(Lit(q), 1 << i) for i, q in enumerate(register)]
-    flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give, seen)
+    flip = phase_at_least_terms(
+        terms, model.accept.min_correct, pool.take, pool.give, seen, _ccz(model)
+    )
     pool.give(register)
     oracle = sweep.around([count, *flip, *invert([count])])
     role = "counter of correctly classified examples"
@@ -322,7 +332,7 @@ def _phase_oracle(
     flip: list[Gate] = []
     for v in sorted({bit_reverse(v, width) for v in values}):
         lits = [Lit(q, not (v >> i) & 1) for i, q in enumerate(register)]
-        flip += phase_all(lits, pool.take, pool.give)
+        flip += phase_all(lits, pool.take, pool.give, _ccz(model))
     pool.give(register)
     oracle = sweep.around([estimate, *flip, *invert([estimate])])
     role = "phase-estimation register (reads the correct count)"
