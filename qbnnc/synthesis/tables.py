@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from qbnnc.ir.dataflow import AtLeast, Dataflow, Not, WeightBit
 from qbnnc.synthesis.arith import Lit, cx, threshold_fresh, x
 from qbnnc.synthesis.circuit import Gate
+from qbnnc.synthesis.lower import Pool
 
 # Wider neurons have derivatives of degree >= 2 unless trivial; at scale the per-row
 # lowering is the better plan, and a table's qubit is held through the whole sweep.
@@ -65,8 +66,6 @@ def build_tables(dfs: list[Dataflow], start: int) -> Tables:
     Weight i is qubit i. The qubits a neuron's synthesis borrows and returns are reused by
     the next one, so the region is as wide as the tables plus one neuron's scratch.
     """
-    from qbnnc.synthesis.lower import Pool  # the one pool discipline (lower imports us)
-
     pool = Pool(start=start)
     by_variant = []
     for df in dfs:
