@@ -14,6 +14,7 @@ from qbnnc.program import Program
 from qbnnc.semantics import MAX_COUNTED_WEIGHTS, Census, census, optimal_iterations
 from qbnnc.synthesis.grover import build_circuit
 from qbnnc.synthesis.oracle import OptimizeFor
+from qbnnc.synthesis.peephole import peephole
 from qbnnc.synthesis.uncompute import measure_uncompute
 from qbnnc.targets import get_target
 
@@ -160,6 +161,7 @@ def compile_model(
     if optimize:
         df = run_passes(df)
     training = build_circuit(model, df, tally, iterations, optimize_for, optimize)
+    training = training.with_circuit(peephole(training.circuit))
     if model.uncompute == "measure":
         training = training.with_circuit(measure_uncompute(training.circuit))
     program = Program(model, training, tally, iterations, target)

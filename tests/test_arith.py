@@ -126,15 +126,16 @@ def test_add_controlled_by_carry_chains(bits: int) -> None:
 
 
 @pytest.mark.parametrize("n", range(1, 8))
-def test_phase_all_is_an_and_tree_of_n_minus_2(n: int) -> None:
+def test_phase_all_is_an_and_tree_of_n_minus_3_and_a_ccz(n: int) -> None:
     from qbnnc.synthesis.arith import phase_all
-    from qbnnc.synthesis.decompose import and_count
+    from qbnnc.synthesis.decompose import and_count, toffoli_count
     from qbnnc.synthesis.reversible import run_signed
 
     pool = Pool(start=n)
     lits = [Lit(q, q % 2 == 1) for q in range(n)]
     gates = phase_all(lits, pool.take, pool.give)
-    assert sum(map(and_count, gates)) == max(n - 2, 0)
+    assert sum(map(and_count, gates)) == max(n - 3, 0)
+    assert sum(map(toffoli_count, gates)) == max(2 * n - 5, 0)
     for state in range(2**n):
         hit = all(((state >> q) & 1) ^ (q % 2) for q in range(n))
         assert run_signed(gates, state) == (state, -1 if hit else 1)

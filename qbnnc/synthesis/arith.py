@@ -430,16 +430,18 @@ def phase_at_least_terms(
     borrow: Borrow,
     release: Release,
     bound: int | None = None,
+    ccz: bool = True,
 ) -> list[Gate]:
     """Phase -1 where sum of weight * literal >= t; the last carries become CZs, so this
-    needs one AND fewer per carry into the top column (n - 2 for an AND of n literals)."""
+    needs one AND fewer per carry into the top column (an AND of n literals: see `phase_all`,
+    which `ccz` is passed to)."""
     total = sum(w for _, w in terms)
     if t <= 0:
         return _minus_one(terms[0][0].qubit) if terms else []
     if t > min(total, bound if bound is not None else total):
         return []
     if t == total and all(w == 1 for _, w in terms):
-        return phase_all([lit for lit, _ in terms], borrow, release)
+        return phase_all([lit for lit, _ in terms], borrow, release, ccz)
     plan = _plan(terms, t, total if bound is None else bound, phase=True)
     tree, forward = _build(terms, t, plan, borrow, phase=True)
     release(tree.work)
@@ -572,16 +574,18 @@ def and_lits(a: Lit, b: Lit, target: int) -> list[Gate]:
     return [*flips, temp_and(a.qubit, b.qubit, target), *flips]
 
 
-def and_tree(lits: Sequence[Lit], borrow: Borrow) -> tuple[list[Gate], list[Lit], list[int]]:
-    """ANDs pairing literals level by level until at most two remain (log depth).
+def and_tree(
+    lits: Sequence[Lit], borrow: Borrow, keep: int = 2
+) -> tuple[list[Gate], list[Lit], list[int]]:
+    """ANDs pairing literals level by level until at most `keep` remain (log depth).
 
-    Returns the gates, the two (or fewer) literals whose AND is the AND of all, and the work
-    qubits (held until `inverse` of the gates has run)."""
+    Returns the gates, the `keep` (or fewer) literals whose AND is the AND of all, and the
+    work qubits (held until `inverse` of the gates has run)."""
     level = list(lits)
     ops: list[Gate] = []
     work: list[int] = []
-    while len(level) > 2:
-        pairs = min(len(level) // 2, len(level) - 2)  # each AND removes one literal
+    while len(level) > keep:
+        pairs = min(len(level) // 2, len(level) - keep)  # each AND removes one literal
         nxt: list[Lit] = []
         for i in range(pairs):
             (q,) = borrow(1)
@@ -592,12 +596,19 @@ def and_tree(lits: Sequence[Lit], borrow: Borrow) -> tuple[list[Gate], list[Lit]
     return ops, level, work
 
 
-def phase_all(lits_in: Sequence[Lit], borrow: Borrow, release: Release) -> list[Gate]:
-    """Phase -1 where every literal holds: n - 2 temporary ANDs and one CZ (for n >= 3)."""
+def phase_all(
+    lits_in: Sequence[Lit], borrow: Borrow, release: Release, ccz: bool = True
+) -> list[Gate]:
+    """Phase -1 where every literal holds: n - 3 temporary ANDs and one CCZ (for n >= 3).
+
+    2n - 5 Toffoli-equivalents, the V-chain's count: ending in a CCZ rather than an AND and
+    a CZ saves one per call (the AND would be computed and uncomputed unitarily). With
+    `ccz=False`, n - 2 ANDs and a CZ: for `uncompute measure`, where undoing an AND is free
+    and a CCZ (7 T) costs more than an AND (4 T)."""
     lits = _normalise(lits_in)
     if lits is None or not lits:
         return []
-    ops, last, work = and_tree(lits, borrow)
+    ops, last, work = and_tree(lits, borrow, keep=3 if ccz else 2)
     release(work)
     return [*ops, *mcz(last), *inverse(ops)]
 
@@ -617,9 +628,10 @@ class Pebbled:
 
 
 def phase_all_within(
-    lits_in: Sequence[Lit], budget: int, borrow: Borrow, release: Release
+    lits_in: Sequence[Lit], budget: int, borrow: Borrow, release: Release, ccz: bool = True
 ) -> Pebbled:
-    """`phase_all` holding at most `budget` work qubits at once where it can (pebbling).
+    """`phase_all` holding at most `budget` work qubits at once where it can (pebbling);
+    `ccz` as for `phase_all`.
 
     Within the budget it is `phase_all` (n - 2 ANDs, no groups). Beyond it the literals are
     cut into G groups: each group's AND is computed into a qubit that stays and its tree is
@@ -633,7 +645,7 @@ def phase_all_within(
         return Pebbled([], [])
     n = len(lits)
     if n - 2 <= budget:
-        return Pebbled([], phase_all(lits, borrow, release))
+        return Pebbled([], phase_all(lits, borrow, release, ccz))
     groups = _groups_within(n, budget)
     size = -(-n // groups)
     parts = [lits[i : i + size] for i in range(0, n, size)]
@@ -650,7 +662,7 @@ def phase_all_within(
         computed.append([*tree, *and_lits(last[0], last[1], q), *inverse(tree)])
         release(work)
         tops.append(Lit(q))
-    core = phase_all(tops, borrow, release)
+    core = phase_all(tops, borrow, release, ccz)
     release(kept)
     return Pebbled(computed, core)
 

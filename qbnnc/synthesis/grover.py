@@ -19,6 +19,7 @@ from qbnnc.synthesis.circuit import (
 from qbnnc.synthesis.lower import Blocks, Pool, Template, lower_template
 from qbnnc.synthesis.oracle import OptimizeFor, Sweep, build_oracle
 from qbnnc.synthesis.specialise import Variant, specialise
+from qbnnc.synthesis.tables import Tables, build_tables
 from qbnnc.synthesis.training import Header, TrainingCircuit
 from qbnnc.version import __version__
 
@@ -35,7 +36,7 @@ def build_circuit(
 
     Each structure of the rows (`specialise`) gets its forward pass lowered once; the
     oracle runs it for every row under that row's X mask. The diffusion's multi-controlled
-    Z is an AND tree (n - 2 temporary ANDs and a CZ) over work qubits the oracle has
+    Z is an AND tree (n - 3 temporary ANDs and a CCZ) over work qubits the oracle has
     returned.
 
     For "qubits" the forward passes keep one qubit per neuron when that narrows them
@@ -46,24 +47,32 @@ def build_circuit(
     n = model.num_weights
     weights = list(range(n))
     variants = specialise(df, optimize)
-    blocks, templates = _templates(variants, n, optimize_for)
-    sweep = Sweep(df.data, variants, templates, n)
-    oracle, blocks, pool = build_oracle(model, sweep, census, blocks, Pool(start=n), optimize_for)
+    tables = build_tables([v.df for v in variants], n)
+    blocks, templates = _templates(variants, tables, n, optimize_for)
+    sweep = Sweep(df.data, variants, templates, n, tables)
+    oracle, blocks, pool = build_oracle(
+        model, sweep, census, blocks, Pool(start=tables.end), optimize_for
+    )
     hadamards: tuple[Op, ...] = tuple(Gate("h", (q,)) for q in weights)
     polarised = [Lit(q, True) for q in weights]
+    # A CCZ ends the phase flip unless `uncompute measure` undoes ANDs for free.
+    ccz = model.uncompute != "measure"
     if optimize_for == "qubits":
         # Each group is a block of its own: one definition for equal groups, and a block
         # narrow enough for the depth model's matrices.
-        pebbled = phase_all_within(polarised, pool.high - n, pool.take, pool.give)
+        pebbled = phase_all_within(polarised, pool.high - tables.end, pool.take, pool.give, ccz)
         groups: list[Op] = [blocks.call("and_group", g) for g in pebbled.groups]
         flip: list[Op] = [*groups, *pebbled.core, *invert(groups)]
     else:
-        flip = list(phase_all(polarised, pool.take, pool.give))
+        flip = list(phase_all(polarised, pool.take, pool.give, ccz))
     diffusion = blocks.call("diffusion", [*hadamards, *flip, *hadamards])
     iteration = blocks.call("grover_iteration", [oracle.call, diffusion])
     loop = Call(iteration.block, iteration.qubits, repeat=iterations)
     measurement = tuple(Measure(q, "weights", i) for i, q in enumerate(weights))
     registers = [Register("w", 0, n, "trainable weights, canonical order")]
+    if tables.end > n:
+        role = "first-layer neuron values shared by all rows, updated as the masks flip"
+        registers.append(Register("table", n, tables.end - n, role))
     if oracle.register is not None:
         registers.append(oracle.register)
     end = registers[-1].start + registers[-1].size
@@ -98,18 +107,23 @@ def build_circuit(
 
 
 def _templates(
-    variants: tuple[Variant, ...], n: int, optimize_for: OptimizeFor
+    variants: tuple[Variant, ...], tables: Tables, n: int, optimize_for: OptimizeFor
 ) -> tuple[Blocks, tuple[Template, ...]]:
     """The variants' forward passes: as built for the fewest ANDs, or for "qubits" lean
     (one qubit per neuron, twice the ANDs) when that makes the widest pass narrower and
     that pass, not the diffusion's AND at its narrowest, is what sets the width."""
     blocks = Blocks()
-    plain = tuple(lower_template(v, n, blocks) for v in variants)
+    plain = tuple(
+        lower_template(v, tables.end, blocks, tables.values(i)) for i, v in enumerate(variants)
+    )
     widest = max((t.width for t in plain), default=0)
     if optimize_for != "qubits" or widest <= phase_all_floor(n):
         return blocks, plain
     lean_blocks = Blocks()
-    lean = tuple(lower_template(v, n, lean_blocks, lean=True) for v in variants)
+    lean = tuple(
+        lower_template(v, tables.end, lean_blocks, tables.values(i), lean=True)
+        for i, v in enumerate(variants)
+    )
     if max((t.width for t in lean), default=0) < widest:
         return lean_blocks, lean
     return blocks, plain

@@ -186,14 +186,16 @@ def lower_forward(
     pool: Pool,
     blocks: Blocks,
     lean: bool = False,
+    given: dict[int, Lit] | None = None,
 ) -> Forward:
     """Gates computing the match literals of `sink`; work qubits come from `pool`.
 
+    Nodes in `given` are read from the literal given (a neuron table, `tables`), not computed.
     The caller frees the pool's qubits after running the inverse of `compute`. `lean`:
     each neuron keeps only its output qubit, its popcount tree undone at once
     (`threshold_fresh`), so the pass holds one qubit per neuron, not its trees.
     """
-    values: dict[int, Lit] = {}
+    values: dict[int, Lit] = dict(given or {})
     ops: list[Op] = []
     held: list[int] = []
     held_by: dict[int, list[int]] = {}  # neuron node -> the qubits its call keeps
@@ -203,6 +205,8 @@ def lower_forward(
     before_last = pool.high
     for node in df.cone(sink):
         op = df.op(node)
+        if node in values:
+            continue
         if isinstance(op, WeightBit):
             values[node] = Lit(weight_qubit(op.index))
         elif isinstance(op, CONSTANT_LEAVES):
@@ -256,8 +260,9 @@ def lower_forward(
 
 @dataclass(frozen=True)
 class Template:
-    """A variant's forward pass lowered once, on template qubits: weight i is qubit i, work
-    qubit k is `num_weights + k` (k < `width`, in the order the lowering took them).
+    """A variant's forward pass lowered once, on template qubits: qubit i < `fixed` is
+    program qubit i (the weights, then the neuron tables), work qubit k is `fixed + k`
+    (k < `width`, in the order the lowering took them).
 
     `compute` computes the sink's literals (their polarity before the row's label flips);
     `prefix` + `last` split it for Bennett's trick when `last_held` is set (see Forward).
@@ -272,18 +277,25 @@ class Template:
     last_held: tuple[int, ...] | None
     width: int
     never: bool
+    fixed: int
 
 
 def lower_template(
-    variant: Variant, num_weights: int, blocks: Blocks, lean: bool = False
+    variant: Variant,
+    fixed: int,
+    blocks: Blocks,
+    given: dict[int, Lit] | None = None,
+    lean: bool = False,
 ) -> Template:
     """Lower `variant`'s forward pass once; every row of the variant calls the result.
-    `lean`: one qubit held per neuron (see `lower_forward`)."""
-    pool = Pool(start=num_weights)
-    fwd = lower_forward(variant.df, variant.df.sink, lambda i: i, pool, blocks, lean)
-    width = pool.high - num_weights
+
+    Qubits below `fixed` are the weights and the tables whose values `given` names. `lean`:
+    one qubit held per neuron (see `lower_forward`)."""
+    pool = Pool(start=fixed)
+    fwd = lower_forward(variant.df, variant.df.sink, lambda i: i, pool, blocks, lean, given)
+    width = pool.high - fixed
     if fwd.never:
-        return Template(None, None, None, (), (), (), None, width, True)
+        return Template(None, None, None, (), (), (), None, width, True, fixed)
     compute = blocks.call("forward", fwd.compute) if fwd.compute else None
     prefix = last = None
     if fwd.last_held is not None:
@@ -295,10 +307,11 @@ def lower_template(
         last,
         tuple(fwd.literals),
         tuple(fwd.held),
-        tuple(sorted(set(range(num_weights, num_weights + width)) - set(fwd.held))),
+        tuple(sorted(set(range(fixed, fixed + width)) - set(fwd.held))),
         tuple(fwd.last_held) if fwd.last_held is not None else None,
         width,
         False,
+        fixed,
     )
 
 
@@ -325,9 +338,9 @@ class Instance:
         return [self.qubit[q] for q in qubits or ()]
 
 
-def place(template: Template, num_weights: int, pool: Pool) -> Instance:
+def place(template: Template, pool: Pool) -> Instance:
     """Take the template's work qubits from `pool` (the caller gives them back)."""
-    return Instance(template, tuple(range(num_weights)) + tuple(pool.take(template.width)))
+    return Instance(template, tuple(range(template.fixed)) + tuple(pool.take(template.width)))
 
 
 # Neurons below this fan-in are synthesised in place (cheap, and their blocks then touch

@@ -48,6 +48,7 @@ from qbnnc.synthesis.circuit import Block, Call, Gate, Op, Register, count_ops, 
 from qbnnc.synthesis.decompose import toffoli_count
 from qbnnc.synthesis.lower import Blocks, Instance, Pool, Template, place
 from qbnnc.synthesis.specialise import Variant
+from qbnnc.synthesis.tables import Tables
 
 OptimizeFor = Literal["gates", "qubits"]
 
@@ -68,6 +69,13 @@ class Sweep:
     variants: tuple[Variant, ...]
     templates: tuple[Template, ...]
     num_weights: int
+    tables: Tables
+
+    def around(self, ops: list[Op]) -> list[Op]:
+        """`ops` between the tables' computation and its undoing (masks all off at both
+        ends): every plan computes the tables once per oracle call."""
+        compute = self.tables.compute
+        return [*compute, *ops, *inverse(compute)]
 
 
 def counter_width(num_examples: int) -> int:
@@ -114,6 +122,12 @@ def build_oracle(
     return oracle, b, p
 
 
+def _ccz(model: Model) -> bool:
+    """Whether a phase flip ends in a CCZ (fewer Toffolis unitarily) or an AND and a CZ
+    (fewer T when ANDs are undone by measurement)."""
+    return model.uncompute != "measure"
+
+
 def _toffolis(call: Call, blocks: dict[str, Block]) -> int:
     from qbnnc.synthesis.circuit import Circuit
 
@@ -139,12 +153,13 @@ def _visit(
     visited = 0
     multiplicity = sweep.data.multiplicity
     first = sweep.data.first
-    for variant, template in zip(sweep.variants, sweep.templates, strict=True):
+    for v, (variant, template) in enumerate(zip(sweep.variants, sweep.templates, strict=True)):
         if template.never or not len(variant.rows):
             continue
-        flips = _mask_ops(variant, blocks)
+        updates = sweep.tables.updates(v)
+        flips = _mask_ops(variant, blocks, updates)
         state = _mask_state(variant, 0)
-        ops += [x(w) for w in state]
+        ops += [g for w in state for g in _flip(w, updates)]
         pol = variant.polarity
         mask_columns = np.fromiter(sorted(flips), dtype=np.int64)
         for i, row in enumerate(variant.rows.tolist()):
@@ -158,8 +173,13 @@ def _visit(
                 return [], -1
             ops += row_ops
             visited += 1
-        ops += [x(w) for w in _mask_state(variant, len(variant.rows) - 1)]
+        ops += [g for w in _mask_state(variant, len(variant.rows) - 1) for g in _flip(w, updates)]
     return ops, visited
+
+
+def _flip(weight: int, updates: dict[int, list[Gate]]) -> list[Gate]:
+    """An X on a weight, and the CNOTs that keep the tables reading it true."""
+    return [x(weight), *updates.get(weight, ())]
 
 
 def _mask_state(variant: Variant, i: int) -> list[int]:
@@ -167,18 +187,18 @@ def _mask_state(variant: Variant, i: int) -> list[int]:
     return sorted(m.weight for m in variant.masks if variant.polarity[i, m.column] ^ m.negated)
 
 
-def _mask_ops(variant: Variant, blocks: Blocks) -> dict[int, Op]:
+def _mask_ops(variant: Variant, blocks: Blocks, updates: dict[int, list[Gate]]) -> dict[int, Op]:
     """Per polarity column that masks weights: the op flipping all of them (an X, or a call
-    of a `mask` block: one gate call per changed input bit, however many neurons read it)."""
+    of a `mask` block: one gate call per changed input bit, however many neurons read it),
+    with the tables' updates."""
     by_column: dict[int, list[int]] = {}
     for m in variant.masks:
         by_column.setdefault(m.column, []).append(m.weight)
     out: dict[int, Op] = {}
     for c, weights in sorted(by_column.items()):
         weights.sort()
-        out[c] = (
-            x(weights[0]) if len(weights) == 1 else blocks.call("mask", [x(w) for w in weights])
-        )
+        gates = [g for w in weights for g in _flip(w, updates)]
+        out[c] = gates[0] if len(gates) == 1 else blocks.call("mask", gates)
     return out
 
 
@@ -198,7 +218,7 @@ def _tally_oracle(
     def step(t: Template, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op] | None:
         if limit is not None and pool.high > limit:
             return None
-        inst = place(t, sweep.num_weights, pool)
+        inst = place(t, pool)
         held, free = _run_then_free(inst)
         lits = inst.literals(neg)
         if t.last_held is not None and lits and lits[0].qubit in inst.work(t.last_held):
@@ -230,9 +250,11 @@ def _tally_oracle(
     keep, visited = _visit(sweep, blocks, pool, step)
     if visited < 0:
         return None
-    flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give)
+    flip = phase_at_least_terms(
+        terms, model.accept.min_correct, pool.take, pool.give, ccz=_ccz(model)
+    )
     pool.give(held_bits)
-    body = [*keep, *([blocks.call("at_least", flip)] if flip else []), *invert(keep)]
+    body = sweep.around([*keep, *([blocks.call("at_least", flip)] if flip else []), *invert(keep)])
     return OracleCircuit(blocks.call("oracle", body), None, "tally", 2 * visited)
 
 
@@ -251,7 +273,7 @@ def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -
         # (its size and free count tell it): equal keys place the step on the same qubits.
         key = (id(t), pool.high, len(pool.free), len(live), multiplicity, neg)
         if key not in memo:
-            inst = place(t, sweep.num_weights, pool)
+            inst = place(t, pool)
             held, free = _run_then_free(inst)
             pool.give(free)
             lits = inst.literals(neg)
@@ -264,9 +286,11 @@ def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -
     ops, visited = _visit(sweep, blocks, pool, step)
     count = blocks.call("count_correct", ops)
     terms = [(Lit(q), 1 << i) for i, q in enumerate(register)]
-    flip = phase_at_least_terms(terms, model.accept.min_correct, pool.take, pool.give, seen)
+    flip = phase_at_least_terms(
+        terms, model.accept.min_correct, pool.take, pool.give, seen, _ccz(model)
+    )
     pool.give(register)
-    oracle = [count, *flip, *invert([count])]
+    oracle = sweep.around([count, *flip, *invert([count])])
     role = "counter of correctly classified examples"
     return OracleCircuit(
         blocks.call("oracle", oracle),
@@ -286,7 +310,7 @@ def _phase_oracle(
     assert step_angle is not None
 
     def step(t: Template, neg: tuple[bool, ...], multiplicity: int, first: int) -> list[Op]:
-        inst = place(t, sweep.num_weights, pool)
+        inst = place(t, pool)
         held, free = _run_then_free(inst)
         pool.give(free)
         lits = inst.literals(neg)
@@ -295,6 +319,8 @@ def _phase_oracle(
             angle = step_angle.times(multiplicity * 2**j)
             kick += mcp_tree([*lits, Lit(q)], angle, pool.take, pool.give)
         pool.give(held)
+        if not kick:  # the row adds a whole turn; with a table its pass may be empty too
+            return []
         return [
             blocks.call(
                 "phase_step", [*inst.op(t.compute), *kick, *inst.op(t.compute, inverse=True)]
@@ -308,9 +334,9 @@ def _phase_oracle(
     flip: list[Gate] = []
     for v in sorted({bit_reverse(v, width) for v in values}):
         lits = [Lit(q, not (v >> i) & 1) for i, q in enumerate(register)]
-        flip += phase_all(lits, pool.take, pool.give)
+        flip += phase_all(lits, pool.take, pool.give, _ccz(model))
     pool.give(register)
-    oracle = [estimate, *flip, *invert([estimate])]
+    oracle = sweep.around([estimate, *flip, *invert([estimate])])
     role = "phase-estimation register (reads the correct count)"
     return OracleCircuit(
         blocks.call("oracle", oracle),
