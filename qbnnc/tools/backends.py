@@ -260,7 +260,10 @@ def _backend_class(name: str) -> Backend:
         import pytket.extensions
         from pytket.backends import Backend
     except ImportError:
-        raise _error("no pytket extension is installed") from None
+        raise _error(
+            f"backend '{name}' needs a pytket extension, and none is installed: "
+            "pip install pytket-qiskit (for AerBackend), or use --backend aer"
+        ) from None
     wanted = {name.lower(), name.lower() + "backend"}
     found: list[str] = []
     for info in sorted(pkgutil.iter_modules(pytket.extensions.__path__), key=lambda m: m.name):
