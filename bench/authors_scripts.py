@@ -102,6 +102,7 @@ def simulate_script(path: Path) -> tuple[int, np.ndarray]:
     """(the script's iterations, P(weight string)) from ProjectQ's simulator; index bit i is
     weight i, as qbnnc orders them."""
     from projectq.backends import Simulator
+    from projectq.ops import All, Measure
 
     src = "from projectq.backends import Simulator\n" + _prepared(path, "MainEngine(Simulator())")
     iterations = int(re.search(r"with Loop\(eng, ?(\d+)\):\s*run_qbnn", src).group(1))
@@ -111,7 +112,9 @@ def simulate_script(path: Path) -> tuple[int, np.ndarray]:
     n = len(weights)
     # ProjectQ's bit string: character k is qubit k.
     probs = [eng.backend.get_probability(format(i, f"0{n}b")[::-1], weights) for i in range(2**n)]
-    eng.flush(deallocate_qubits=True)
+    # Measured before they are released: ProjectQ refuses to free a qubit in superposition.
+    All(Measure) | list(eng.active_qubits)
+    eng.flush()
     return iterations, np.asarray(probs)
 
 

@@ -15,8 +15,9 @@ Prints Markdown (docs/cost.md records it):
 Nothing is hard-coded: every qbnnc column is compiled when the bench runs.
 
 Run: python bench/cost.py [--no-pytket] [--full-peephole]
-(`--full-peephole`: pytket's FullPeepholeOptimise instead of SynthesiseTket; on the
-authors' circuits it runs for tens of minutes.)
+Two-qubit gates: DecomposeBoxes then SynthesiseTket, pytket-qiskit's AerBackend pass at
+optimisation level 1; `--full-peephole` uses its default level 2 (FullPeepholeOptimise),
+which runs for more than an hour on the authors' circuits.
 """
 
 from __future__ import annotations
