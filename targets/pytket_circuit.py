@@ -36,6 +36,7 @@ BASE = {
     "rz": OpType.Rz,
     "rx": OpType.Rx,
     "ry": OpType.Ry,
+    "swap": OpType.SWAP,  # on two qubits (the authors' phase estimation)
 }
 # pytket's own controlled types, by (base, controls); anything else is a QControlBox.
 CONTROLLED = {
