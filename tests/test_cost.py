@@ -88,17 +88,20 @@ def test_phase_threshold_over_weighted_literals() -> None:
 
 @pytest.mark.parametrize("path", PAPER, ids=lambda p: p.stem)
 def test_fewer_qubits_and_fewer_toffolis_than_the_authors(path: Path) -> None:
-    """Both sides counted by one convention (`qbnnc.tools.cost`). The factor is today's floor
-    (QBNN 2-2-1: 458 against 52); issue 14's synthesis targets are 50x and 20x."""
+    """Both sides counted by one convention (`qbnnc.tools.cost`): the default circuit takes
+    at least 50x fewer Toffoli-equivalents per iteration than the authors' (20x on QBNN
+    2-2-1, whose authors' circuit is already cheap: 458), in fewer qubits; the paper's phase
+    oracle as written at least 5x fewer."""
     text = path.read_text()
     model = load_model(text, str(path))
     ours = compile(text, str(path))
     theirs = iteration_cost(authors_circuit(model, count_marked(model), ours.iterations))
     counter = compile(_counter(text), str(path))
-    for program in (ours, counter):  # the paper's phase oracle as written, and our default
+    factor = 20 if "qbnn221" in path.stem else 50
+    for program, times in ((ours, 5), (counter, factor)):  # as written, and our default
         cost = iteration_cost(program.training)
         assert cost.qubits < theirs.qubits
-        assert 5 * cost.toffoli_equivalents <= theirs.toffoli_equivalents
+        assert times * cost.toffoli_equivalents <= theirs.toffoli_equivalents
     assert counter.success_probability == ours.success_probability
 
 
