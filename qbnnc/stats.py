@@ -418,12 +418,11 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
     """Counts of a device-compiled (flat) pytket circuit, under the names its written program
     has: the program `-o` writes for a device target is this circuit converted by
     `tk_to_qiskit`, so the counts are taken from that conversion (PhasedX is `r`, ZZPhase
-    `rzz`, ...) and its qubits compacted as the written program has them."""
-    from pytket.extensions.qiskit import tk_to_qiskit
+    `rzz`, ...); `qubits` counts the qubits used (a routed program names physical qubits,
+    `$53`, among the device's idle ones)."""
+    from qbnnc.targets.device import to_qiskit, used_qubits
 
-    from qbnnc.targets.device import compacted
-
-    qc = tk_to_qiskit(compacted(device)[0], perm_warning=False)
+    qc = to_qiskit(device)
     names: Counter[str] = Counter()
     two = toffolis = rotations = 0
     t: int | None = 0
@@ -440,7 +439,7 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
             rotations += 1
             t = None
     return {
-        "qubits": qc.num_qubits,
+        "qubits": used_qubits(qc),
         "gates": dict(sorted(names.items())),
         "two_qubit_gates": two,
         "toffoli_count": toffolis,
@@ -488,8 +487,12 @@ def render(table: dict[str, Any], model_name: str | None = None) -> str:
             ("Toffolis (expanded)", big(table["toffoli_count"])),
             ("T count", "n/a (arbitrary rotations remain)" if t is None else big(t)),
             ("rotations", big(table["rotations"])),
-            ("depth", "not computed (too large to walk exactly)" if table["depth"] is None
-             else big(table["depth"])),
+            (
+                "depth",
+                "not computed (too large to walk exactly)"
+                if table["depth"] is None
+                else big(table["depth"]),
+            ),
             ("classical baseline", ""),
             (
                 "  exhaustive evaluations",

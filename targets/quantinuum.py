@@ -1,12 +1,16 @@
 """Quantinuum H-series targets, compiled offline by pytket-quantinuum.
 
 `QuantinuumBackend(device_name, api_handler=QuantinuumAPIOffline())` knows the devices'
-gate sets without credentials; its own level-2 pass (FullPeepholeOptimise to TK2, then
-ZZPhase, PhasedX and Rz) compiles each segment (see `device.py`), with qubit names kept so
+gate sets without credentials. Its highest optimisation level (3: GreedyPauliSimp
+re-synthesis, then ZZPhase, PhasedX and Rz) compiles the flat circuit where it fits
+(`device.FLAT_LIMIT`); its level 2 (FullPeepholeOptimise) compiles each segment (see
+`device.py`), and the cheaper of the two is kept (`device.best`). Qubit names are kept, so
 the segments line up and the device circuit reads `w[i]`, `work[j]` as the program does.
-The result passes the backend's own `valid_circuit`. The devices are all-to-all, so no
-routing is needed; `uncompute measure` circuits (mid-circuit measurement, conditionals)
-are supported by the devices and compiled whole.
+The measurements are added after compilation (GreedyPauliSimp leaves an implicit wire
+permutation, which appending by name respects). The result passes the backend's own
+`valid_circuit`. The devices are all-to-all, so no routing is needed; `uncompute measure`
+circuits (mid-circuit measurement, conditionals) are supported by the devices and compiled
+whole at level 2.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pytket.extensions.quantinuum import (
 )
 from pytket.passes import AutoSquash, RemoveRedundancies, SequencePass
 
-from qbnnc.targets.device import compile_segmented, with_device
+from qbnnc.targets.device import best, compile_segmented, flat_body, measured, with_device
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
@@ -30,7 +34,8 @@ if TYPE_CHECKING:
     from qbnnc.program import Program
     from qbnnc.targets import Target
 
-OPTIMISATION_LEVEL = 2
+HIGHEST_LEVEL = 3  # the flat circuit
+SEGMENT_LEVEL = 2  # each segment, and circuits with mid-circuit measurements
 
 
 @cache
@@ -48,7 +53,7 @@ def prepare(program: Program, target: Target) -> Program:
     b = backend(target.device)
 
     def optimise(segment: Circuit) -> Circuit:
-        return b.get_compiled_circuit(segment, optimisation_level=OPTIMISATION_LEVEL)
+        return b.get_compiled_circuit(segment, optimisation_level=SEGMENT_LEVEL)
 
     def finish(whole: Circuit) -> Circuit:
         # The vendor pass's own tail, across the segments' seams.
@@ -56,8 +61,18 @@ def prepare(program: Program, target: Target) -> Program:
         SequencePass([RemoveRedundancies(), squash, RemoveRedundancies()]).apply(whole)
         return whole
 
-    device = compile_segmented(program.training, optimise, finish)
-    return with_device(program, target, b, device)
+    training = program.training
+    candidates = [lambda: compile_segmented(training, optimise, finish)]
+    body = flat_body(training)
+    if body is not None:
+        flat = body
+        candidates.insert(
+            0,
+            lambda: measured(
+                b.get_compiled_circuit(flat, optimisation_level=HIGHEST_LEVEL), training
+            ),
+        )
+    return with_device(program, target, b, best(candidates))
 
 
 def emulator(target: Target) -> Backend | None:

@@ -52,16 +52,18 @@ RANDOM = [random_source(random.Random(4000 + seed), max_weights=5) for seed in r
 def pytket_distribution(circuit: Circuit, num_weights: int) -> np.ndarray:
     """P(weights = w) for a pytket circuit whose `weights` bits are measured at the end.
 
-    Boxes are decomposed and implicit wire swaps made explicit; the qubits are renamed to
+    Boxes are decomposed and implicit wire swaps made explicit (the SWAPs come after the
+    measurements, so the measurements are delayed past them); the qubits are renamed to
     one compact register (a device circuit lives on node[38], node[53]...); then Qiskit's
     Aer statevector, marginalised onto the qubits each `weights[i]` is measured from.
     """
     from pytket.extensions.qiskit import tk_to_qiskit
-    from pytket.passes import DecomposeBoxes
+    from pytket.passes import DecomposeBoxes, DelayMeasures
 
     c = circuit.copy()
     DecomposeBoxes().apply(c)
     c.replace_implicit_wire_swaps()
+    DelayMeasures().apply(c)
     c.rename_units({q: Qubit("q", i) for i, q in enumerate(c.qubits)})
     return qiskit_distribution(tk_to_qiskit(c), num_weights)
 
