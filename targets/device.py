@@ -77,17 +77,17 @@ def segments(training: TrainingCircuit) -> tuple[list[Segment], list[Measure]] |
     return out, list(training.measurement)
 
 
-def flat_body(training: TrainingCircuit, limit: int = FLAT_LIMIT) -> Circuit | None:
+def flat_body(training: TrainingCircuit) -> Circuit | None:
     """The unitary part of the training circuit (everything before the final measurements),
-    flat, on the program's qubit names; None if it measures earlier or has more than `limit`
-    flat gates. `measured` adds the measurements back."""
+    flat, on the program's qubit names; None if it measures earlier or has more than
+    `FLAT_LIMIT` flat gates. `measured` adds the measurements back."""
     split = segments(training)
     if split is None:
         return None
     parts, _ = split
     body = tuple(op for ops, times in parts for op in ops * times)
     unitary = replace(training.circuit, body=body, clbits=())
-    if flat_size(unitary) > limit:
+    if flat_size(unitary) > FLAT_LIMIT:
         return None
     return to_pytket(unitary, boxes=False)
 

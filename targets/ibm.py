@@ -204,8 +204,10 @@ def _apply(p: SequencePass) -> Callable[[Circuit], Circuit]:
     return apply
 
 
+@cache
 def emulator(target: Target) -> Backend:
     """Aer with the fake device's noise model (pytket-qiskit's AerBackend): noisy shots.
+    Built once per target and process (the noise model of a 133-qubit device takes seconds).
 
     The device circuit is already in the device's gates and on its coupling map; compile
     it for this backend with optimisation level 0 so the emulation runs what the device
