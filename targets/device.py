@@ -60,6 +60,11 @@ PIECE_LIMIT = 2000
 # segments are compiled once each (see the module docstring) and compile time stops
 # growing with the iteration count.
 FLAT_LIMIT = 20_000
+# Seconds GreedyPauliSimp (the vendors' level-3 re-synthesis) may spend on one trial before
+# that trial is dropped. The vendors' default (300 s) could be reached near FLAT_LIMIT on a
+# busy machine, and which trials finish would then depend on timing; an hour keeps the
+# output a function of the input.
+RESYNTHESIS_TIMEOUT = 3600
 
 
 def segments(training: TrainingCircuit) -> tuple[list[Segment], list[Measure]] | None:

@@ -48,7 +48,14 @@ from pytket.passes import (
 from pytket.placement import NoiseAwarePlacement
 
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.targets.device import best, compile_segmented, flat_body, measured, with_device
+from qbnnc.targets.device import (
+    RESYNTHESIS_TIMEOUT,
+    best,
+    compile_segmented,
+    flat_body,
+    measured,
+    with_device,
+)
 
 if TYPE_CHECKING:
     from qbnnc.program import Program
@@ -156,7 +163,7 @@ def resynthesised(body: Circuit) -> Circuit:
             DecomposeBoxes(),
             RemoveBarriers(),
             AutoRebase(set(_PAULI_INPUT)),
-            GreedyPauliSimp(only_reduce=True, trials=10, thread_timeout=300),
+            GreedyPauliSimp(only_reduce=True, trials=10, thread_timeout=RESYNTHESIS_TIMEOUT),
         ]
     ).apply(c)
     c.replace_implicit_wire_swaps()

@@ -28,7 +28,13 @@ from pytket.extensions.quantinuum import (
 )
 from pytket.passes import AutoSquash, RemoveRedundancies, SequencePass
 
-from qbnnc.targets.device import compile_segmented, flat_body, measured, with_device
+from qbnnc.targets.device import (
+    RESYNTHESIS_TIMEOUT,
+    compile_segmented,
+    flat_body,
+    measured,
+    with_device,
+)
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
@@ -68,7 +74,8 @@ def prepare(program: Program, target: Target) -> Program:
     if body is None:
         device = compile_segmented(training, optimise, finish)
     else:
-        device = measured(b.get_compiled_circuit(body, optimisation_level=HIGHEST_LEVEL), training)
+        compiled = b.get_compiled_circuit(body, HIGHEST_LEVEL, timeout=RESYNTHESIS_TIMEOUT)
+        device = measured(compiled, training)
     return with_device(program, target, b, device)
 
 
