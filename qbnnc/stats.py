@@ -487,12 +487,11 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
     """Counts of a device-compiled (flat) pytket circuit, under the names its written program
     has: the program `-o` writes for a device target is this circuit converted by
     `tk_to_qiskit`, so the counts are taken from that conversion (PhasedX is `r`, ZZPhase
-    `rzz`, ...) and its qubits compacted as the written program has them."""
-    from pytket.extensions.qiskit import tk_to_qiskit
+    `rzz`, ...); `qubits` counts the qubits used (a routed program names physical qubits,
+    `$53`, among the device's idle ones)."""
+    from qbnnc.targets.device import to_qiskit, used_qubits
 
-    from qbnnc.targets.device import compacted
-
-    qc = tk_to_qiskit(compacted(device)[0], perm_warning=False)
+    qc = to_qiskit(device)
     names: Counter[str] = Counter()
     two = toffolis = rotations = 0
     t: int | None = 0
@@ -509,7 +508,7 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
             rotations += 1
             t = None
     return {
-        "qubits": qc.num_qubits,
+        "qubits": used_qubits(qc),
         "gates": dict(sorted(names.items())),
         "two_qubit_gates": two,
         "toffoli_count": toffolis,

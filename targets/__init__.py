@@ -96,7 +96,8 @@ TARGETS: dict[str, Target] = {
         ),
         Target(
             "quantinuum-h1",
-            "Quantinuum H1-1, compiled offline by pytket-quantinuum (optimisation level 2)",
+            "Quantinuum H1-1, compiled offline by pytket-quantinuum (its highest optimisation "
+            "level)",
             _QUANTINUUM_GATES,
             20,
             _QUANTINUUM,
@@ -109,7 +110,8 @@ TARGETS: dict[str, Target] = {
         ),
         Target(
             "quantinuum-h2",
-            "Quantinuum H2-1, compiled offline by pytket-quantinuum (optimisation level 2)",
+            "Quantinuum H2-1, compiled offline by pytket-quantinuum (its highest optimisation "
+            "level)",
             _QUANTINUUM_GATES,
             56,
             _QUANTINUUM,
@@ -122,8 +124,9 @@ TARGETS: dict[str, Target] = {
         ),
         Target(
             "ibm-torino",
-            "IBM Torino (Heron r1), compiled offline by pytket-qiskit from qiskit-ibm-runtime's "
-            "FakeTorino: routed to its coupling map, in its ISA",
+            "IBM Torino (Heron r1), compiled offline for qiskit-ibm-runtime's FakeTorino by the "
+            "better of Qiskit's preset pass managers and pytket-qiskit: on its coupling map, in "
+            "its ISA",
             _IBM_HERON,
             133,
             _IBM,
@@ -134,8 +137,9 @@ TARGETS: dict[str, Target] = {
         ),
         Target(
             "ibm-brisbane",
-            "IBM Brisbane (Eagle r3), compiled offline by pytket-qiskit from qiskit-ibm-runtime's "
-            "FakeBrisbane: routed to its coupling map, in its ISA",
+            "IBM Brisbane (Eagle r3), compiled offline for qiskit-ibm-runtime's FakeBrisbane by "
+            "the better of Qiskit's preset pass managers and pytket-qiskit: on its coupling "
+            "map, in its ISA",
             _IBM_EAGLE,
             127,
             _IBM,

@@ -1,24 +1,30 @@
-"""What every device target shares: segment-wise compilation, the Program, the QASM view.
+"""What every device target shares: flat or segment-wise compilation, choosing among
+candidate compilations, the Program, the QASM view.
 
-Compiling segment by segment. A vendor's optimising pass (pytket's FullPeepholeOptimise
-at the heart of both vendors' level 2) costs time superlinear in the circuit's length: 43 s
-for the paper's 3-2-1 task on this machine, whose six Grover iterations are one block
-repeated. So the top-level body is cut into segments (the runs between repeated calls, and
-each repeated call's block once) and each distinct segment is optimised once; the device
+Flat first. A vendor's toolchain compiles the flat circuit; optimisation (and routing)
+across the seams between repeated blocks is what makes it better than compiling each block
+on its own (QBN 3-1 task 1 on H2: 542 two-qubit gates segment by segment, 157 flat at the
+vendor's level 3). So a circuit whose flat body has at most `FLAT_LIMIT` gates is compiled
+flat, and each target compiles it several ways (`best` keeps the cheapest).
+
+Segment by segment, past `FLAT_LIMIT`. The vendors' optimising passes cost time
+superlinear in the circuit's length, and the flat circuit grows with the iteration count.
+So the top-level body is cut into segments (the runs between repeated calls, and each
+repeated call's block once) and each distinct segment is optimised once; the device
 circuit appends each compiled segment as often as the program repeats it, then measures.
-Optimisation across a seam is lost (a few single-qubit gates, squashed afterwards); the
-compile time then grows with the model and the data, not with the iteration count, as the
-structured OpenQASM 3 does. pytket's `append` composes the segments' implicit wire
-permutations, so measured bits stay right without adding SWAPs.
+Optimisation across a seam is lost; the compile time then grows with the model and the
+data, not with the iteration count, as the structured OpenQASM 3 does. pytket's `append`
+composes the segments' implicit wire permutations, so measured bits stay right without
+adding SWAPs.
 
 A circuit that measures before its end (`uncompute measure`) is compiled whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pytket.circuit import Bit, Circuit, OpType, Qubit
 
@@ -47,6 +53,18 @@ Segment = tuple[tuple[Op, ...], int]  # operations, and how many times they run 
 # Flat gates in the largest piece optimised at once: FullPeepholeOptimise costs more than
 # linear time, so larger runs are optimised block by block (see compile_segmented).
 PIECE_LIMIT = 2000
+# Flat gates (of the IR, before any decomposition) up to which a device target compiles the
+# flat circuit. The largest paper task (QBNN 3-2-1 task 1) has 4,576; Qiskit's preset pass
+# managers take about 2 ms per flat gate and pytket-quantinuum's level 3 about as much, so
+# at the limit one candidate compilation takes about a minute on this machine. Past it the
+# segments are compiled once each (see the module docstring) and compile time stops
+# growing with the iteration count.
+FLAT_LIMIT = 20_000
+# Seconds GreedyPauliSimp (the vendors' level-3 re-synthesis) may spend on one trial before
+# that trial is dropped. The vendors' default (300 s) could be reached near FLAT_LIMIT on a
+# busy machine, and which trials finish would then depend on timing; an hour keeps the
+# output a function of the input.
+RESYNTHESIS_TIMEOUT = 3600
 
 
 def segments(training: TrainingCircuit) -> tuple[list[Segment], list[Measure]] | None:
@@ -62,6 +80,45 @@ def segments(training: TrainingCircuit) -> tuple[list[Segment], list[Measure]] |
     if training.iterations:
         out.append(((training.iteration,), training.iterations))
     return out, list(training.measurement)
+
+
+def flat_body(training: TrainingCircuit) -> Circuit | None:
+    """The unitary part of the training circuit (everything before the final measurements),
+    flat, on the program's qubit names; None if it measures earlier or has more than
+    `FLAT_LIMIT` flat gates. `measured` adds the measurements back."""
+    split = segments(training)
+    if split is None:
+        return None
+    parts, _ = split
+    body = tuple(op for ops, times in parts for op in ops * times)
+    unitary = replace(training.circuit, body=body, clbits=())
+    if flat_size(unitary) > FLAT_LIMIT:
+        return None
+    return to_pytket(unitary, boxes=False)
+
+
+def measured(device: Circuit, training: TrainingCircuit) -> Circuit:
+    """`device` (the compiled unitary part, on the program's qubit names) with the final
+    measurements appended. Appending addresses a qubit by its name at the circuit's output,
+    so an implicit wire permutation left by the compilation is respected without SWAPs."""
+    circuit = training.circuit
+    names = qubit_names(circuit)
+    for name, size in circuit.clbits:
+        device.add_c_register(name, size)
+    for m in training.measurement:
+        device.Measure(names[m.qubit], Bit(m.register, m.index))
+    return device
+
+
+def cost(device: Circuit) -> tuple[int, int]:
+    """What `best` minimises: two-qubit gates first (the dominant error), then depth."""
+    return two_qubit_gates(device), device.depth()
+
+
+def best(candidates: Iterable[Callable[[], Circuit]]) -> Circuit:
+    """The cheapest of the candidate compilations by `cost`; the first wins a tie, so the
+    choice is deterministic when each candidate is."""
+    return min((make() for make in candidates), key=cost)
 
 
 def compile_segmented(
@@ -81,17 +138,13 @@ def compile_segmented(
     split = segments(training)
     if split is None:
         return finish(optimise(to_pytket(circuit)))
-    parts, final = split
+    parts, _ = split
     pieces = _Pieces(circuit, optimise, limit)
     body = tuple(op for ops, times in parts for op in ops * times)
     whole = pieces.ops(body, circuit.num_qubits)
     names = qubit_names(circuit)
     whole.rename_units({Qubit("q", i): names[i] for i in range(circuit.num_qubits)})
-    for name, size in circuit.clbits:
-        whole.add_c_register(name, size)
-    for m in final:
-        whole.Measure(names[m.qubit], Bit(m.register, m.index))
-    return finish(whole)
+    return finish(measured(whole, training))
 
 
 class _Pieces:
@@ -186,52 +239,75 @@ def measured_from(device: Circuit) -> dict[Bit, Qubit]:
     return out
 
 
-def compacted(device: Circuit) -> tuple[Circuit, dict[Qubit, Qubit]]:
-    """A copy of `device` with its physical qubits (`node[i]`, as routing names them)
-    renamed to `q[0..k-1]` in order, and the renaming; a copy as it is when none are."""
-    out = device.copy()
-    physical = [q for q in out.qubits if q.reg_name == "node"]
-    renamed = {q: Qubit("q", i) for i, q in enumerate(physical)}
-    if renamed:
-        out.rename_units(renamed)  # type: ignore[arg-type]
-    return out, renamed
+def physical_index(qubit: Qubit) -> int | None:
+    """The device qubit a routed circuit's qubit is (`node[53]` is 53); None for a program
+    qubit (`w[0]`: Quantinuum's all-to-all devices are not routed)."""
+    return qubit.index[0] if qubit.reg_name == "node" else None
+
+
+def to_qiskit(device: Circuit) -> Any:  # noqa: ANN401 - a Qiskit QuantumCircuit
+    """The device circuit as Qiskit sees it, converted by pytket-qiskit's `tk_to_qiskit`.
+
+    A routed circuit's qubit `node[i]` becomes Qiskit's qubit i, the circuit as wide as the
+    highest used device qubit, with a trivial layout: that is how Qiskit marks a circuit on
+    physical qubits, and its OpenQASM 3 exporter then writes `$i` (which
+    `qiskit.qasm3.loads` reads back the same way). Implicit wire permutations are dropped,
+    which moves no measurement (the measurements are on the wires the gates act on).
+    """
+    from pytket.extensions.qiskit import tk_to_qiskit
+
+    physical = [physical_index(q) for q in device.qubits]
+    if not physical or None in physical:
+        return tk_to_qiskit(device, perm_warning=False)
+    from qiskit.transpiler import Layout, TranspileLayout
+
+    c = device.copy()
+    c.rename_units({q: Qubit("q", i) for q, i in zip(device.qubits, physical, strict=True)})  # type: ignore[arg-type]
+    for i in range(max(physical) + 1):  # type: ignore[type-var]
+        if Qubit("q", i) not in c.qubits:
+            c.add_qubit(Qubit("q", i))
+    qc = tk_to_qiskit(c, perm_warning=False)
+    mapping = {bit: i for i, bit in enumerate(qc.qubits)}
+    qc._layout = TranspileLayout(  # what the transpiler sets (no public setter)
+        initial_layout=Layout(dict(enumerate(qc.qubits))),
+        input_qubit_mapping=mapping,
+    )
+    return qc
+
+
+def used_qubits(qc: Any) -> int:  # noqa: ANN401 - a Qiskit QuantumCircuit
+    """Qubits some instruction acts on (a physical circuit also has the idle ones below its
+    highest qubit)."""
+    return len({q for inst in qc.data if inst.operation.name != "barrier" for q in inst.qubits})
 
 
 def qasm3(program: Program, target: Target) -> str:
     """The device circuit as OpenQASM 3, printed by Qiskit's exporter (pytket writes none).
 
-    The circuit goes to Qiskit with `tk_to_qiskit`; implicit wire permutations are dropped,
-    which moves no measurement (the measurements are on the wires the gates act on; only
-    the final, unmeasured qubit labels would move). Device gates outside stdgates.inc
-    (Quantinuum's `rzz`, `r`; IBM's `sx`, `ecr` are standard or defined) come out as gate
-    definitions. A routed circuit's physical qubits (`node[53]`) are renamed to one compact
-    register `q`, so the program declares exactly the qubits it uses (as `stats` counts
-    them); the header records which device qubit each one is, and where each weight is
-    measured. `program.pytket()` keeps the physical names for submission.
+    The circuit goes to Qiskit by `to_qiskit`: a routed (IBM) circuit is on physical qubits,
+    written `$53` as OpenQASM 3 names them, and `qiskit.qasm3.loads` reads it back with that
+    layout. Device gates outside stdgates.inc (Quantinuum's `rzz`, `r`; IBM's `sx`, `ecr`
+    are standard or defined) come out as gate definitions. The header says where each
+    weight is measured.
     """
     import qiskit.qasm3
-    from pytket.extensions.qiskit import tk_to_qiskit
 
     from qbnnc.targets.qasm3 import comment as as_comment
 
-    device, renamed = compacted(program.device)
-    text = qiskit.qasm3.dumps(tk_to_qiskit(device, perm_warning=False))
+    device = program.device
+    text = qiskit.qasm3.dumps(to_qiskit(device))
     where = measured_from(device)
-    sections = [
-        ("device qubits:", tuple(f"{new} = {old}" for old, new in renamed.items())),
-        (
-            "measured from:",
-            tuple(
-                f"weights[{i}] <- {where[Bit('weights', i)]}"
-                for i in range(program.model.num_weights)
-                if Bit("weights", i) in where
-            ),
-        ),
-    ]
-    header = replace(
-        program.training.header,
-        sections=tuple(s for s in sections if s[1] or s[0] == "measured from:"),
+
+    def name(q: Qubit) -> str:
+        i = physical_index(q)
+        return str(q) if i is None else f"${i}"
+
+    measured = tuple(
+        f"weights[{i}] <- {name(where[Bit('weights', i)])}"
+        for i in range(program.model.num_weights)
+        if Bit("weights", i) in where
     )
+    header = replace(program.training.header, sections=(("measured from:", measured),))
     comment = as_comment(header.lines())
     head, sep, rest = text.partition('include "stdgates.inc";\n')
     if not sep:

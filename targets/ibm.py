@@ -8,18 +8,28 @@ is offline; `OfflineIBMQBackend` builds the vendor's backend from that alone, so
 `valid_circuit` is the vendor's own check (gate set, directed connectivity, no symbols, no
 fast feed-forward, qubit count).
 
-The compilation is the vendor's level 2 (`IBMQBackend.pass_from_info`) with two changes
-that keep it fast enough to run in tests and at the command line: FullPeepholeOptimise runs
-once per distinct segment (see `device.py`), and routing is pytket's own noise-aware
-placement and routing (`CXMappingPass`, respecting gate direction) instead of the vendor's
-LightSABRE, which tries 50 layouts through Qiskit (14 s vs 2.5 s for the 3-2-1 task; pytket's
-result here needs fewer two-qubit gates). After routing: the vendor's rebase to the ISA,
-its single-qubit squash and RemoveRedundancies.
+Where the flat circuit fits (`device.FLAT_LIMIT`), several compilations are made and the
+best is kept (`device.best`: fewer two-qubit gates, then lower depth), so that layout,
+routing and optimisation all work across the seams between repeated blocks:
+
+- Qiskit's preset pass managers at optimization levels 2 and 3 with the fake device's
+  `Target` (LightSABRE layout and routing, IBM's own default), three fixed seeds each, on
+  the flat circuit;
+- pytket's re-synthesis (GreedyPauliSimp, as pytket-qiskit's own level 3 runs it) of the
+  flat circuit, then Qiskit's level 3 for layout and routing, three seeds.
+
+Past the limit: pytket's route segment by segment. FullPeepholeOptimise once per distinct
+segment (see `device.py`), then pytket's noise-aware placement and routing
+(`CXMappingPass`, respecting gate direction), the vendor's rebase to the ISA, its
+single-qubit squash and RemoveRedundancies. (pytket-qiskit's default, level 2, on the flat
+circuit is FullPeepholeOptimise whole: minutes for the paper's tasks, and more two-qubit
+gates than either candidate above; docs/targets.md has the table.)
 """
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from pytket.backends import Backend
@@ -30,13 +40,22 @@ from pytket.passes import (
     CXMappingPass,
     DecomposeBoxes,
     FullPeepholeOptimise,
+    GreedyPauliSimp,
+    RemoveBarriers,
     RemoveRedundancies,
     SequencePass,
 )
 from pytket.placement import NoiseAwarePlacement
 
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.targets.device import compile_segmented, with_device
+from qbnnc.targets.device import (
+    RESYNTHESIS_TIMEOUT,
+    best,
+    compile_segmented,
+    flat_body,
+    measured,
+    with_device,
+)
 
 if TYPE_CHECKING:
     from qbnnc.program import Program
@@ -102,8 +121,58 @@ def compilation(b: OfflineIBMQBackend) -> tuple[SequencePass, SequencePass]:
     return optimise, finish
 
 
+# Qiskit's preset pass managers tried on the flat circuit: (optimization level, seed). The
+# seeds are fixed so the output is the same bytes every run; SabreLayout's trial count is
+# fixed too unless QISKIT_SABRE_ALL_THREADS is set.
+QISKIT_RUNS = tuple((level, seed) for level in (2, 3) for seed in (1, 2, 3))
+# ... and on pytket's re-synthesis of it.
+RESYNTHESISED_RUNS = tuple((3, seed) for seed in (1, 2, 3))
+# The gates GreedyPauliSimp reads (what pytket-qiskit's level 3 rebases to first).
+_PAULI_INPUT = frozenset(
+    {OpType.CX, OpType.H, OpType.X, OpType.Z, OpType.S, OpType.Sdg, OpType.T, OpType.Tdg}
+    | {OpType.V, OpType.Vdg, OpType.Rx, OpType.Ry, OpType.Rz}
+)
+
+
+def qiskit_compiled(circuit: Circuit, b: OfflineIBMQBackend, level: int, seed: int) -> Circuit:
+    """`circuit` compiled by Qiskit's preset pass manager for the fake device's `Target`
+    (LightSABRE layout and routing, the vendor's own toolchain), back in pytket with each
+    physical qubit i named `node[i]` as the backend's architecture names it."""
+    from pytket.extensions.qiskit import qiskit_to_tk, tk_to_qiskit
+    from pytket.unit_id import Node
+    from qiskit.transpiler import generate_preset_pass_manager
+
+    manager = generate_preset_pass_manager(
+        optimization_level=level,
+        target=b.fake.target,  # type: ignore[attr-defined]
+        seed_transpiler=seed,
+    )
+    out = qiskit_to_tk(manager.run(tk_to_qiskit(circuit)))
+    out.remove_blank_wires(keep_blank_classical_wires=True)
+    out.rename_units({q: Node(q.index[0]) for q in out.qubits})  # type: ignore[arg-type]
+    return out
+
+
+def resynthesised(body: Circuit) -> Circuit:
+    """pytket's GreedyPauliSimp re-synthesis of a measurement-free circuit (as pytket-qiskit's
+    level 3 runs it; `only_reduce`: kept only if it has fewer two-qubit gates), with its
+    implicit wire permutation made explicit for Qiskit, which has none."""
+    c = body.copy()
+    SequencePass(
+        [
+            DecomposeBoxes(),
+            RemoveBarriers(),
+            AutoRebase(set(_PAULI_INPUT)),
+            GreedyPauliSimp(only_reduce=True, trials=10, thread_timeout=RESYNTHESIS_TIMEOUT),
+        ]
+    ).apply(c)
+    c.replace_implicit_wire_swaps()
+    return c
+
+
 def prepare(program: Program, target: Target) -> Program:
-    """The program with `device`: its circuit routed to the device and in its ISA."""
+    """The program with `device`: its circuit on the device's coupling map and in its ISA,
+    the best of the candidates in this module's docstring."""
     assert target.device is not None
     model = program.model
     b = backend(target.device)
@@ -119,21 +188,33 @@ def prepare(program: Program, target: Target) -> Program:
                 )
             ]
         )
-    optimise, finish = compilation(b)
+    training = program.training
+    body = flat_body(training)
+    if body is None:
+        optimise, finish = compilation(b)
+        device = compile_segmented(training, _apply(optimise), _apply(finish))
+        return with_device(program, target, b, device)
+    flat = measured(body.copy(), training)
+    pauli = measured(resynthesised(body), training)
+    candidates = [
+        *(partial(qiskit_compiled, flat, b, level, seed) for level, seed in QISKIT_RUNS),
+        *(partial(qiskit_compiled, pauli, b, level, seed) for level, seed in RESYNTHESISED_RUNS),
+    ]
+    return with_device(program, target, b, best(candidates))
 
-    def run(p: SequencePass):  # noqa: ANN202
-        def apply(c: Circuit) -> Circuit:
-            p.apply(c)
-            return c
 
-        return apply
+def _apply(p: SequencePass) -> Callable[[Circuit], Circuit]:
+    def apply(c: Circuit) -> Circuit:
+        p.apply(c)
+        return c
 
-    device = compile_segmented(program.training, run(optimise), run(finish))
-    return with_device(program, target, b, device)
+    return apply
 
 
+@cache
 def emulator(target: Target) -> Backend:
     """Aer with the fake device's noise model (pytket-qiskit's AerBackend): noisy shots.
+    Built once per target and process (the noise model of a 133-qubit device takes seconds).
 
     The device circuit is already in the device's gates and on its coupling map; compile
     it for this backend with optimisation level 0 so the emulation runs what the device

@@ -1,12 +1,18 @@
 """Quantinuum H-series targets, compiled offline by pytket-quantinuum.
 
 `QuantinuumBackend(device_name, api_handler=QuantinuumAPIOffline())` knows the devices'
-gate sets without credentials; its own level-2 pass (FullPeepholeOptimise to TK2, then
-ZZPhase, PhasedX and Rz) compiles each segment (see `device.py`), with qubit names kept so
+gate sets without credentials. Its highest optimisation level (3: GreedyPauliSimp
+re-synthesis, then ZZPhase, PhasedX and Rz) compiles the flat circuit where it fits
+(`device.FLAT_LIMIT`); past it, its level 2 (FullPeepholeOptimise) compiles each segment
+(see `device.py`). On the paper's tasks level 3 on the flat circuit has 3 to 5 times fewer
+two-qubit gates than level 2 (docs/targets.md has the table), so level 2 is not tried
+where the flat circuit fits (FullPeepholeOptimise on it takes minutes). Qubit names are kept, so
 the segments line up and the device circuit reads `w[i]`, `work[j]` as the program does.
-The result passes the backend's own `valid_circuit`. The devices are all-to-all, so no
-routing is needed; `uncompute measure` circuits (mid-circuit measurement, conditionals)
-are supported by the devices and compiled whole.
+The measurements are added after compilation (GreedyPauliSimp leaves an implicit wire
+permutation, which appending by name respects). The result passes the backend's own
+`valid_circuit`. The devices are all-to-all, so no routing is needed; `uncompute measure`
+circuits (mid-circuit measurement, conditionals) are supported by the devices and compiled
+whole at level 2.
 """
 
 from __future__ import annotations
@@ -23,7 +29,13 @@ from pytket.extensions.quantinuum import (
 from pytket.passes import AutoSquash, RemoveRedundancies, SequencePass
 
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.targets.device import compile_segmented, with_device
+from qbnnc.targets.device import (
+    RESYNTHESIS_TIMEOUT,
+    compile_segmented,
+    flat_body,
+    measured,
+    with_device,
+)
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
@@ -31,7 +43,8 @@ if TYPE_CHECKING:
     from qbnnc.program import Program
     from qbnnc.targets import Target
 
-OPTIMISATION_LEVEL = 2
+HIGHEST_LEVEL = 3  # the flat circuit
+SEGMENT_LEVEL = 2  # each segment, and circuits with mid-circuit measurements
 
 
 @cache
@@ -49,7 +62,7 @@ def prepare(program: Program, target: Target) -> Program:
     b = backend(target.device)
 
     def optimise(segment: Circuit) -> Circuit:
-        return b.get_compiled_circuit(segment, optimisation_level=OPTIMISATION_LEVEL)
+        return b.get_compiled_circuit(segment, optimisation_level=SEGMENT_LEVEL)
 
     def finish(whole: Circuit) -> Circuit:
         # The vendor pass's own tail, across the segments' seams.
@@ -57,7 +70,13 @@ def prepare(program: Program, target: Target) -> Program:
         SequencePass([RemoveRedundancies(), squash, RemoveRedundancies()]).apply(whole)
         return whole
 
-    device = compile_segmented(program.training, optimise, finish)
+    training = program.training
+    body = flat_body(training)
+    if body is None:
+        device = compile_segmented(training, optimise, finish)
+    else:
+        compiled = b.get_compiled_circuit(body, HIGHEST_LEVEL, timeout=RESYNTHESIS_TIMEOUT)
+        device = measured(compiled, training)
     return with_device(program, target, b, device)
 
 
