@@ -275,6 +275,18 @@ def to_qiskit(device: Circuit) -> Any:  # noqa: ANN401 - a Qiskit QuantumCircuit
     return qc
 
 
+def compacted(device: Circuit) -> tuple[Circuit, dict[Qubit, Qubit]]:
+    """A copy of `device` with its physical qubits (`node[i]`, as routing names them)
+    renamed to `q[0..k-1]` in order, and the renaming; a copy as it is when none are. For
+    simulating it (`Program.qiskit()`): Aer needs the qubits used, not the device's."""
+    out = device.copy()
+    physical = [q for q in out.qubits if q.reg_name == "node"]
+    renamed = {q: Qubit("q", i) for i, q in enumerate(physical)}
+    if renamed:
+        out.rename_units(renamed)  # type: ignore[arg-type]
+    return out, renamed
+
+
 def used_qubits(qc: Any) -> int:  # noqa: ANN401 - a Qiskit QuantumCircuit
     """Qubits some instruction acts on (a physical circuit also has the idle ones below its
     highest qubit)."""

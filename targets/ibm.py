@@ -112,7 +112,7 @@ def compilation(b: OfflineIBMQBackend) -> tuple[SequencePass, SequencePass]:
     )
     finish = SequencePass(
         [
-            CXMappingPass(info.architecture, placement, directed_cx=True, delay_measures=False),
+            CXMappingPass(info.architecture, placement, directed_cx=True, delay_measures=True),
             AutoRebase(primitive),
             IBMQBackend.squash_pass_offline(one),
             RemoveRedundancies(),

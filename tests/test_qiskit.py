@@ -28,10 +28,11 @@ def _as_int(s: str) -> int:
 def test_aer_runs_the_qiskit_circuit_without_transpile_and_it_is_exact() -> None:
     program = qbnnc.compile_file(QBN31)
     circuit = program.qiskit()
-    assert [r.name for r in circuit.qregs] == ["w", "phase_register", "work"]
+    # The program's registers, in its order (the weights, the shared neuron values, ...).
+    assert [r.name for r in circuit.qregs] == ["w", "table", "phase_register"]
     assert [r.name for r in circuit.cregs] == ["weights"]
     assert circuit.metadata["weight_names"] == program.weight_names
-    assert set(circuit.metadata["qubit_roles"]) == {"w", "phase_register", "work"}
+    assert set(circuit.metadata["qubit_roles"]) == {"w", "table", "phase_register"}
     # Exact: the weights' probabilities (qubit i = weight i) are Grover's, string by string.
     exact = circuit.copy()
     exact.remove_final_measurements()

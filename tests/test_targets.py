@@ -30,6 +30,7 @@ from qbnnc.cli import main
 from qbnnc.compiler import compile, compile_file
 from qbnnc.diagnostics import CompileError
 from qbnnc.program import Program
+from qbnnc.semantics import correct
 from qbnnc.synthesis.circuit import Gate, Measure, flatten
 from qbnnc.targets.device import two_qubit_gates
 from qbnnc.tools.testing import expected_distribution, random_source, weight_distribution
@@ -505,21 +506,21 @@ def test_cli_writes_the_device_circuit_byte_identical(
     assert out.read_text() == ibm.qasm3()
 
 
-def test_a_device_circuit_in_qiskit_runs_on_aer_and_decodes(
-    quantinuum: dict[str, Program],
-) -> None:
+def test_a_device_circuit_in_qiskit_runs_on_aer_and_decodes(quantinuum: Program) -> None:
     """`program.qiskit()` of a device target: its native gates, run as they are, and count
     keys that decode to the weights."""
     from qiskit_aer import AerSimulator
 
-    program = quantinuum["qbn31_task1"]
+    program = quantinuum
     circuit = program.qiskit()
     assert circuit.metadata["weight_names"] == program.weight_names
     counts = AerSimulator().run(circuit, shots=200, seed_simulator=3).result().get_counts()
     decoded = program.decode_counts(counts)
     assert sum(decoded.values()) == 200
-    best = next(iter(decoded))  # one optimal string, measured with probability 0.95
-    assert best == "000" and decoded[best] > 170
+    best = next(iter(decoded))  # the most frequent: a marked string, as without the device
+    weights = int(best[::-1], 2)  # canonical strings list weight 0 first
+    assert correct(program.model, weights) >= program.model.accept.min_correct
+    assert decoded[best] >= 0.9 * 200 * program.success_probability / program.marked
 
 
 def test_ibm_rejects_mid_circuit_feedforward() -> None:
