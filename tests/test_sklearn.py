@@ -76,7 +76,7 @@ def test_hyper_parameters_follow_scikit_learn_conventions() -> None:
 
 def test_without_scikit_learn_the_import_names_the_pip_line() -> None:
     code = "import sys; sys.modules['sklearn'] = None; import qbnnc.sklearn"
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True)
     assert run.returncode == 1
     assert run.stderr.strip().endswith(
         "ImportError: qbnnc.sklearn needs scikit-learn, which is not installed: pip install "
