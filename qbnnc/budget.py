@@ -49,7 +49,9 @@ CHECK_SECONDS_PER_EXAMPLE = 4.0e-5
 # Counting every weight string (`semantics.correct_counts`): per weight string per word of
 # 64 distinct inputs (the bit-parallel planes), a base cost, one per popcount pass over the
 # grid (a label slot's distinct multiplicities) and one per step of the output neurons'
-# threshold count (the planes that span every weight); and a fixed cost.
+# threshold count (the planes that span every weight); per row (grouping the examples by
+# input, in Python); and a fixed cost.
+COUNT_SECONDS_PER_ROW = 7e-6
 COUNT_SECONDS_PER_WORD = 2.8e-9
 COUNT_SECONDS_PER_WORD_PASS = 5.0e-9
 COUNT_SECONDS_PER_WORD_THRESHOLD = 2.35e-9
@@ -58,7 +60,7 @@ COUNT_SECONDS_FIXED = 0.004
 # line of a row (the masks a row's input bits set on the first layers), per data bit read.
 COMPILE_SECONDS_FIXED = 0.02
 COMPILE_SECONDS_PER_LINE = 3.0e-4
-COMPILE_SECONDS_PER_INPUT_LINE = 5e-9
+COMPILE_SECONDS_PER_INPUT_LINE = 6.5e-7
 COMPILE_SECONDS_PER_DATA_BIT = 9e-7
 # Printing the structured OpenQASM 3: per weighted line (gate definitions) and per input
 # line of a row (a row's masks are X gates in its block); about 11 bytes per mask gate.
@@ -68,7 +70,7 @@ QASM_SECONDS_PER_INPUT_LINE = 1.0e-7
 QASM_BYTES_PER_INPUT_LINE = 11
 QASM_BYTES_PER_LINE = 300
 # `stats`: gate counts memoised per block (per weighted line), and the depth walk, which
-# visits a few operations per row and line until it gives up at DEPTH_BUDGET.
+# visits a few operations per distinct row and line until it gives up at DEPTH_BUDGET.
 STATS_SECONDS_FIXED = 0.05
 STATS_SECONDS_PER_LINE = 2.5e-4
 STATS_SECONDS_PER_WALKED = 2e-6
@@ -77,6 +79,7 @@ STATS_WALKED_PER_ROW_LINE = 4
 # the data as a matrix, and the interpreter with its imports.
 COMPILE_BYTES_PER_LINE = 12_000
 COMPILE_BYTES_PER_DATA_BIT = 40
+COMPILE_BYTES_PER_INPUT_LINE = 40
 PROCESS_BYTES = 100 * 2**20
 
 # Memory: a statevector amplitude is a complex128; Qiskit holds each operation of an
@@ -207,6 +210,7 @@ def estimate_count(size: ModelSize) -> Estimate:
         f"counting {power_of_two_text(size.weights)} weight strings on "
         f"{size.distinct_inputs:,} distinct inputs",
         COUNT_SECONDS_FIXED
+        + size.rows * COUNT_SECONDS_PER_ROW
         + _float(strings * words)
         * (
             COUNT_SECONDS_PER_WORD
@@ -239,6 +243,7 @@ def estimate_compile(size: ModelSize, output: Output = "program") -> Estimate:
         PROCESS_BYTES
         + size.lines * COMPILE_BYTES_PER_LINE
         + size.data_bits * COMPILE_BYTES_PER_DATA_BIT
+        + size.input_lines * COMPILE_BYTES_PER_INPUT_LINE
     )
     task = f"compiling {size.lines:,} weighted lines on {size.rows:,} rows"
     instead = "use smaller layers or fewer rows"
@@ -253,7 +258,7 @@ def estimate_compile(size: ModelSize, output: Output = "program") -> Estimate:
         task += f" into about {format_bytes(text)} of OpenQASM 3"
         instead += ", or count the circuit without writing it with `qbnnc stats`"
     elif output == "stats":
-        walked = min(size.rows * size.lines * STATS_WALKED_PER_ROW_LINE, DEPTH_BUDGET)
+        walked = min(size.distinct_inputs * size.lines * STATS_WALKED_PER_ROW_LINE, DEPTH_BUDGET)
         seconds += (
             STATS_SECONDS_FIXED
             + size.lines * STATS_SECONDS_PER_LINE
