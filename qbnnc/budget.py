@@ -51,7 +51,7 @@ CHECK_SECONDS_PER_EXAMPLE = 4.0e-5
 # grid (a label slot's distinct multiplicities) and one per step of the output neurons'
 # threshold count (the planes that span every weight); per row (grouping the examples by
 # input, in Python); and a fixed cost.
-COUNT_SECONDS_PER_ROW = 7e-6
+COUNT_SECONDS_PER_ROW = 5e-6
 COUNT_SECONDS_PER_WORD = 2.8e-9
 COUNT_SECONDS_PER_WORD_PASS = 5.0e-9
 COUNT_SECONDS_PER_WORD_THRESHOLD = 2.35e-9
@@ -169,7 +169,7 @@ class ModelSize:
     count_passes: int  # popcounts per weight string: per label slot, distinct multiplicities
     top_threshold: int  # output neurons x the steps of their threshold count
     lines: int  # weighted lines, into every neuron
-    input_lines: int  # rows x lines that read an input bit (a row's masks)
+    input_lines: int  # distinct inputs x lines that read an input bit (a row's masks)
     data_bits: int  # rows x (input + label bits)
 
     @classmethod
@@ -194,7 +194,8 @@ class ModelSize:
             top_threshold=last.width
             * max(1, min(last.threshold, last.fan_in - last.threshold + 1)),
             lines=sum(layer.width * layer.fan_in for layer in model.layers),
-            input_lines=model.num_examples * reads_input,
+            # Rows that repeat are merged before lowering: each distinct input is lowered once.
+            input_lines=len(groups) * reads_input,
             data_bits=model.num_examples * (model.input_width + model.output_width),
         )
 
