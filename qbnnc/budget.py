@@ -74,7 +74,7 @@ QASM_BYTES_PER_LINE = 300
 STATS_SECONDS_FIXED = 0.05
 STATS_SECONDS_PER_LINE = 2.5e-4
 STATS_SECONDS_PER_WALKED = 2e-6
-STATS_WALKED_PER_ROW_LINE = 4
+STATS_WALKED_PER_ROW_LINE = 1
 # Memory of a compiled program: the dataflow graph and the lowered blocks per weighted line,
 # the data as a matrix, and the interpreter with its imports.
 COMPILE_BYTES_PER_LINE = 12_000
