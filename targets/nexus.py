@@ -15,14 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pytket.backends import Backend, CircuitStatus, ResultHandle, StatusEnum
-from pytket.backends.backendinfo import BackendInfo
+from pytket.backends import CircuitStatus, ResultHandle, StatusEnum
 from pytket.backends.backendresult import BackendResult
-from pytket.backends.resulthandle import _ResultIdTuple
 from pytket.circuit import Circuit
 from pytket.extensions.quantinuum import QuantinuumAPIOffline, QuantinuumBackend
-from pytket.passes import BasePass
-from pytket.predicates import Predicate
+
+from qbnnc.targets.quantinuum import CompiledAsDevice
 
 PROJECT = "qbnnc"
 # Nexus job states, as pytket's.
@@ -66,7 +64,7 @@ def logged_in() -> bool:
         return False
 
 
-class NexusBackend(Backend):
+class NexusBackend(CompiledAsDevice):
     """A Quantinuum device (or its cloud emulator) through Nexus (see the module docstring)."""
 
     _supports_shots = True
@@ -80,25 +78,7 @@ class NexusBackend(Backend):
         if hardware is None:
             raise ValueError(f"unknown Quantinuum device '{device}'")
         self.device_name = device
-        self.compiler = QuantinuumBackend(hardware, api_handler=QuantinuumAPIOffline())
-
-    @property
-    def backend_info(self) -> BackendInfo | None:
-        return self.compiler.backend_info
-
-    @property
-    def required_predicates(self) -> list[Predicate]:
-        return self.compiler.required_predicates
-
-    def default_compilation_pass(self, optimisation_level: int = 2) -> BasePass:
-        return self.compiler.default_compilation_pass(optimisation_level)
-
-    def rebase_pass(self) -> BasePass:
-        return self.compiler.rebase_pass()
-
-    @property
-    def _result_id_type(self) -> _ResultIdTuple:
-        return (str,)
+        self.device = QuantinuumBackend(hardware, api_handler=QuantinuumAPIOffline())
 
     def process_circuits(
         self,

@@ -23,16 +23,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import uuid4
 
-from pytket.backends import Backend, CircuitStatus, ResultHandle, StatusEnum
+from pytket.backends import CircuitStatus, ResultHandle, StatusEnum
 from pytket.backends.backend_exceptions import CircuitNotRunError
-from pytket.backends.backendinfo import BackendInfo
 from pytket.backends.backendresult import BackendResult
-from pytket.backends.resulthandle import _ResultIdTuple
 from pytket.circuit import Circuit
 from pytket.extensions.quantinuum import QuantinuumAPIOffline, QuantinuumBackend
-from pytket.passes import BasePass
-from pytket.predicates import Predicate
 from pytket.utils.outcomearray import OutcomeArray
+
+from qbnnc.targets.quantinuum import CompiledAsDevice
 
 
 def noise_parameters(device: QuantinuumBackend) -> dict[str, Any]:
@@ -57,7 +55,7 @@ def _error_model(params: dict[str, Any]) -> Any:  # noqa: ANN401 - a PECOS error
     return GenericErrorModel(params)
 
 
-class PecosBackend(Backend):
+class PecosBackend(CompiledAsDevice):
     """An H-series device emulated by PECOS (see the module docstring)."""
 
     _supports_shots = True
@@ -69,24 +67,6 @@ class PecosBackend(Backend):
         super().__init__()
         self.device = QuantinuumBackend(device, api_handler=QuantinuumAPIOffline())
         self.noise = noise_parameters(self.device) if noisy else None
-
-    @property
-    def backend_info(self) -> BackendInfo | None:
-        return self.device.backend_info
-
-    @property
-    def required_predicates(self) -> list[Predicate]:
-        return self.device.required_predicates
-
-    def default_compilation_pass(self, optimisation_level: int = 2) -> BasePass:
-        return self.device.default_compilation_pass(optimisation_level)
-
-    def rebase_pass(self) -> BasePass:
-        return self.device.rebase_pass()
-
-    @property
-    def _result_id_type(self) -> _ResultIdTuple:
-        return (str,)
 
     def process_circuits(
         self,

@@ -20,13 +20,17 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pytket.backends import Backend
+from pytket.backends.backendinfo import BackendInfo
+from pytket.backends.resulthandle import _ResultIdTuple
 from pytket.circuit import Circuit, OpType
 from pytket.extensions.quantinuum import (
     QuantinuumAPIOffline,
     QuantinuumBackend,
     QuantinuumBackendCompilationConfig,
 )
-from pytket.passes import AutoSquash, RemoveRedundancies, SequencePass
+from pytket.passes import AutoSquash, BasePass, RemoveRedundancies, SequencePass
+from pytket.predicates import Predicate
 
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.targets.device import (
@@ -103,3 +107,29 @@ def emulator(target: Target) -> Backend:
     from qbnnc.targets.pecos import PecosBackend
 
     return PecosBackend(target.device)
+
+
+class CompiledAsDevice(Backend):
+    """A backend that runs circuits elsewhere (PECOS locally, Quantinuum Nexus remotely) but
+    compiles and validates them as the device `self.device` does (pytket-quantinuum's
+    backend with the offline API handler): the same passes, predicates and gate set."""
+
+    device: QuantinuumBackend
+
+    @property
+    def backend_info(self) -> BackendInfo | None:
+        return self.device.backend_info
+
+    @property
+    def required_predicates(self) -> list[Predicate]:
+        return self.device.required_predicates
+
+    def default_compilation_pass(self, optimisation_level: int = 2) -> BasePass:
+        return self.device.default_compilation_pass(optimisation_level)
+
+    def rebase_pass(self) -> BasePass:
+        return self.device.rebase_pass()
+
+    @property
+    def _result_id_type(self) -> _ResultIdTuple:
+        return (str,)
