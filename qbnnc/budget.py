@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from qbnnc.compiler import weighted_lines
 from qbnnc.frontend.model import Model
 from qbnnc.semantics import example_groups
 from qbnnc.stats import DEPTH_BUDGET
@@ -193,7 +194,7 @@ class ModelSize:
             ),
             top_threshold=last.width
             * max(1, min(last.threshold, last.fan_in - last.threshold + 1)),
-            lines=sum(layer.width * layer.fan_in for layer in model.layers),
+            lines=weighted_lines(model),
             # Rows that repeat are merged before lowering: each distinct input is lowered once.
             input_lines=len(groups) * reads_input,
             data_bits=model.num_examples * (model.input_width + model.output_width),
