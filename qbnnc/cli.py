@@ -510,7 +510,10 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
         lines.append(f"marked: not counted ({n} weights is above the counting limit)")
     lines.append(f"uncompute: {model.uncompute}")
     if n == 0:
-        lines.append("every layer is fixed (a trained network): evaluate it with `qbnnc predict`")
+        lines.append(
+            "every layer is fixed (a trained network): its training circuit is empty (no "
+            "qubit; `run` scores the one weight string); evaluate it with `qbnnc predict`"
+        )
     return "\n".join(lines)
 
 
@@ -953,13 +956,15 @@ def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunR
         f"marked: measured {result.marked_frequency:.4f} of shots, expected {expected}",
     ]
     shown = result.outcomes if rows == 0 else result.outcomes[:rows]
-    width = max([len("weights")] + [len(o.weights) for o in shown])
+    # A fully fixed network measures the empty string: the table names it.
+    labels = [o.weights or "(none)" for o in shown]
+    width = max([len("weights")] + [len(label) for label in labels])
     lines.append(
         f"{'weights'.ljust(width)}  {'count':>7}  {'frequency':>9}  {'correct':>7}  marked"
     )
-    for o in shown:
+    for o, label in zip(shown, labels, strict=True):
         lines.append(
-            f"{o.weights.ljust(width)}  {o.count:>7}  {o.frequency:>9.4f}  {o.correct:>7}  "
+            f"{label.ljust(width)}  {o.count:>7}  {o.frequency:>9.4f}  {o.correct:>7}  "
             f"{'yes' if o.marked else 'no'}"
         )
     hidden = result.outcomes[len(shown) :]

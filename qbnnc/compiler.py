@@ -96,19 +96,6 @@ def weighted_lines(model: Model) -> int:
     return sum(layer.width * layer.fan_in for layer in model.layers)
 
 
-def check_trainable(model: Model) -> None:
-    """A network whose every layer is fixed (a saved, trained network) has no weight to
-    search for, so no training circuit: an error that says how to use it instead."""
-    if model.num_weights == 0:
-        raise _error(
-            model,
-            "network",
-            f"every layer of network '{model.name}' is fixed, so there is no weight to train "
-            "and no training circuit: evaluate it with `qbnnc predict MODEL.bnn DATA` "
-            "(Network.predict in the library), or remove `fixed` from a layer to train it",
-        )
-
-
 def check_size(model: Model, limit: int | None = None) -> None:
     """Refuse, with its size and a way out, a model too large to compile; `limit` caps the
     weighted lines (default MAX_WEIGHTED_LINES)."""
@@ -152,7 +139,6 @@ def compile_model(
     `progress` is told how the census advances (see `count_marked`).
     """
     check_options(target, optimize, optimize_for)
-    check_trainable(model)
     check_size(model, limit)
     tally = count_marked(model, progress) if count else None
     check_reachable(model, tally)

@@ -456,6 +456,11 @@ def weight_string(weights: int, num_weights: int) -> str:
     return "".join(str((weights >> i) & 1) for i in range(num_weights))
 
 
+def weight_index(text: str) -> int:
+    """The weight string `weight_string` writes as `text` (the empty one is 0)."""
+    return sum(1 << i for i, bit in enumerate(text) if bit == "1")
+
+
 # --- a trained network: every weight known -----------------------------------------------
 
 

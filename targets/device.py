@@ -72,13 +72,14 @@ def segments(training: TrainingCircuit) -> tuple[list[Segment], list[Measure]] |
     final measurements; None if anything measures earlier."""
     circuit = training.circuit
     measuring = measuring_blocks(circuit)
-    if training.iteration.block in measuring or any(
+    loop = training.iteration
+    if (loop is not None and loop.block in measuring) or any(
         isinstance(op, Measure | IfBit) for op in training.preparation
     ):
         return None
     out: list[Segment] = [(training.preparation, 1)] if training.preparation else []
-    if training.iterations:
-        out.append(((training.iteration,), training.iterations))
+    if loop is not None and training.iterations:
+        out.append(((loop,), training.iterations))
     return out, list(training.measurement)
 
 

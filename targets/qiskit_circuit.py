@@ -119,7 +119,7 @@ def decode_key(key: str, registers: tuple[tuple[str, int], ...], measured: str =
     register's bit 0 rightmost; the `measured` register's bits are reversed into
     canonical order.
     """
-    parts = key.split()
+    parts = key.split() or [key]  # "": the key of zero measured bits
     if len(parts) == 1 and len(registers) > 1:  # registers run together: cut by size
         text, parts = parts[0], []
         for _, size in reversed(registers):

@@ -64,15 +64,58 @@ def test_train_save_then_predict_round_trips(tmp_path: Path, capsys) -> None:
     assert "6 of 8 correct (75.0%)" in out and "confusion (rows: label" in out
 
 
-def test_a_saved_network_is_refused_by_compile_with_the_way_to_use_it(tmp_path: Path) -> None:
+def test_a_saved_network_compiles_to_the_empty_search_and_scores_as_trained(
+    tmp_path: Path, capsys
+) -> None:
+    import openqasm3
+    import qiskit.qasm3
+
+    for weights in ("111111", "000000"):  # a network that scores 2 and one that scores 4
+        saved = tmp_path / f"{weights}.bnn"
+        network = Network.of(load(AND221), weights)
+        saved.write_text(network.bnn())
+        score = correct(load(AND221), int(weights[::-1], 2))
+        program = qbnnc.compile_file(saved)
+        text = program.qasm3()
+        # Both readers take the empty program: zero weight bits, no qubit, no gate.
+        openqasm3.parse(text)
+        circuit = qiskit.qasm3.loads(text)
+        assert (circuit.num_qubits, [(r.name, r.size) for r in circuit.cregs]) == (
+            0,
+            [("weights", 0)],
+        )
+        stats = program.stats()
+        assert (stats["qubits"], stats["gates"], stats["marked"]) == (0, {}, 1)
+        assert stats["success_probability"] == 1.0
+        # `run` measures the one (empty) string and scores it as `train` scored the weights.
+        assert main(["run", str(saved), "--shots", "5", "--json"]) == 0
+        (outcome,) = json.loads(capsys.readouterr().out)["outcomes"]
+        assert outcome == {
+            "weights": "",
+            "count": 5,
+            "frequency": 1.0,
+            "correct": score,
+            "marked": True,
+        }
+        # So does every target: no qubit for the device either.
+        for target in ("clifford+t", "quantinuum-h2", "ibm-torino") if score == 4 else ():
+            assert main(["run", str(saved), "--target", target, "--shots", "3", "--json"]) == 0
+            (outcome,) = json.loads(capsys.readouterr().out)["outcomes"]
+            assert (outcome["weights"], outcome["count"], outcome["correct"]) == ("", 3, 4)
+        # Training it has nothing to search: no round, the same score.
+        assert main(["train", str(saved), "--json"]) == 0
+        trained = json.loads(capsys.readouterr().out)
+        assert (trained["weights"], trained["correct"], trained["rounds"]) == ("", score, [])
+    assert {correct(load(AND221), 0), correct(load(AND221), 63)} == {4, 2}
+
+
+def test_a_saved_network_with_an_unreachable_accept_is_refused(tmp_path: Path) -> None:
     saved = tmp_path / "t.bnn"
-    saved.write_text(Network.of(load(AND221), "111111").bnn())
-    with pytest.raises(CompileError) as info:
+    text = Network.of(load(AND221), "111111").bnn()
+    assert "accept correct >= 2" in text  # what the network scores
+    saved.write_text(text.replace("accept correct >= 2", "accept correct >= 3"))
+    with pytest.raises(CompileError, match="no weight string meets `accept correct >= 3`"):
         qbnnc.compile_file(saved)
-    (d,) = info.value.diagnostics
-    assert (d.line, d.column) == (1, 1)
-    assert "every layer of network 'and221' is fixed" in d.message
-    assert "qbnnc predict" in d.message
 
 
 def test_run_save_writes_the_most_frequent_marked_string(tmp_path: Path, capsys) -> None:

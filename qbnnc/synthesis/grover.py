@@ -45,6 +45,8 @@ def build_circuit(
     forward pass's neuron outputs and one popcount tree, for about twice the ANDs.
     """
     n = model.num_weights
+    if n == 0:
+        return _search_of_one(model, iterations)
     weights = list(range(n))
     variants = specialise(df, optimize)
     tables = build_tables([v.df for v in variants], n)
@@ -102,6 +104,31 @@ def build_circuit(
         forward=forward,
         oracle_plan=oracle.plan,
         forward_passes_per_iteration=oracle.forward_passes,
+        header=header(model, circuit, iterations),
+    )
+
+
+def _search_of_one(model: Model, iterations: int) -> TrainingCircuit:
+    """The training circuit of a network with no trainable weight (a saved, trained one).
+
+    Its search space is one weight string, the empty one, which the oracle marks or not as
+    a whole: the oracle is then a global phase and the diffusion the identity, so every
+    iteration acts on no qubit. The circuit has no qubit and no gate, and `weights`
+    measures zero bits, whatever `iterations` says; the census still states whether the
+    network meets `accept`.
+    """
+    circuit = Circuit(num_qubits=0, blocks=(), body=(), registers=(), clbits=(("weights", 0),))
+    return TrainingCircuit(
+        circuit=circuit,
+        preparation=(),
+        iteration=None,
+        iterations=iterations,
+        measurement=(),
+        oracle=None,
+        diffusion=None,
+        forward=(),
+        oracle_plan="none",
+        forward_passes_per_iteration=0,
         header=header(model, circuit, iterations),
     )
 

@@ -46,12 +46,15 @@ class Header:
         ]
         if self.target is not None:
             out.append(f"target: {self.target}")
-        out.append("qubits:")
+        out.append("qubits:" if self.registers else "qubits: none")
         out += [f"  {r.name}[0:{r.size - 1}]: {r.role}" for r in self.registers]
         for title, body in self.sections:
             out.append(title)
             out += [f"  {line}" for line in body]
-        out.append("weights (bit i of `weights` is w[i]):")
+        if not self.weight_names:
+            out.append("weights: none (every layer is fixed: one weight string, the empty one)")
+        else:
+            out.append("weights (bit i of `weights` is w[i]):")
         out += [f"  w[{i}] = {name}" for i, name in enumerate(self.weight_names)]
         return tuple(printable(line) for line in out)
 
@@ -64,15 +67,19 @@ class TrainingCircuit:
     `measurement`. `oracle`, `diffusion` and `forward` name blocks of `circuit` (the
     forward passes: one block per structure of the rows); `forward_passes_per_iteration`
     counts the forward passes one oracle call runs (every row's, computed and undone).
+
+    A network with no trainable weight (every layer fixed) searches one weight string, the
+    empty one: its iteration acts on no qubit, so `iteration`, `oracle` and `diffusion` are
+    None and the circuit is empty whatever `iterations` says.
     """
 
     circuit: Circuit
     preparation: tuple[Op, ...]
-    iteration: Call
+    iteration: Call | None
     iterations: int
     measurement: tuple[Measure, ...]
-    oracle: str
-    diffusion: str
+    oracle: str | None
+    diffusion: str | None
     forward: tuple[str, ...]
     oracle_plan: str
     forward_passes_per_iteration: int
@@ -82,19 +89,24 @@ class TrainingCircuit:
     def num_qubits(self) -> int:
         return self.circuit.num_qubits
 
+    @property
+    def iteration_ops(self) -> tuple[Op, ...]:
+        """One Grover iteration as a body: the call, or nothing when there is no weight."""
+        return () if self.iteration is None else (self.iteration,)
+
     def with_circuit(self, circuit: Circuit) -> TrainingCircuit:
         """The same roles over a rewritten circuit of the same body shape (a target's
         expansion, `uncompute measure`): preparation, the loop, the measurements."""
         body = circuit.body
         k = len(self.preparation)
-        has_loop = self.iterations > 0
+        has_loop = self.iteration is not None and self.iterations > 0
         loop = body[k] if has_loop else self.iteration
-        assert isinstance(loop, Call)
+        assert loop is None or isinstance(loop, Call)
         return replace(
             self,
             circuit=circuit,
             preparation=tuple(body[:k]),
-            iteration=Call(loop.block, loop.qubits, loop.inverse),  # one iteration
+            iteration=None if loop is None else Call(loop.block, loop.qubits, loop.inverse),
             measurement=tuple(op for op in body[k + has_loop :] if isinstance(op, Measure)),
             header=replace(self.header, qubits=circuit.num_qubits, registers=circuit.registers),
         )

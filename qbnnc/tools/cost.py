@@ -33,7 +33,7 @@ def one_iteration(training: TrainingCircuit) -> Circuit:
     """The circuit of a single Grover iteration: the same blocks, no preparation or
     measurement."""
     c = training.circuit
-    return Circuit(c.num_qubits, c.blocks, (training.iteration,), c.registers, ())
+    return Circuit(c.num_qubits, c.blocks, training.iteration_ops, c.registers, ())
 
 
 def per_iteration(training: TrainingCircuit, key: Callable[[Flat], Hashable]) -> Counter[Hashable]:

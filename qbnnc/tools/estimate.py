@@ -135,6 +135,14 @@ def estimate(
     from qdk.estimator import EstimatorError
     from qdk.estimator import LogicalCounts as QdkLogicalCounts
 
+    if program.model.num_weights == 0:
+        model = program.model
+        raise CompileError.single(
+            model.spans.get("network"),
+            "every layer is fixed, so the training circuit is empty and needs no resources "
+            "to estimate; remove `fixed` from a layer to estimate training it",
+            model.source,
+        )
     counts = logical_counts(program.circuit)
     logical = QdkLogicalCounts(counts.to_estimator())
     out = []

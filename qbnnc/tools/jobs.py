@@ -31,9 +31,14 @@ from typing import TYPE_CHECKING, Any
 from qbnnc.compiler import load_model, read_source
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.frontend.model import Model
-from qbnnc.semantics import weight_string
+from qbnnc.semantics import weight_index, weight_string
 from qbnnc.tools.backends import describe, resolve
-from qbnnc.tools.simulate import RunResult, tabulate, weight_counts
+from qbnnc.tools.simulate import (
+    RunResult,
+    measuring_nothing_expected,
+    tabulate,
+    weight_counts,
+)
 
 if TYPE_CHECKING:
     from pytket.backends import Backend, CircuitStatus
@@ -117,8 +122,9 @@ def submit(
     kwargs: dict[str, Any] = {"n_shots": shots}
     if seed is not None:
         kwargs["seed"] = seed
-    handle = resolved.process_circuit(compiled, **kwargs)
     model = program.model
+    with measuring_nothing_expected(model.num_weights):
+        handle = resolved.process_circuit(compiled, **kwargs)
     counts = None
     if not resolved.persistent_handles:
         measured = weight_counts(resolved.get_result(handle), model.num_weights)
@@ -149,7 +155,7 @@ def result(job: Job, backend: str | Backend | None = None, model: Model | None =
 
     n = len(job.weights)
     if job.counts is not None:
-        counts = Counter({int(w[::-1], 2): c for w, c in job.counts.items()})
+        counts = Counter({weight_index(w): c for w, c in job.counts.items()})
     else:
         resolved = resolve(backend if backend is not None else job.backend)
         handle = ResultHandle.from_str(job.handle)

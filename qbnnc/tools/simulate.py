@@ -15,8 +15,10 @@ vendor provides a noise model) through `targets.emulator`.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -194,11 +196,18 @@ def statevector_probabilities(qasm: str, num_weights: int) -> np.ndarray:
     import qiskit.qasm3
     from qiskit_aer.library import SaveProbabilities
 
+    if num_weights == 0:
+        return _ONE_STRING
     circuit = inline(qiskit.qasm3.loads(qasm))
     circuit.remove_final_measurements()
     # The weights are the first register: qubits 0..n-1, the low bits of the index.
     circuit.append(SaveProbabilities(num_weights, label="weights"), range(num_weights))
     return _aer_run(circuit)["weights"]
+
+
+# With no weight (every layer fixed) the one string measured is the empty one; Aer saves no
+# probabilities of zero qubits, so this is its distribution.
+_ONE_STRING = np.ones(1)
 
 
 def _aer():  # noqa: ANN202
@@ -257,7 +266,7 @@ def iteration_circuits(program: Program) -> tuple[Circuit, Circuit]:
     # Classical registers stay declared: a measuring iteration writes its own bits.
     return (
         replace(circuit, body=training.preparation),
-        replace(circuit, body=(training.iteration,)),
+        replace(circuit, body=training.iteration_ops),
     )
 
 
@@ -305,6 +314,9 @@ class GroverSimulator:
         from qiskit_aer.library import SaveProbabilities, SaveStatevector, SetStatevector
 
         n = self.num_weights
+        if n == 0:
+            self._probabilities += [_ONE_STRING] * (k + 1 - len(self._probabilities))
+            return
         circuit = self._prep.copy_empty_like()
         first = len(self._probabilities)
         if self._state is None:
@@ -398,7 +410,7 @@ class RunResult:
         best = self.best
         return (
             f"<RunResult {self.model!r}: {self.shots} shots, {len(self.outcomes)} weight "
-            f"strings, marked {self.marked_frequency:.4f}, best {best.weights} "
+            f"strings, marked {self.marked_frequency:.4f}, best {best.weights or '(none)'} "
             f"({best.correct} correct)>"
         )
 
@@ -597,7 +609,19 @@ def run_pytket(
     kwargs: dict[str, Any] = {"n_shots": shots}
     if seed is not None:
         kwargs["seed"] = seed
-    return weight_counts(backend.run_circuit(compiled, **kwargs), num_weights)
+    with measuring_nothing_expected(num_weights):
+        result = backend.run_circuit(compiled, **kwargs)
+    return weight_counts(result, num_weights)
+
+
+@contextmanager
+def measuring_nothing_expected(num_weights: int) -> Iterator[None]:
+    """Around a pytket backend's run: a network with no trainable weight measures nothing
+    by design, which pytket's backends would warn about on the user's terminal."""
+    with warnings.catch_warnings():
+        if num_weights == 0:
+            warnings.filterwarnings("ignore", "Circuit with index .* does not contain a measure")
+        yield
 
 
 def weight_counts(result: Any, num_weights: int) -> Counter[int]:  # noqa: ANN401 - BackendResult

@@ -18,7 +18,7 @@ from __future__ import annotations
 import cmath
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -281,7 +281,7 @@ class SparseGroverSimulator:
         self.num_weights = program.model.num_weights
         limit = SLACK << amplitudes_log2(program)
         self._sim = SparseSimulator(program.circuit, limit)
-        self._step = self._sim.steps((replace(training.iteration, repeat=1),))
+        self._step = self._sim.steps(training.iteration_ops)
         self._guarded(self._sim.steps(training.preparation))
         self._probabilities = [self._sim.state.probabilities(self.num_weights)]
 

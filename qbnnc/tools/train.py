@@ -93,7 +93,7 @@ class TrainResult:
 
     def __repr__(self) -> str:
         return (
-            f"<TrainResult {self.model!r}: weights {self.weights}, {self.correct} of "
+            f"<TrainResult {self.model!r}: weights {self.weights or '(none)'}, {self.correct} of "
             f"{self.examples} correct, {self.oracle_calls} oracle calls in "
             f"{len(self.rounds)} rounds>"
         )
@@ -287,7 +287,8 @@ def train(
     checks = 1
     calls = 0
     rounds: list[Round] = []
-    stopped = False
+    # With no trainable weight the empty string is the only one: there is nothing to search.
+    stopped = n == 0
     while best < e and calls < limit and not stopped:
         threshold = best + 1
         m = 1.0
@@ -345,13 +346,18 @@ def train(
 def render(result: TrainResult) -> str:
     """`qbnnc train` without --json: each round, then the result."""
     lines = [f"training {result.model}: {result.oracle} oracle, backend {result.backend}"]
-    lines.append(f"  {'round':>5}  {'threshold':>9}  {'iterations':>10}  measured (correct)")
+    if not result.weight_names:
+        lines.append("every layer is fixed: the network is evaluated, there is nothing to search")
+    else:
+        lines.append(f"  {'round':>5}  {'threshold':>9}  {'iterations':>10}  measured (correct)")
     for i, r in enumerate(result.rounds, 1):
         shots = ", ".join(f"{w} ({c})" for w, c in zip(r.measured, r.correct, strict=True))
         mark = "  better" if r.improved else ""
         lines.append(f"  {i:>5}  {r.threshold:>9}  {r.iterations:>10}  {shots}{mark}")
     lines += [
-        f"weights: {result.weights} (canonical order, weight 0 first)",
+        f"weights: {result.weights} (canonical order, weight 0 first)"
+        if result.weights
+        else "weights: none",
         *(
             [f"neurons: {' '.join(f'{k}={v}' for k, v in result.network.neurons.items())}"]
             if result.network is not None
