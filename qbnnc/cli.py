@@ -463,10 +463,11 @@ def power_of_two(n: int) -> str:
 
 def summary(model: Model, progress: Callable[[int, int], None] | None = None) -> str:
     """What `qbnnc check` prints: the model as the compiler understood it."""
-    from qbnnc.compiler import check_reachable, choose_iterations
+    from qbnnc.compiler import check_reachable, check_readout, choose_iterations
 
     tally = count_marked(model, progress)
     check_reachable(model, tally)
+    check_readout(model, tally)
     iterations = choose_iterations(model, tally)
     lines = [
         f"network {model.name}: encoding {model.encoding}",

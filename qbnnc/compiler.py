@@ -13,7 +13,7 @@ from qbnnc.passes import run_passes
 from qbnnc.program import Program
 from qbnnc.semantics import MAX_COUNTED_WEIGHTS, Census, census, optimal_iterations
 from qbnnc.synthesis.grover import build_circuit
-from qbnnc.synthesis.oracle import OptimizeFor
+from qbnnc.synthesis.oracle import OptimizeFor, phase_readout
 from qbnnc.synthesis.peephole import peephole
 from qbnnc.synthesis.uncompute import measure_uncompute
 from qbnnc.targets import get_target
@@ -84,6 +84,14 @@ def check_reachable(model: Model, tally: Census | None) -> None:
     )
 
 
+def check_readout(model: Model, tally: Census | None) -> None:
+    """A phase oracle must read exactly every count that `accept` tells apart (see
+    `phase_readout`): an error that says what to write instead, found before compiling and
+    by `qbnnc check`. A network with no weight to train builds no oracle, so is not asked."""
+    if model.oracle.kind == "phase" and model.num_weights:
+        phase_readout(model, tally)
+
+
 # Compile work grows with the network (a dataflow node and a few dozen gates per weighted
 # line, lowered once) plus the data (a row's bits, and a few operations per row and changed
 # input bit); beyond these the model is refused with its size before any work starts.
@@ -142,6 +150,7 @@ def compile_model(
     check_size(model, limit)
     tally = count_marked(model, progress) if count else None
     check_reachable(model, tally)
+    check_readout(model, tally)
     iterations = choose_iterations(model, tally)
     df = build_dataflow(model)
     if optimize:

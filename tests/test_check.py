@@ -23,6 +23,7 @@ from qbnnc.frontend.check import MAX_ERRORS, MAX_ITERATIONS, check
 from qbnnc.frontend.model import Accept, Angle, Model, Oracle, Source
 from qbnnc.frontend.parse import parse
 from qbnnc.frontend.source import MAX_SOURCE_BYTES
+from qbnnc.synthesis.oracle import phase_readout
 
 TESTS = Path(__file__).resolve().parent
 BAD = TESTS / "bad"
@@ -196,13 +197,34 @@ def test_accept(written: str, min_correct: int, kind: str) -> None:
         ("oracle phase step pi/9", Oracle("phase", 4, Angle.of_pi(Fraction(1, 9)))),
         ("oracle phase step pi/5", Oracle("phase", 4, Angle.of_pi(Fraction(1, 5)))),
         ("oracle phase step 3*pi/17", Oracle("phase", 4, Angle.of_pi(Fraction(3, 17)))),
-        ("oracle phase step 0.39", Oracle("phase", 4, Angle.radians(0.39))),
         ("oracle counter", Oracle("counter")),
     ],
 )
 def test_oracle(written: str, oracle: Oracle) -> None:
     # 8 examples: the default precision holds 0..8, so it has 4 bits.
     assert model(SIMPLE, "00 -> 1\n" * 8, written).oracle == oracle
+
+
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [
+        ("oracle phase step 0.39", "oracle phase step pi/4"),
+        ("oracle phase precision 2 step 1.5", "oracle phase precision 3 step pi/4"),
+        ("oracle phase precision 5 step 2", "oracle phase precision 5 step pi/16"),
+    ],
+)
+def test_a_step_in_radians_is_refused_with_a_step_that_reads_every_count(
+    written: str, fix: str
+) -> None:
+    """Phase estimation cannot read an irrational fraction of a turn exactly: the checker
+    refuses the step (as compiling would), at the step, and the step it offers works."""
+    text = "network n {\n" + SIMPLE + "\n}\ndata {\n" + "00 -> 1\n" * 5 + "}\ntrain {\n"
+    [error] = errors(text + written + "\n}\n")
+    assert (error.line, error.column) == (13, written.index("step ") + 6)
+    assert error.message.startswith(f"step {written.split()[-1]} is in radians")
+    assert error.message.endswith(f"write it with pi, e.g. `{fix}`")
+    fixed = compile_text(text + fix + "\n}\n")
+    assert phase_readout(fixed, None) == [5]  # reads every count 0..5 exactly; 5 is marked
 
 
 def test_oracle_phase_exactly_at_the_limit() -> None:

@@ -140,6 +140,31 @@ def test_unreachable_accept_names_the_best_count(tmp_path: Path) -> None:
     assert "write `accept correct >= 6`" in run.stderr
 
 
+def test_check_refuses_the_phase_read_out_that_compiling_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Precision 2 with step pi/4 reads the count c as c/2: the odd counts fall between two
+    register values. Both commands say so, at the oracle; nothing is written."""
+    model = tmp_path / "m.bnn"
+    model.write_text(
+        "network n {\n    input x[2]\n    layer y[1] from x\n}\ndata {\n    00 -> 1\n"
+        "    11 -> 1\n}\ntrain {\n    oracle phase precision 2 step pi/4\n"
+        "    accept correct >= 1\n}\n"
+    )
+    out = tmp_path / "train.qasm"
+    messages = []
+    for argv in (["check", str(model)], [str(model), "-o", str(out)]):
+        assert main(argv) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        messages.append(captured.err)
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(
+        f"{model}:10:5: error: precision 2 with step pi/4 cannot read the count 1 exactly"
+    )
+    assert not out.exists()
+
+
 def test_json_output_is_a_pytket_circuit(tmp_path: Path) -> None:
     from pytket import Circuit
 

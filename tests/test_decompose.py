@@ -45,6 +45,7 @@ GATES = [
     Gate("p", (0, 1, 2, 3), 3, _angle(1, 1)),
     Gate("p", (0,), 0, _angle(5, 4)),
     Gate("z", (0, 1), 1),
+    Gate("swap", (0, 1)),
 ]
 
 
@@ -67,6 +68,14 @@ def test_toffoli_counts_follow_the_v_chain() -> None:
         assert toffoli_count(Gate("x", tuple(range(k + 1)), k)) == 2 * k - 3
     assert toffoli_count(Gate("x", (0, 1), 1)) == 0
     assert t_count(Gate("x", (0, 1, 2), 2)) == 7
+
+
+def test_a_swap_is_three_cnots() -> None:
+    """The authors' baseline writes swaps (bit reversal in its phase estimation)."""
+    swap = Gate("swap", (3, 1))
+    cx, back = Gate("x", (3, 1), 1), Gate("x", (1, 3), 1)
+    assert to_toffoli(swap, []) == to_clifford_t(swap, []) == [cx, back, cx]
+    assert (toffoli_count(swap), t_count(swap), ancillas_needed(swap)) == (0, 0, 0)
 
 
 def test_arbitrary_angles_have_no_t_count() -> None:

@@ -530,8 +530,23 @@ class _Checker:
         if examples is None:
             return None
         needed = examples.bit_length()  # 2^P > examples: every count 0..examples fits
+        bits = precision.value if precision is not None else needed
+        if isinstance(setting.step, syntax.RadianAngle):
+            # c x step is an irrational fraction of a turn for every count c > 0, so phase
+            # estimation would spread it over several register values: the oracle would
+            # not be a reflection. The fix names a step that reads every count exactly.
+            exact = max(bits, needed)
+            fix = f"step {Angle.of_pi(Fraction(2, 2**exact))}"
+            if precision is not None:
+                fix = f"precision {exact} {fix}"
+            self.error(
+                setting.step.span,
+                f"step {setting.step.value.text} is in radians, and phase estimation reads a "
+                f"count exactly only when the step is a rational multiple of pi: write it "
+                f"with pi, e.g. `oracle phase {fix}`",
+            )
+            return None
         if step is None:
-            bits = precision.value if precision is not None else needed
             if precision is not None and 2**bits <= examples:
                 self.error(
                     precision.span,
@@ -550,7 +565,6 @@ class _Checker:
                 f"phase; use a step of {best} (2*pi/2^{needed}) or smaller",
             )
             return None
-        bits = precision.value if precision is not None else needed
         return Oracle("phase", bits, step)
 
     def angle(self, angle: syntax.AngleExpr) -> Angle | None:
@@ -668,6 +682,5 @@ def _setting_key(setting: syntax.Setting) -> str:
 def _too_large(step: Angle, examples: int) -> bool:
     """Whether `examples` correct examples can add up to a full turn, so that two different
     counts would show the same phase."""
-    if step.pi_multiple is not None:
-        return abs(step.pi_multiple) * examples >= 2
-    return abs(step.value) * examples >= 2 * math.pi
+    assert step.pi_multiple is not None  # a step in radians is refused before
+    return abs(step.pi_multiple) * examples >= 2

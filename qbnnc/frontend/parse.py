@@ -406,7 +406,7 @@ _AFTER_WORD: dict[str, str] = {
     "fixed": "expected the fixed weights as a bit string after 'fixed', e.g. `fixed 0110`",
     "->": "expected a bit string such as 0110 after '->'",
     "precision": "expected the number of phase qubits after 'precision', e.g. `precision 3`",
-    "step": "expected an angle after 'step', such as pi/8, 3*pi/4 or 0.39",
+    "step": "expected an angle after 'step', such as pi/8 or 3*pi/4",
     ">=": "expected a number after '>='",
     "iterations": "expected a number or `auto` after 'iterations', e.g. `iterations 2`",
     "expect": "expected the number of good weight strings after 'expect', e.g. `expect 2`",

@@ -40,10 +40,8 @@ def bnn_text(model: Model, comment: str = "") -> str:
     if model.oracle.kind == "counter":
         lines.append("    oracle counter")
     else:
-        step = model.oracle.step
-        # A step in radians is written as a plain decimal (the grammar has no exponent).
-        shown = str(step) if step is None or step.pi_multiple is not None else f"{step.value:.17f}"
-        lines.append(f"    oracle phase precision {model.oracle.precision} step {shown}")
+        oracle = model.oracle  # its step is a multiple of pi: the checker refuses radians
+        lines.append(f"    oracle phase precision {oracle.precision} step {oracle.step}")
     lines.append(f"    accept {model.accept.written}")
     lines.append(f"    uncompute {model.uncompute}")
     lines.append("}")

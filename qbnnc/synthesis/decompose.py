@@ -15,6 +15,7 @@ Conventions (the table in docs/cost-model.md):
   by measurement (`uncompute measure`: H, measure, classically controlled CZ and X) it costs
   no T and no Toffoli.
 - A phase that is not a multiple of pi/4 is an arbitrary-angle rotation: no T count.
+- `swap` (only the authors' baseline writes one): three CNOTs, no T.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ def _textbook_cp(g: Gate) -> bool:
 
 def to_toffoli(g: Gate, ancillas: list[int]) -> list[Gate]:
     """`g` as gates on at most three qubits (x, z, p with at most 2 controls; h)."""
+    if g.name == "swap" and not g.controls:
+        a, b = g.qubits
+        return [Gate("x", (a, b), 1), Gate("x", (b, a), 1), Gate("x", (a, b), 1)]
     if g.name == "x" and g.controls >= 3:
         return _v_chain(list(g.qubits[:-1]), g.qubits[-1], ancillas)
     if g.name == "z" and g.controls >= 3:

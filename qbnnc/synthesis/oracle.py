@@ -361,11 +361,7 @@ def phase_readout(model: Model, census: Census | None) -> list[int]:
     def fail(message: str) -> CompileError:
         return CompileError([Diagnostic.at(where, message, model.source)])
 
-    if step.pi_multiple is None:
-        raise fail(
-            f"step {step} is not a rational multiple of pi, so phase estimation cannot read "
-            f"the count exactly; write a step such as 2*pi/{2**p}"
-        )
+    assert step.pi_multiple is not None  # the checker refuses a step in radians
     ratio = step.pi_multiple * 2**p / 2
     marked: dict[int, int] = {}
     unmarked: dict[int, int] = {}

@@ -78,8 +78,6 @@ def iteration_cost(training: TrainingCircuit) -> IterationCost:
         assert isinstance(op, Gate)
         toffolis += n * toffoli_equivalents(op)
         ands += n * and_count(op)
-        if op.name == "swap":  # three CNOTs
-            continue
         rotations += n * rotation_count(op)
         gate_t = t_count(op)
         t = None if t is None or gate_t is None else t + n * gate_t
