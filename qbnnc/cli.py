@@ -940,8 +940,16 @@ def _run_estimates(  # noqa: ANN001
 
             one = compile_model(replace(program.model, iterations=1))
             prep, step = iteration_circuits(one)
+        plotted = choose_simulator(program, plot_iterations) == "sparse"
         out.append(
-            estimate_plot(qubits, flat_size(prep), flat_size(step), plot_iterations, n, sparse)
+            estimate_plot(
+                qubits,
+                flat_size(prep),
+                flat_size(step),
+                plot_iterations,
+                n,
+                amplitudes_log2(program) if plotted else None,
+            )
         )
     return out
 
@@ -1150,14 +1158,14 @@ def _train_estimate(model: Model, ns: argparse.Namespace, aer: bool) -> Estimate
     from qbnnc.synthesis.circuit import flat_size
     from qbnnc.tools.simulate import check_width, choose_simulator, iteration_circuits
     from qbnnc.tools.sparse import amplitudes_log2
-    from qbnnc.tools.train import blind_program, dh_budget, training_model
+    from qbnnc.tools.train import blind_program, dh_budget, most_iterations, training_model
 
     trained = training_model(model)
     program = blind_program(trained, 1, 1, not ns.no_opt)
     sparse = None
     if aer:
         check_width(program)
-        if choose_simulator(program) == "sparse":
+        if choose_simulator(program, most_iterations(trained.num_weights)) == "sparse":
             sparse = amplitudes_log2(program)
     _, step = iteration_circuits(program)
     n = trained.num_weights

@@ -22,6 +22,7 @@ from qbnnc.tools.train import (
     Sampler,
     blind_program,
     dh_budget,
+    most_iterations,
     train,
     training_model,
 )
@@ -190,3 +191,18 @@ def test_a_round_too_large_for_memory_is_refused_up_front(
     err = capsys.readouterr().err
     assert "would take about" in err and "over the limit of 60 minutes" in err
     assert "a smaller --budget" in err and ran == []
+
+
+def test_the_simulator_is_chosen_for_the_iterations_a_round_may_ask() -> None:
+    """One iteration of parity3's circuit (18 qubits) is quick on Aer's statevector, but a
+    search asks for up to sqrt(N) - 1 = 15 of them: the sparse simulator then wins, and it
+    reaches the same optimum."""
+    from qbnnc.tools.simulate import choose_simulator
+
+    model = training_model(_model(ROOT / "examples" / "csv" / "parity3.bnn"))
+    program = blind_program(model, 7, 1)
+    assert most_iterations(model.num_weights) == 15
+    assert choose_simulator(program) == "aer"
+    assert choose_simulator(program, most_iterations(model.num_weights)) == "sparse"
+    result = train(model, seed=0)
+    assert result.correct == census(model).best == 6

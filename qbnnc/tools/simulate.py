@@ -52,11 +52,16 @@ def _refuse(program: Program, message: str) -> CompileError:
     return CompileError([Diagnostic(program.model.path, 0, 0, message)])
 
 
-def choose_simulator(program: Program) -> Simulator:
+def choose_simulator(program: Program, iterations: int | None = None) -> Simulator:
     """The simulator for a generic (or clifford+t) program, by its structure: Aer's dense
     statevector when the width allows it and it is quick or the faster; the sparse simulator
     when the qubits are many but the weights few. Refuses (naming the weights' limit) a
-    program neither can simulate."""
+    program neither can simulate.
+
+    `iterations`: for `grover_simulator` (train, plots), the most iterations it will run
+    one at a time; the choice weighs the preparation and that many iterations in place of
+    the program's own body.
+    """
     from qbnnc.budget import simulation_seconds, sparse_seconds
     from qbnnc.synthesis.circuit import flat_size
     from qbnnc.tools.sparse import amplitudes_log2, supports
@@ -65,7 +70,11 @@ def choose_simulator(program: Program) -> Simulator:
     log2 = amplitudes_log2(program)
     sparse = log2 <= MAX_SPARSE_LOG2 and supports(program.circuit)
     if width <= MAX_QUBITS:
-        ops = flat_size(program.circuit)
+        if iterations is None:
+            ops = flat_size(program.circuit)
+        else:
+            prep, step = iteration_circuits(program)
+            ops = flat_size(prep) + iterations * flat_size(step)
         dense_seconds = simulation_seconds(width, ops)
         if not sparse or dense_seconds <= max(DENSE_PREFERRED_SECONDS, sparse_seconds(log2, ops)):
             return "aer"
@@ -335,10 +344,13 @@ class GroverSimulator:
         self._state = np.asarray(data["state"])
 
 
-def grover_simulator(program: Program) -> GroverSimulator | SparseGroverSimulator:
+def grover_simulator(
+    program: Program, iterations: int | None = None
+) -> GroverSimulator | SparseGroverSimulator:
     """A simulator of `program`'s iterations one at a time, on the simulator
-    `choose_simulator` picks (both answer `probabilities(k)`)."""
-    if choose_simulator(program) == "sparse":
+    `choose_simulator` picks for up to `iterations` of them (both answer
+    `probabilities(k)`)."""
+    if choose_simulator(program, iterations) == "sparse":
         from qbnnc.tools.sparse import SparseGroverSimulator
 
         return SparseGroverSimulator(program)
@@ -354,7 +366,7 @@ def iteration_distributions(
     program = compile_model(replace(model, iterations=1))
     if progress:
         progress(f"simulating iterations 0..{iterations}")
-    sim = grover_simulator(program)
+    sim = grover_simulator(program, iterations)
     return np.stack([sim.probabilities(k) for k in range(iterations + 1)])
 
 

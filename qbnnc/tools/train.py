@@ -50,6 +50,11 @@ def dh_budget(num_weights: int) -> int:
     return (45 * root_milli + 1999) // 2000 + math.ceil(1.4 * n * n)
 
 
+def most_iterations(num_weights: int) -> int:
+    """The most iterations a round asks for: j < ceil(m) with m at most BBHT's sqrt(N)."""
+    return math.isqrt((1 << num_weights) - 1)
+
+
 @dataclass(frozen=True)
 class Round:
     """One circuit run: `shots` measurements after `iterations` Grover iterations."""
@@ -208,7 +213,8 @@ class AerSampler(Sampler):
             # Thresholds only rise: the simulator of the last one is not needed again, and
             # each holds a statevector.
             program = blind_program(self.model, threshold, 1, self.optimize)
-            self._sims = {threshold: self._make(program)}
+            most = most_iterations(self.model.num_weights)
+            self._sims = {threshold: self._make(program, most)}
         p = self._sims[threshold].probabilities(iterations)
         rng = np.random.default_rng(seed)
         return [int(w) for w in rng.choice(len(p), size=shots, p=p / p.sum())]
