@@ -1,4 +1,6 @@
-"""Print qubits and gate counts of every shipped example, as a Markdown table for the README.
+"""Print qubits and gate counts of every shipped example, as a Markdown table for the README:
+the counts `qbnnc stats` gives (gates include the measurements and, with `uncompute
+measure`, the classically controlled fix-ups).
 
 Run: python bench/examples_table.py
 """
@@ -11,21 +13,15 @@ from pathlib import Path
 
 from qbnnc import compile_file, compile_model
 from qbnnc.frontend.model import Oracle
-from qbnnc.synthesis.circuit import count_ops
-from qbnnc.synthesis.decompose import toffoli_count
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def row(name: str, program) -> str:  # noqa: ANN001
-    c = program.circuit
-    sizes = count_ops(c, lambda op: len(getattr(op, "qubits", (0,))))
-    gates = sum(v for k, v in count_ops(c, lambda op: type(op).__name__).items() if k == "Gate")
-    toffolis = sum(k * v for k, v in count_ops(c, toffoli_count).items())
-    m = program.model
+    s = program.stats()
     return (
-        f"| {name} | {m.oracle.kind} | {m.num_weights} | {c.num_qubits} | {program.iterations} "
-        f"| {gates} | {sizes.get(2, 0)} | {toffolis} |"
+        f"| {name} | {s['oracle']} | {s['weight_qubits']} | {s['qubits']} | {s['iterations']} "
+        f"| {sum(s['gates'].values())} | {s['two_qubit_gates']} | {s['toffoli_count']} |"
     )
 
 
@@ -40,7 +36,7 @@ def main() -> None:
             print(f"| {name} | error: {e} |", file=sys.stderr)
             continue
         print(row(name, program))
-        if program.model.oracle.kind == "phase":
+        if program.model.oracle.kind == "phase" and program.model.num_weights:
             counter = replace(program.model, oracle=Oracle("counter"))
             print(row(name, compile_model(counter)))
 
