@@ -123,8 +123,10 @@ def main() -> None:
         r = measure(2500, hidden)
         print(row(r, 2500, hidden), flush=True)
         by_weights.append((r["weights"], r["wall_s"]))
-    print(f"\ntime ~ rows^{slope(by_rows):.2f} (h1 = 64), ~ weights^{slope(by_weights):.2f} "
-          "(2,500 rows)")
+    print(
+        f"\ntime ~ rows^{slope(by_rows):.2f} (h1 = 64), ~ weights^{slope(by_weights):.2f} "
+        "(2,500 rows)"
+    )
 
 
 if __name__ == "__main__":

@@ -189,8 +189,7 @@ class ModelSize:
             rows=model.num_examples,
             distinct_inputs=len(groups),
             count_passes=sum(
-                len({labels[r][1] for _, labels in groups if r < len(labels)})
-                for r in range(slots)
+                len({labels[r][1] for _, labels in groups if r < len(labels)}) for r in range(slots)
             ),
             top_threshold=last.width
             * max(1, min(last.threshold, last.fan_in - last.threshold + 1)),
@@ -268,8 +267,6 @@ def estimate_compile(size: ModelSize, output: Output = "program") -> Estimate:
         )
         task = "counting the resources of " + task.removeprefix("compiling ")
     return Estimate(task, seconds, memory, instead)
-
-
 
 
 def sparse_seconds(amplitudes_log2: int, operations: int) -> float:

@@ -170,9 +170,7 @@ def test_a_network_of_thousands_of_weights_on_many_rows_is_counted(
     """Past 2^1000 the exhaustive count is null with its logarithm (JSON cannot print it);
     a depth walk over its budget gives null, not minutes."""
     rng = random.Random(7)
-    rows = "\n".join(
-        f"    {rng.getrandbits(64):064b} -> {rng.getrandbits(1)}" for _ in range(300)
-    )
+    rows = "\n".join(f"    {rng.getrandbits(64):064b} -> {rng.getrandbits(1)}" for _ in range(300))
     model = tmp_path / "big.bnn"
     model.write_text(
         "network big {\n    input x[64]\n    layer h[16] from x\n    layer y[1] from h\n}\n"

@@ -153,9 +153,7 @@ class Circuit:
         return {b.name: b for b in self.blocks}
 
 
-def expand(
-    ops: tuple[Op, ...], blocks: dict[str, Block], inverse: bool = False
-) -> Iterator[Flat]:
+def expand(ops: tuple[Op, ...], blocks: dict[str, Block], inverse: bool = False) -> Iterator[Flat]:
     """The gates of `ops` with every call inlined, in order (reversed and inverted if asked)."""
     sequence = reversed(ops) if inverse else ops
     for op in sequence:

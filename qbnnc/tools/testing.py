@@ -124,5 +124,3 @@ def sample_weights(qasm: str, num_weights: int, shots: int, seed: int = 1) -> np
     for key, n in result.result().get_counts().items():
         counts[int(key.split()[names.index("weights")], 2)] += n
     return counts
-
-
