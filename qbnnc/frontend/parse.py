@@ -528,16 +528,27 @@ def _token_message(error: UnexpectedToken, text: str, column: int) -> str:
         if first == "input":
             return f"an input needs a size: write `input {name}[3]`"
         return f"a layer needs a size: write `layer {name}[2] from x`"
-    if expected == {"RSQB"}:
+    before = text[: column - 1]
+    if expected == {"RSQB"} or ("RSQB" in expected and "[" in before and "]" not in before):
         return f"expected ']' after the size, got {got}"
     if expected == {"FROM"}:
         return "a layer names its sources with 'from': write `layer h[2] from x`"
     if expected == {"NAME"}:
         return _name_message(first, prev, got)
     if expected == {"COMMA", "THRESHOLD", "FIXED", "_NL"} or expected == {"FIXED", "_NL"}:
+        words_after = sorted(k.lower() for k in expected & {"THRESHOLD", "FIXED"})
+        hint = _did_you_mean(value, words_after) if token.type == "NAME" else ""
+        if hint:  # a misspelt keyword, not a missing comma
+            return f"unexpected {got} after the sources{hint}"
         return (
             f"unexpected {got} after the sources: separate sources with ',' and end with "
             "optional `threshold T` and `fixed BITS`"
+        )
+    after_threshold = "threshold" in _code(text[: column - 1]).split()
+    if first == "layer" and "FIXED" in expected and after_threshold:
+        hint = _did_you_mean(value, ["fixed"]) if token.type == "NAME" else ""
+        return f"unexpected {got} after the threshold" + (
+            hint or ": end the line, or give the weights with `fixed BITS`"
         )
     if expected == {"XNOR", "XOR"}:
         hint = _did_you_mean(value, ["xnor", "xor"])
