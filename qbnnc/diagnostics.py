@@ -38,7 +38,11 @@ class Span:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One error: where it is and what to do about it."""
+    """One error: where it is and what to do about it.
+
+    `line` and `column` are 1-based; both are 0 for an error about the whole file or run
+    (no training data, a missing package), which is printed as `path: error: ...`.
+    """
 
     path: str | None
     line: int
