@@ -44,8 +44,11 @@ Progress = Callable[[str], None]
 
 def dh_budget(num_weights: int) -> int:
     """Dürr and Høyer's stopping time in oracle calls: 22.5 sqrt(N) + 1.4 log2(N)^2, rounded
-    up (in integers: N = 2^weights overflows a float beyond 1023 weights)."""
+    up (in integers: N = 2^weights overflows a float beyond 1023 weights); 0 with no weight,
+    where the one string needs no search."""
     n = num_weights
+    if n == 0:
+        return 0
     root_milli = math.isqrt((1 << n) * 10**6)  # floor(1000 sqrt(N))
     return (45 * root_milli + 1999) // 2000 + math.ceil(1.4 * n * n)
 
