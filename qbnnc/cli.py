@@ -890,6 +890,11 @@ def cmd_run(argv: list[str]) -> int:
                 inputs=[ns.model],
                 chosen=program.iterations,
             )
+    # The shots are shown even when --save then fails: they say why nothing was saved.
+    if ns.json:
+        _print_json(result.to_json())
+    else:
+        _print(render_run(result, ns.rows))
     if ns.save is not None:
         from qbnnc.semantics import Network
 
@@ -901,10 +906,6 @@ def cmd_run(argv: list[str]) -> int:
                 "the oracle marks; run more shots, or use `qbnnc train --save`",
             )
         _save(ns, Network.of(model, best.weights), f"measured most often ({best.weights})")
-    if ns.json:
-        _print_json(result.to_json())
-    else:
-        _print(render_run(result, ns.rows))
     return EXIT_OK
 
 

@@ -134,6 +134,21 @@ def test_run_save_writes_the_most_frequent_marked_string(tmp_path: Path, capsys)
     assert network.evaluate(x, y).correct == best["correct"] == 4
 
 
+def test_run_save_without_a_marked_shot_shows_the_shots_and_writes_nothing(
+    tmp_path: Path, capsys
+) -> None:
+    model = tmp_path / "it0.bnn"  # no iteration: 2 of the 8 strings marked, uniformly drawn
+    model.write_text(TASK2.read_text().replace("iterations 1", "iterations 0"))
+    saved = tmp_path / "never.bnn"
+    args = ["run", str(model), "--shots", "1", "--seed", "0", "--json", "--save", str(saved)]
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    (outcome,) = json.loads(out)["outcomes"]
+    assert not outcome["marked"]
+    assert "nothing to save: none of the 1" in err
+    assert not saved.exists()
+
+
 def test_predict_refuses_a_model_with_trainable_weights(tmp_path: Path, capsys) -> None:
     data = training_csv(load(AND221), tmp_path / "d.csv")
     assert main(["predict", str(AND221), str(data)]) == 1
