@@ -49,6 +49,11 @@ def test_train_save_then_predict_round_trips(tmp_path: Path, capsys) -> None:
     predicted = json.loads(capsys.readouterr().out)
     assert (predicted["correct"], predicted["examples"]) == (trained["correct"], 8)
     assert trained["correct"] == 6  # the optimum of QBN 3-1 task 2
+    # The saved model compiles, and running it scores the one (empty) string it searches
+    # at the same count.
+    assert main(["run", str(saved), "--shots", "2", "--json"]) == 0
+    (outcome,) = json.loads(capsys.readouterr().out)["outcomes"]
+    assert (outcome["weights"], outcome["correct"]) == ("", trained["correct"])
     # The confusion table adds up, row by label.
     labels = [str(e.label[0]) for e in original.examples]
     assert [sum(row) for row in predicted["confusion"]] == [
