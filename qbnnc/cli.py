@@ -1058,8 +1058,9 @@ def _predict_parser() -> _Parser:
             "Evaluate a trained network classically on a data file: MODEL's layers must all be "
             "fixed (as `qbnnc train MODEL --save FILE.bnn` writes them). DATA (default: "
             "MODEL's own examples) is read like "
-            "`data from`: CSV (by position, or by the column names of MODEL's data), "
-            ".npy or .npz. Prints the accuracy (an example is correct when every output bit "
+            "`data from`: a .csv file with a header by the column names of MODEL's data when "
+            "it names them, else by position; .npy by position; .npz as the arrays X and y. "
+            "Prints the accuracy (an example is correct when every output bit "
             "equals its label bit) and the confusion table of label against prediction."
         ),
     )
@@ -1075,13 +1076,31 @@ def _predict_parser() -> _Parser:
     return p
 
 
-def cmd_predict(argv: list[str]) -> int:
-    import os
+def _check_data_suffix(data: str | None) -> None:
+    """Before any work: predict's DATA is a data file by its suffix (a model, a program or
+    a JSON file given by mistake would otherwise be read as a CSV file)."""
+    from qbnnc.diagnostics import printable
+    from qbnnc.frontend.data import DATA_SUFFIXES
 
-    from qbnnc.frontend.data import load_csv
+    if data is None or Path(data).suffix.lower() in DATA_SUFFIXES:
+        return
+    problem = "DATA must be a .csv, .npy or .npz file"
+    if Path(data).suffix.lower() == ".bnn":
+        problem = (
+            f"'{printable(data)}' is a model, not a data file: DATA must be a .csv, .npy or "
+            ".npz file (omit DATA to evaluate MODEL on its own examples)"
+        )
+    else:
+        problem += f", not '{printable(data)}'"
+    raise UsageError(f"qbnnc predict: error: {problem}")
+
+
+def cmd_predict(argv: list[str]) -> int:
+    from qbnnc.frontend.data import load_data_file
     from qbnnc.semantics import Network, evaluation
 
     ns = _predict_parser().parse_args(argv)
+    _check_data_suffix(ns.data)
     require_stdout()
     model = _load(ns.model, ns.data_root)
     trainable = [layer for layer in model.layers if layer.trainable]
@@ -1103,18 +1122,9 @@ def cmd_predict(argv: list[str]) -> int:
     if ns.data is None:
         examples = list(model.examples)
     else:
-        # DATA is named on the command line by the user, not by a model: read where it is.
-        folder = os.path.dirname(os.path.realpath(ns.data)) if os.path.exists(ns.data) else None
-        examples = load_csv(
-            ns.data,
-            None,
-            model.input_width,
-            model.output_width,
-            None,
-            model.source,
-            data_root=folder,
-            columns=model.columns,
-        )
+        # DATA is named by the user, not by a model: read where it is, and by the model's
+        # column names only when it is a CSV file with a header.
+        examples = load_data_file(ns.data, model.input_width, model.output_width, model.columns)
         if not examples:
             raise _at(ns.data, "the data file holds no examples")
     import numpy as np

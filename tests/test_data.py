@@ -12,7 +12,7 @@ import pytest
 import qbnnc
 from qbnnc.compiler import load_model
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
-from qbnnc.frontend.data import MAX_DATA_BYTES, MAX_ERRORS, csv_path, load_csv
+from qbnnc.frontend.data import MAX_DATA_BYTES, MAX_ERRORS, csv_path, load_csv, load_data_file
 
 MODEL_SPAN = Span("m.bnn", 5, 1, 5, 20)
 MODEL_TEXT = '\n\n\n\ndata from "d.csv"\n'
@@ -387,13 +387,24 @@ def test_named_columns_must_match_the_widths_and_need_a_header(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("first", "column", "message"),
     [
-        ("x0;x1;y", 1, "this first row looks like a header but has 1 column, expected 3"),
+        (
+            "x0;x1;y",
+            1,
+            "this first row has 1 value, expected 3: values are separated by "
+            "commas, and this row has semicolons: save the file with commas",
+        ),
+        (
+            "0\t1\t1",
+            1,
+            "this first row has 1 value, expected 3: values are separated by "
+            "commas, and this row has tabs",
+        ),
         ("x0,x1", 1, "this first row looks like a header but has 2 columns, expected 3"),
         ("O,1,1", 1, "this first row is neither a header (names only"),
         ("x0,,y", 4, "this first row looks like a header but a name in it is empty"),
         ("x0,1,y", 1, "this first row is neither a header (names only"),
     ],
-    ids=["semicolons", "short-header", "letter-O-for-zero", "empty-name", "mixed"],
+    ids=["semicolons", "tabs", "short-header", "letter-O-for-zero", "empty-name", "mixed"],
 )
 def test_a_first_row_that_is_neither_header_nor_data_is_located(
     tmp_path: Path, first: str, column: int, message: str
@@ -452,7 +463,9 @@ def test_an_npz_without_its_arrays_or_unpacking_too_large_is_refused(
 ) -> None:
     np.savez(tmp_path / "d.npz", inputs=np.zeros((2, 2)), y=np.zeros(2))
     (found,) = failures(tmp_path, name="d.npz")
-    assert found.message.startswith("the archive has no array named 'X'")
+    assert found.message.startswith(
+        "the archive has no array named 'X' (it has 2 arrays: 'inputs' and 'y'): it needs"
+    )
     np.savez_compressed(tmp_path / "d.npz", X=np.zeros((40_000, 2)), y=np.zeros(40_000))
     import qbnnc.frontend.data as data
 
@@ -490,4 +503,63 @@ def test_a_data_block_may_name_its_columns() -> None:
         5,
         6,
         "1 input column named, expected 2 (one per input bit)",
+    )
+
+
+def test_quoted_values_are_read_as_csv_quoting_reads_them(tmp_path: Path) -> None:
+    write(tmp_path, '"x0","x1","y"\n"0","1","1"\n "1" ,0, "0"\n')
+    assert load(tmp_path) == [((0, 1), (1,)), ((1, 0), (0,))]
+    # A quoted header name is its text, so a model can read it by name.
+    write(tmp_path, '"label","age > 60",fever\n1,0,1\n0,1,"1"\n')
+    model = model_in(tmp_path, 'data from "d.csv" fever, "age > 60" -> label')
+    loaded = load_model(Path(model).read_text(), model)
+    assert [(e.inputs, e.label) for e in loaded.examples] == [((1, 0), (1,)), ((1, 1), (0,))]
+    write(tmp_path, '0,1,1\n0,"2",1\n')
+    (found,) = failures(tmp_path)
+    assert (found.line, found.column, found.message) == (
+        2,
+        4,
+        "'2' is not 0 or 1: each value of a row is one bit",
+    )
+
+
+def test_a_row_separated_by_semicolons_says_so(tmp_path: Path) -> None:
+    write(tmp_path, "0,1,1\n0;1;1\n0,1\n")
+    first, second = failures(tmp_path)
+    assert first.message.endswith("separated by commas, not semicolons")
+    assert second.message.endswith("1 label bit, separated by commas")
+
+
+def test_a_data_file_the_user_names_reads_names_only_from_a_header(tmp_path: Path) -> None:
+    """`qbnnc predict`'s DATA: the model's column names read a CSV header, and no other
+    file needs them (`load_data_file`)."""
+    from qbnnc.frontend.syntax import Columns, Name
+
+    names = Columns((Name("a"), Name("b")), (Name("y"),))
+    expected = [((0, 1), (1,)), ((1, 1), (0,))]
+    files = {
+        "by_name.csv": "y,b,id,a\n1,1,7,0\n0,1,8,1\n",
+        "by_position.csv": "0,1,1\n1,1,0\n",
+        "quoted.csv": '"a","b","y"\n"0","1","1"\n1,1,0\n',
+    }
+    for name, text in files.items():
+        write(tmp_path, text, name)
+    np.save(tmp_path / "d.npy", np.array([[0, 1, 1], [1, 1, 0]]))
+    np.savez(tmp_path / "d.npz", X=np.array([[0, 1], [1, 1]]), y=np.array([1, 0]))
+    for name in (*files, "d.npy", "d.npz"):
+        examples = load_data_file(str(tmp_path / name), 2, 1, names)
+        assert [(e.inputs, e.label) for e in examples] == expected, name
+    # A .npz file whose arrays the model names (`data from "f.npz" ab -> y`) is read by them.
+    arrays = Columns((Name("ab"),), (Name("y"),))
+    np.savez(tmp_path / "e.npz", ab=np.array([[0, 1], [1, 1]]), y=np.array([1, 0]))
+    examples = load_data_file(str(tmp_path / "e.npz"), 2, 1, arrays)
+    assert [(e.inputs, e.label) for e in examples] == expected
+    # A header that lacks a name is an error at the header, saying how to read by position.
+    write(tmp_path, "a,c,y\n0,1,1\n", "other.csv")
+    with pytest.raises(CompileError) as info:
+        load_data_file(str(tmp_path / "other.csv"), 2, 1, names)
+    (found,) = info.value.diagnostics
+    assert (found.path, found.line, found.column) == (str(tmp_path / "other.csv"), 1, 1)
+    assert found.message.startswith(
+        "the header has no column named 'b': the model reads its data by the names a, b -> y"
     )

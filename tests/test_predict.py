@@ -209,26 +209,72 @@ def test_compile_from_numpy_arrays_equals_the_data_block(monkeypatch: pytest.Mon
     )
 
 
-def test_a_saved_network_keeps_its_column_names_for_predict(tmp_path: Path, capsys) -> None:
+def test_a_saved_network_reads_data_by_its_column_names_only_from_a_header(
+    tmp_path: Path, capsys
+) -> None:
     parity = ROOT / "examples" / "csv" / "parity3.bnn"  # reads x0, x1, x2 -> parity by name
     saved = tmp_path / "p.bnn"
     saved.write_text(Network.of(load(parity), 0b00000101).bnn())
     assert "data x0, x1, x2 -> parity {" in saved.read_text()
-    rows = ["0,0,0,0", "0,1,1,0", "1,0,1,0", "1,1,1,1", "0,0,1,1"]  # x0,x1,x2,parity
-    (tmp_path / "positional.csv").write_text("\n".join(rows) + "\n")
-    reordered = ["parity,x2,x1,x0"] + [",".join(r.split(",")[::-1]) for r in rows]
-    (tmp_path / "named.csv").write_text("\n".join(reordered) + "\n")
-    results = []
-    for name in ("positional.csv", "named.csv"):
-        data = str(tmp_path / name)
-        assert main(["predict", str(saved), data, "--json"]) == (0 if name == "named.csv" else 1)
-        captured = capsys.readouterr()
-        results.append(json.loads(captured.out) if captured.out else captured.err)
-    # A file without the named header is refused (the model reads by name) ...
-    assert "the first row must be a header" in results[0]
-    # ... and the named one is read by name, whatever the order of its columns.
-    network = Network(load(saved))
-    x = np.array([[int(b) for b in r.split(",")[:3]] for r in rows])
-    y = np.array([int(r.split(",")[3]) for r in rows])
-    assert results[1]["correct"] == network.evaluate(x, y).correct
-    assert results[1]["examples"] == 5
+    rows = np.array([[0, 0, 0, 0], [0, 1, 1, 0], [1, 0, 1, 0], [1, 1, 1, 1], [0, 0, 1, 1]])
+    x, y = rows[:, :3], rows[:, 3]
+    # Without a header, by position; with one, by name in any order (extra columns ignored);
+    # .npy by position and .npz as X and y: the names help a header, they bind no format.
+    lines = [",".join(map(str, r)) for r in rows]
+    (tmp_path / "positional.csv").write_text("\n".join(lines) + "\n")
+    named = ["parity,id,x2,x1,x0"] + [
+        f"{r[3]},{i},{r[2]},{r[1]},{r[0]}" for i, r in enumerate(rows)
+    ]
+    (tmp_path / "named.csv").write_text("\n".join(named) + "\n")
+    np.save(tmp_path / "d.npy", rows)
+    np.savez(tmp_path / "d.npz", X=x, y=y)
+    expected = Network(load(saved)).evaluate(x, y).correct
+    assert 0 < expected < 5  # a network that is right on some rows and wrong on others
+    for name in ("positional.csv", "named.csv", "d.npy", "d.npz"):
+        assert main(["predict", str(saved), str(tmp_path / name), "--json"]) == 0, name
+        result = json.loads(capsys.readouterr().out)
+        assert (result["correct"], result["examples"]) == (expected, 5), name
+    # A header without the model's names is an error at that header, not in the model.
+    (tmp_path / "other.csv").write_text("a,b,c,d\n" + "\n".join(lines) + "\n")
+    assert main(["predict", str(saved), str(tmp_path / "other.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"{tmp_path / 'other.csv'}:1:1: error: the header has no column named 'x0', 'x1', 'x2' "
+        "or 'parity': the model reads its data by the names x0, x1, x2 -> parity"
+    )
+    assert "remove the header to read the columns by position" in err and str(saved) not in err
+
+
+def test_predict_names_what_is_wrong_with_data(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = ROOT / "examples" / "trained" / "and221.bnn"
+    monkeypatch.chdir(tmp_path)
+    # DATA that is not a data file is a usage error by its suffix, before any reading.
+    for data, message in [
+        (
+            "other.bnn",
+            "'other.bnn' is a model, not a data file: DATA must be a .csv, .npy or "
+            ".npz file (omit DATA to evaluate MODEL on its own examples)",
+        ),
+        ("x.json", "DATA must be a .csv, .npy or .npz file, not 'x.json'"),
+        ("x.qasm", "DATA must be a .csv, .npy or .npz file, not 'x.qasm'"),
+    ]:
+        assert main(["predict", str(saved), str(tmp_path / data)]) == 2
+        assert (
+            capsys.readouterr().err
+            == f"qbnnc predict: error: {message.replace(data, str(tmp_path / data))}\n"
+        )
+    # A missing file is relative to the current folder (the model's path plays no part).
+    assert main(["predict", str(saved), "nosuch.csv"]) == 1
+    assert capsys.readouterr().err == (
+        "qbnnc: error: cannot read data file 'nosuch.csv': no such file (the path is "
+        "relative to the current folder)\n"
+    )
+    # The advice is about the data file, never about naming columns in the model.
+    (tmp_path / "short.csv").write_text("a,b\n0,1\n")
+    assert main(["predict", str(saved), str(tmp_path / "short.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "looks like a header but has 2 columns, expected 3" in err
+    assert "remove it (a file without a header is read by position)" in err
+    assert "in the model" not in err

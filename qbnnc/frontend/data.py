@@ -8,6 +8,10 @@ untrusted source cannot make the compiler read, or quote in its messages, any fi
 machine. Only regular files are opened, never blocking (no FIFO or device), and at most
 `MAX_DATA_BYTES` are read.
 
+`load_data_file` reads a file the user names instead (`qbnnc predict MODEL DATA`): relative
+to the current folder, anywhere, and by the model's column names only when a CSV file has
+a header (every other file by position, or as the arrays `X` and `y`).
+
 Errors inside the file are located in the file itself; a file that cannot be read at all
 is reported at the `data from` line of the model. A file whose first data row is not made
 of 0s and 1s is refused as a whole without quoting it, and a row is shown (and its values
@@ -40,7 +44,7 @@ MAX_DATA_BYTES = 64 * 1024 * 1024
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 # A row that may be shown in a message: numbers and separators only.
-_SHOWABLE = re.compile(r"[0-9.eE+\- \t,]*")
+_SHOWABLE = re.compile(r"[0-9.eE+\- \t,\"]*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BITS = re.compile(r"[01](?:,[01])*")
 
@@ -111,10 +115,48 @@ def load_csv(
             "read data inside that folder; move the file there, or allow a wider folder with "
             "`--data-root DIR` (`data_root=` in the library)"
         )
-    data = _read(real, model_path, fail)
+    data = _read(real, fail, f"the path is relative to {_relative_to(model_path)}")
+    return _examples(data, shown, n_inputs, n_labels, columns, source, by_model=True)
+
+
+DATA_SUFFIXES = (".csv", ".npy", ".npz")  # the data files `qbnnc predict` reads
+
+
+def load_data_file(
+    path: str, n_inputs: int, n_labels: int, names: syntax.Columns | None = None
+) -> list[Example]:
+    """Examples of a data file that the user names (`qbnnc predict MODEL DATA`), not a
+    model: relative to the current folder, wherever it is. Read as `data from` reads it,
+    but `names` (the column names of the model's data) are a help, not a requirement: a
+    CSV file with a header is read by them (when they name every column the model reads),
+    one without a header by position; a `.npy` file by position; a `.npz` file by the
+    arrays `X` and `y`, or by `names` when they name one array on each side and the
+    archive has both. Raises `CompileError` as `load_csv` does."""
+
+    def fail(problem: str) -> CompileError:
+        return CompileError.single(
+            None, f"cannot read data file '{printable(path)}': {problem}", None
+        )
+
+    data = _read(os.path.realpath(path), fail, "the path is relative to the current folder")
+    return _examples(data, path, n_inputs, n_labels, names, None, by_model=False)
+
+
+def _examples(
+    data: bytes,
+    shown: str,
+    n_inputs: int,
+    n_labels: int,
+    columns: syntax.Columns | None,
+    source: str | None,
+    by_model: bool,
+) -> list[Example]:
+    """The examples of the bytes of a data file, by its suffix (`.npy`, `.npz`, else CSV).
+    `by_model`: a model's `data from` names the file and `columns` must be read (else the
+    user does, on `qbnnc predict`'s command line, and `columns` are read when they fit)."""
     suffix = os.path.splitext(shown)[1].lower()
     if suffix in (".npy", ".npz"):
-        return _array_file(data, shown, suffix, n_inputs, n_labels, columns, source)
+        return _array_file(data, shown, suffix, n_inputs, n_labels, columns, source, by_model)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -131,22 +173,28 @@ def load_csv(
         text = text[1:]
     errors = _Errors()
     select = None
-    if columns is not None:
+    if columns is not None and by_model:
         select = _header_columns(shown, text, columns, source)
-    examples = _rows(shown, text, n_inputs, n_labels, errors, select)
+    elif columns is not None and (len(columns.inputs), len(columns.labels)) == (
+        n_inputs,
+        n_labels,
+    ):  # column names (not a .npz file's two array names): read a header by them
+        select = _named_header(shown, text, columns)
+    examples = _rows(shown, text, n_inputs, n_labels, errors, select, by_model)
     if errors.found:
         raise CompileError(errors.capped(shown))
     return examples
 
 
-def _read(real: str, model_path: str | None, fail) -> bytes:  # noqa: ANN001
+def _read(real: str, fail, relative: str) -> bytes:  # noqa: ANN001
     """The bytes of the regular file `real`, at most `MAX_DATA_BYTES`. Opened without
-    blocking and checked after opening, so a FIFO or a device is never read."""
+    blocking and checked after opening, so a FIFO or a device is never read. `relative`:
+    what a missing file's path is relative to, as the message says it."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(real, flags | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
-        raise fail(f"no such file (the path is relative to {_relative_to(model_path)})") from None
+        raise fail(f"no such file ({relative})") from None
     except IsADirectoryError:
         raise fail("it is a directory, not a file") from None
     except OSError as error:
@@ -212,9 +260,11 @@ def _rows(
     n_labels: int,
     errors: _Errors,
     select: _Select | None = None,
+    by_model: bool = True,
 ) -> list[Example]:
     """The examples of the file; bad rows go to `errors` instead. `select`: the header's
-    columns to read (by name), else every value of a row by position."""
+    columns to read (by name), else every value of a row by position. `by_model`: a
+    model's `data from` names the file (else the user, on `qbnnc predict`'s command line)."""
     examples: list[Example] = []
     first = True
     checked = False
@@ -239,13 +289,15 @@ def _rows(
                 continue  # the header, read by `_header_columns`
             if _is_header(cells, width):
                 continue
-            if not _first_row_is_data(path, number, cells, n_inputs, n_labels, errors):
+            if not _first_row_is_data(
+                path, number, line, cells, n_inputs, n_labels, errors, by_model
+            ):
                 return []
         if select is not None:
             if len(cells) != select.width:
                 message = (
                     f"this row has {_plural(len(cells), 'value')}, expected {select.width} "
-                    "(the columns of the header)"
+                    f"(the columns of the header){_separator(line) and ', ' + _commas(line)}"
                 )
                 errors.append(Diagnostic(path, number, 1, message, _shown(line)))
                 continue
@@ -254,10 +306,11 @@ def _rows(
             checked = True
             bad = next(((t, c) for t, c in cells if t not in ("0", "1", "")), None)
             if bad is not None:
+                which = "the path in `data from`" if by_model else "that DATA is the data file"
                 message = (
                     "this file does not look like CSV data of 0s and 1s (this value is not "
-                    "0 or 1): check the path in `data from`; each row holds the input bits "
-                    "then the label bits, separated by commas"
+                    f"0 or 1): check {which}; each row holds the input bits then the label "
+                    f"bits, {_commas(line)}"
                 )
                 errors.append(Diagnostic(path, number, bad[1], message))
                 return []
@@ -275,10 +328,12 @@ def _shown(line: str) -> str | None:
 def _first_row_is_data(
     path: str,
     number: int,
+    line: str,
     cells: list[tuple[str, int]],
     n_inputs: int,
     n_labels: int,
     errors: _Errors,
+    by_model: bool,
 ) -> bool:
     """A first row that is not a header must read as data: a row of names that is not the
     header the model needs, or names mixed with numbers, is an error at that row (a header
@@ -288,15 +343,26 @@ def _first_row_is_data(
     if not words:
         return True  # numbers (and empty values): data, checked as any row
     empty = [c for t, c in cells if not t]
-    if len(words) + len(empty) == len(cells) and len(cells) == width:
+    separator = _separator(line)
+    if len(cells) < width and separator:  # "0;1;1" or "a;b;y" is one value, not a header
+        message = (
+            f"this first row has {_plural(len(cells), 'value')}, expected {width}: values are "
+            f"separated by commas, and this row has {separator}: save the file with commas"
+        )
+        errors.append(Diagnostic(path, number, 1, message))
+    elif len(words) + len(empty) == len(cells) and len(cells) == width:
         message = "this first row looks like a header but a name in it is empty: name every column"
         errors.append(Diagnostic(path, number, empty[0], message))
     elif len(words) + len(empty) == len(cells):
+        fix = (
+            'name the columns to read in the model: `data from "FILE.csv" IN1, IN2, ... -> LABEL`'
+            if by_model
+            else "remove it (a file without a header is read by position)"
+        )
         message = (
             f"this first row looks like a header but has {_plural(len(cells), 'column')}, "
             f"expected {width} ({_plural(n_inputs, 'input bit')} then "
-            f"{_plural(n_labels, 'label bit')}): fix the header, or name the columns to read "
-            'in the model: `data from "FILE.csv" IN1, IN2, ... -> LABEL`'
+            f"{_plural(n_labels, 'label bit')}): fix the header, or {fix}"
         )
         errors.append(Diagnostic(path, number, 1, message))
     else:
@@ -331,6 +397,14 @@ def _header_columns(
     if not line:
         raise CompileError([Diagnostic(path, 0, 0, "the file is empty: it needs a header row")])
     cells = _cells(line)
+    wanted = len(columns.inputs) + len(columns.labels)
+    if len(cells) < wanted and _separator(line):
+        message = (
+            f"this first row has {_plural(len(cells), 'value')}, expected a header of at least "
+            f"{wanted} names: values are separated by commas, and this row has "
+            f"{_separator(line)}: save the file with commas"
+        )
+        raise CompileError([Diagnostic(path, number, 1, message)])
     if not _is_header(cells, len(cells)):
         message = (
             "the model names the columns to read, so the first row must be a header: names "
@@ -362,6 +436,62 @@ def _header_columns(
     return _Select(tuple(found), len(cells))
 
 
+def _named_header(path: str, text: str, columns: syntax.Columns) -> _Select | None:
+    """For a file the user names (`qbnnc predict`): where its header puts each column the
+    model's data names, or None when the file has no header (it is read by position).
+    The header must have every name once: an error at the header, not in the model."""
+    number, line = next(
+        ((i, line) for i, line in enumerate(_LINE_BREAK.split(text), 1) if line.strip()),
+        (0, ""),
+    )
+    cells = _cells(line)
+    if not line or not _is_header(cells, len(cells)):
+        return None
+    if len(cells) < len(columns.inputs) + len(columns.labels) and _separator(line):
+        return None  # one value separated by semicolons or tabs: `_first_row_is_data` says so
+    places: dict[str, list[int]] = {}
+    for index, (name, _) in enumerate(cells):
+        places.setdefault(name, []).append(index)
+    names = [name.text for name in (*columns.inputs, *columns.labels)]
+    missing = [name for name in names if name not in places]
+    if missing:
+        wanted = ", ".join(printable(n) for n in names[: len(columns.inputs)])
+        wanted += " -> " + ", ".join(printable(n) for n in names[len(columns.inputs) :])
+        message = (
+            f"the header has no column named {_quoted(missing)}: the model reads its data by "
+            f"the names {wanted} (in any order); name the header's columns so, or remove the "
+            "header to read the columns by position"
+        )
+        raise CompileError([Diagnostic(path, number, 1, message)])
+    twice = next((name for name in names if len(places[name]) > 1), None)
+    if twice is not None:
+        message = (
+            f"the header has the column '{printable(twice)}' {len(places[twice])} times: the "
+            "model reads it by name, so name it once"
+        )
+        raise CompileError([Diagnostic(path, number, cells[places[twice][1]][1], message)])
+    return _Select(tuple(places[name][0] for name in names), len(cells))
+
+
+def _quoted(names: list[str], last: str = "or") -> str:
+    """`'a', 'b' or 'c'`: the names quoted, `last` (`or`, `and`) before the last one."""
+    quoted = [f"'{printable(name)}'" for name in names]
+    return " ".join([", ".join(quoted[:-1]), last, quoted[-1]]) if quoted[1:] else quoted[0]
+
+
+def _separator(line: str) -> str:
+    """'semicolons' or 'tabs' when the row holds them, as some spreadsheets separate the
+    values of a CSV file, else ''."""
+    return "semicolons" if ";" in line else "tabs" if "\t" in line else ""
+
+
+def _commas(line: str) -> str:
+    """`separated by commas`, then `, not semicolons` (or tabs) when the row holds them: the
+    hint for a row that was split into too few values."""
+    separator = _separator(line)
+    return f"separated by commas, not {separator}" if separator else "separated by commas"
+
+
 def _is_header(cells: list[tuple[str, int]], width: int) -> bool:
     """A header: `width` names, none empty and none a number (so a truncated or mistyped
     first row of data is an error, not a header skipped in silence)."""
@@ -369,12 +499,17 @@ def _is_header(cells: list[tuple[str, int]], width: int) -> bool:
 
 
 def _cells(line: str) -> list[tuple[str, int]]:
-    """Each comma-separated value, stripped, with the 1-based column where it starts."""
+    """Each comma-separated value, stripped, with the 1-based column where it starts. A
+    value in double quotes (CSV quoting: `"0"`, `"age > 60"`) is the text between them, a
+    doubled quote inside read as one; it cannot hold a comma, which always separates."""
     cells = []
     start = 0
     for part in line.split(","):
         stripped = part.strip()
         lead = len(part) - len(part.lstrip())
+        if len(stripped) >= 2 and stripped[0] == stripped[-1] == '"':
+            stripped = stripped[1:-1].replace('""', '"')
+            lead += 1
         cells.append((stripped, start + lead + 1))
         start += len(part) + 1
     return cells
@@ -401,7 +536,7 @@ def _row(
         message = (
             f"this row has {_plural(len(cells), 'value')}, expected {width}: "
             f"{_plural(n_inputs, 'input bit')} then {_plural(n_labels, 'label bit')}, "
-            "separated by commas"
+            f"{_commas(line)}"
         )
         errors.append(Diagnostic(path, number, 1, message, shown))
         return None
@@ -488,15 +623,21 @@ def _array_file(
     n_labels: int,
     columns: syntax.Columns | None,
     source: str | None,
+    by_model: bool,
 ) -> list[Example]:
     """The examples of a `.npy` file (one rows x (inputs + labels) array) or a `.npz` file
-    (inputs and labels under the keys `X` and `y`, or the two names of `columns`)."""
+    (inputs and labels under the keys `X` and `y`, or the two names of `columns`). For a
+    file the user names (not `by_model`), `columns` are only a help: a `.npy` file is read
+    by position, and a `.npz` file by the two names when it has both arrays, else `X`, `y`."""
 
     def fail(message: str) -> CompileError:
         return CompileError([Diagnostic(path, 0, 0, message)])
 
     keys = NPZ_KEYS
-    if columns is not None:
+    named = None  # the two arrays `columns` name, if they name one on each side
+    if columns is not None and len(columns.inputs) == len(columns.labels) == 1:
+        named = (columns.inputs[0].text, columns.labels[0].text)
+    if columns is not None and by_model:
         names = (*columns.inputs, *columns.labels)
         if suffix == ".npy" or len(columns.inputs) != 1 or len(columns.labels) != 1:
             what = (
@@ -528,14 +669,28 @@ def _array_file(
             unpacked = sum(info.file_size for info in archive.infolist())
             if unpacked > MAX_DATA_BYTES:
                 raise fail(_too_large(f"{unpacked} bytes unpacked"))
+            # The arrays' names may be listed in a message, never other members of a zip.
+            arrays = sorted(n[: -len(".npy")] for n in archive.namelist() if n.endswith(".npy"))
+        if not by_model and named is not None and all(k in arrays for k in named):
+            keys = named
+        missing = [k for k in keys if k not in arrays]
+        if missing:
+            has = "it has no array"
+            if len(arrays) > 10:  # the first ten are enough to see the naming
+                listed = ", ".join(f"'{printable(name)}'" for name in arrays[:10])
+                has = f"it has {len(arrays)} arrays: {listed}, ..."
+            elif arrays:
+                has = f"it has {_plural(len(arrays), 'array')}: {_quoted(arrays, 'and')}"
+            how = (
+                'or name them in the model: `data from "FILE.npz" INPUTS -> LABELS`'
+                if by_model
+                else "as `numpy.savez(path, X=X, y=y)` saves them"
+            )
+            raise fail(
+                f"the archive has no array named {_quoted(missing)} ({has}): it needs the "
+                f"inputs and the labels under {_quoted(list(keys), 'and')} ({how})"
+            )
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            missing = [k for k in keys if k not in archive.files]
-            if missing:
-                raise fail(
-                    f"the archive has no array named {', '.join(repr(k) for k in missing)}: it "
-                    f"needs the inputs and the labels under {keys[0]!r} and {keys[1]!r} (or "
-                    f'name them in the model: `data from "FILE.npz" INPUTS -> LABELS`)'
-                )
             inputs, labels = archive[keys[0]], archive[keys[1]]
         return array_examples(inputs, labels, n_inputs, n_labels, path)
     except CompileError:
