@@ -22,7 +22,7 @@ from qbnnc.budget import (
     shows_progress,
 )
 from qbnnc.compiler import compile_model, count_marked, load_model, read_source
-from qbnnc.diagnostics import CompileError
+from qbnnc.diagnostics import CompileError, plural
 from qbnnc.frontend.model import Model
 from qbnnc.output import (
     Terminated,
@@ -257,8 +257,16 @@ def pip_name(module: str | None) -> str | None:
 
 
 def missing_package(pip: str, why: str = "this") -> str:
-    extra = f" (or: pip install 'qbnnc[{EXTRAS[pip]}]')" if pip in EXTRAS else ""
-    return f"{why} needs the package {pip}, which is not installed: pip install {pip}{extra}"
+    return missing_packages([pip], why)
+
+
+def missing_packages(pips: Sequence[str], why: str = "this") -> str:
+    """`WHY needs the packages X, Y: pip install X Y`, and the extra of qbnnc that installs
+    them all, where one does."""
+    from qbnnc.targets import needs_packages
+
+    extras = {EXTRAS.get(pip) for pip in pips}
+    return needs_packages(why, pips, extras.pop() if len(extras) == 1 else None)
 
 
 def _installed(module: str) -> bool:
@@ -269,10 +277,11 @@ def _installed(module: str) -> bool:
 
 
 def require_modules(why: str, *modules: str) -> None:
-    """Refuse up front, naming the `pip install` line, work that needs a missing package."""
-    for module in modules:
-        if not _installed(module):
-            raise failure(missing_package(pip_name(module) or module, why))
+    """Refuse up front, naming the `pip install` line of every missing package, work that
+    needs them."""
+    missing = [pip_name(m) or m for m in modules if not _installed(m)]
+    if missing:
+        raise failure(missing_packages(list(dict.fromkeys(missing)), why))
 
 
 def _dispatch(args: list[str]) -> int:
@@ -284,7 +293,30 @@ def _dispatch(args: list[str]) -> int:
         return EXIT_OK
     if args[0] in COMMANDS:
         return COMMANDS[args[0]](args[1:])
+    if _looks_like_command(args[0]):
+        raise UsageError(_unknown_command(args[0]))
     return cmd_compile(args)
+
+
+def _looks_like_command(arg: str) -> bool:
+    """Whether the first argument, not a command, was meant as one: a bare word that is no
+    file (a model is an existing file, or a path or name with a suffix such as `.bnn`)."""
+    import os
+
+    bare = not arg.startswith("-") and "." not in arg and os.sep not in arg and "/" not in arg
+    return bare and not os.path.exists(arg)
+
+
+def _unknown_command(word: str) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(word, list(COMMANDS), n=1)
+    if near:
+        return f"qbnnc: error: unknown command '{word}': did you mean '{near[0]}'?"
+    return (
+        f"qbnnc: error: unknown command '{word}'; the commands are: {', '.join(COMMANDS)}, "
+        "or a model to compile: qbnnc MODEL.bnn (`qbnnc --help` tells more)"
+    )
 
 
 def _require_target(name: str, pytket: bool = False) -> None:
@@ -297,6 +329,25 @@ def _require_target(name: str, pytket: bool = False) -> None:
         require_modules(f"target '{name}'", "pytket.extensions.qiskit")
     if pytket:
         require_modules("a pytket circuit (.json)", "pytket")
+
+
+def _require_backend(why: str, backend: str | None, target: str | None = None) -> None:
+    """Before any work: `backend` names a backend, and what running there needs is
+    installed. qbnnc's own simulation needs Aer (a device target's circuit, the target's
+    local emulator); any other backend pytket and its extension."""
+    from qbnnc.tools.backends import check, is_built_in
+
+    if not is_built_in(backend):
+        assert backend is not None
+        require_modules(why, "pytket")
+        check(backend)
+        return
+    require_modules(why, "qiskit_aer")
+    if target is not None:
+        from qbnnc.targets import get_target
+
+        for r in get_target(target).emulator_requires:
+            require_modules(f"emulating target '{target}'", r.module)
 
 
 def _limits() -> Limits:
@@ -381,7 +432,7 @@ def cmd_compile(argv: list[str]) -> int:
     if out == "-":
         require_stdout()
     elif suffix in (".qasm", ".json", ".ll", ".bc"):
-        check_output(out, inputs=[ns.model])
+        check_output(out, inputs=[ns.model], option="-o")
     else:
         raise UsageError(
             f"qbnnc: error: cannot tell the format of '{out}': "
@@ -805,7 +856,7 @@ def _check_save(ns: argparse.Namespace) -> None:
         return
     if Path(ns.save).suffix != ".bnn":
         raise UsageError(f"qbnnc: error: --save writes a model: name it FILE.bnn, not '{ns.save}'")
-    check_output(ns.save, inputs=[ns.model])
+    check_output(ns.save, inputs=[ns.model], option="--save")
 
 
 def _save(ns: argparse.Namespace, network, how: str) -> None:  # noqa: ANN001 - a Network
@@ -848,16 +899,10 @@ def cmd_run(argv: list[str]) -> int:
         )
     require_stdout()
     _require_target(ns.target)
-    if ns.backend is None or ns.plot is not None:
-        require_modules("qbnnc run", "qiskit_aer")
-    if ns.backend is None:
-        from qbnnc.targets import get_target
-
-        for r in get_target(ns.target).emulator_requires:
-            require_modules(f"emulating target '{ns.target}'", r.module)
+    _require_backend("qbnnc run", ns.backend, ns.target)
     if ns.plot is not None:
-        require_modules("--plot", "matplotlib")
-        check_output(ns.plot, inputs=[ns.model])
+        require_modules("--plot", "qiskit_aer", "matplotlib")
+        check_output(ns.plot, inputs=[ns.model], option="--plot")
     _check_save(ns)
     model = _load(ns.model, ns.data_root)
     hint = _compile_budget(model, "program")
@@ -902,8 +947,8 @@ def cmd_run(argv: list[str]) -> int:
         if best is None:
             raise _at(
                 ns.model,
-                f"nothing to save: none of the {ns.shots} shots measured a weight string that "
-                "the oracle marks; run more shots, or use `qbnnc train --save`",
+                f"nothing to save: no shot (of {plural(ns.shots, 'shot')}) measured a weight "
+                "string that the oracle marks; run more shots, or use `qbnnc train --save`",
             )
         _save(ns, Network.of(model, best.weights), f"measured most often ({best.weights})")
     return EXIT_OK
@@ -961,8 +1006,8 @@ def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunR
     expected = "unknown" if p is None else f"{p:.4f}"
     seed = "" if result.seed is None else f" (seed {result.seed})"
     lines = [
-        f"{result.model}: {result.shots} shots{seed} on {result.backend}, "
-        f"target {result.target}, {result.iterations} iterations",
+        f"{result.model}: {plural(result.shots, 'shot')}{seed} on {result.backend}, "
+        f"target {result.target}, {plural(result.iterations, 'iteration')}",
         f"marked: measured {result.marked_frequency:.4f} of shots, expected {expected}",
     ]
     shown = result.outcomes if rows == 0 else result.outcomes[:rows]
@@ -980,7 +1025,8 @@ def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunR
     hidden = result.outcomes[len(shown) :]
     if hidden:
         lines.append(
-            f"... {len(hidden)} more weight strings ({sum(o.count for o in hidden)} shots); "
+            f"... {plural(len(hidden), 'more weight string')} "
+            f"({plural(sum(o.count for o in hidden), 'shot')}); "
             "--rows 0 shows all"
         )
     return "\n".join(lines)
@@ -1027,7 +1073,7 @@ def cmd_train(argv: list[str]) -> int:
     ns = _train_parser().parse_args(argv)
     require_stdout()
     aer = is_built_in(ns.backend)
-    require_modules("qbnnc train", "qiskit_aer" if aer else "pytket")
+    _require_backend("qbnnc train", ns.backend)
     _check_save(ns)
     model = _load(ns.model, ns.data_root)
     with Status(f"training {model.name}") as status:
@@ -1042,7 +1088,7 @@ def cmd_train(argv: list[str]) -> int:
             optimize=not ns.no_opt,
         )
     if ns.save is not None:
-        found = f"{result.correct} of {result.examples} examples correct"
+        found = f"{result.correct} of {plural(result.examples, 'example')} correct"
         _save(ns, result.network, f"trained ({found})")
     if ns.json:
         _print_json(result.to_json())
@@ -1203,7 +1249,8 @@ def _submit_parser() -> _Parser:
             "print the job handle: one JSON object with the backend, the pytket result handle, "
             "the weight names and the model's path and fingerprint. `qbnnc result` reads it. "
             "A backend whose results live only in this process (aer, pecos, ibm:fake_*) runs "
-            "the job now and the handle carries the measured counts."
+            "the job now and the handle carries the measured counts; aer is the exact "
+            "simulation `qbnnc run` does (no pytket extension needed)."
         ),
     )
     _model_args(p)
@@ -1223,11 +1270,11 @@ def cmd_submit(argv: list[str]) -> int:
 
     ns = _submit_parser().parse_args(argv)
     if ns.output is not None:
-        check_output(ns.output, inputs=[ns.model])
+        check_output(ns.output, inputs=[ns.model], option="-o")
     else:
         require_stdout()
     _require_target(ns.target)
-    require_modules("qbnnc submit", "pytket")
+    _require_backend("qbnnc submit", ns.backend, ns.target)
     model = _load(ns.model, ns.data_root)
     with Status(f"compiling {model.name}") as status:
         program = compile_model(
@@ -1284,7 +1331,7 @@ def cmd_result(argv: list[str]) -> int:
         job = replace(job, model=ns.model, data_root=ns.data_root)
     elif ns.data_root is not None:
         job = replace(job, data_root=ns.data_root)
-    with Status(f"fetching {job.handle}"):
+    with Status(f"fetching the job from {job.backend}"):
         try:
             out = result(job, ns.backend)
         except JobPending as e:

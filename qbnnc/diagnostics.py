@@ -18,6 +18,11 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """`1 example`, `2 examples`: a count with its noun (`words`: an irregular plural)."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
 @lru_cache(maxsize=2)
 def source_lines(source: str) -> list[str]:
     """`source` split at `\\n`, once per text however many diagnostics point into it.

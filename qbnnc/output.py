@@ -86,10 +86,13 @@ def destination(path: str | os.PathLike[str]) -> Path:
 
 
 def check_output(
-    path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()
+    path: str | os.PathLike[str],
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    option: str | None = None,
 ) -> Path:
     """Refuse, before any work, an output that cannot or must not be written: a folder, a
     missing folder, or one of the `inputs` itself (the same file, through any link).
+    `option`: the command-line option that named `path`, which the refusal advises on.
 
     Returns where the output will land (see `destination`).
     """
@@ -98,9 +101,10 @@ def check_output(
         raise failure(f"cannot write '{path}': it is a directory")
     for source in inputs:
         if _same_file(dest, source):
+            advice = f"; name another output file with {option}" if option else ""
             raise failure(
                 f"refusing to write '{path}': it is the model '{source}' itself, which the "
-                "output would replace; name another output file with -o"
+                f"output would replace{advice}"
             )
     folder = dest.parent
     if not folder.is_dir():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.diagnostics import CompileError, Diagnostic, plural
 from qbnnc.frontend.model import Model
 from qbnnc.semantics import Census, success_probability
 from qbnnc.synthesis.circuit import Circuit, flat_size
@@ -49,9 +49,10 @@ class Program:
     def __repr__(self) -> str:
         marked = "not counted" if self.census is None else self.census.marked
         return (
-            f"<qbnnc.Program {self.model.name!r}: {self.model.num_weights} weights, "
-            f"{self.model.num_examples} examples, {self.circuit.num_qubits} qubits, "
-            f"{self.iterations} iterations, marked {marked}, target {self.target!r}>"
+            f"<qbnnc.Program {self.model.name!r}: {plural(self.model.num_weights, 'weight')}, "
+            f"{plural(self.model.num_examples, 'example')}, "
+            f"{plural(self.circuit.num_qubits, 'qubit')}, "
+            f"{plural(self.iterations, 'iteration')}, marked {marked}, target {self.target!r}>"
         )
 
     @property

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,7 @@ class Requirement:
     def installed(self) -> bool:
         try:
             return importlib.util.find_spec(self.module) is not None
-        except ModuleNotFoundError:  # a missing parent package (e.g. no pytket at all)
+        except (ImportError, ValueError):  # a missing parent package, or a module set to None
             return False
 
 
@@ -177,21 +178,21 @@ def require(name: str) -> Target:
     return spec
 
 
+def needs_packages(who: str, missing: Sequence[str], extra: str | None = None) -> str:
+    """The one line naming every missing package of `who` and the `pip install` line that
+    adds them all (or the optional-dependency group of qbnnc that does)."""
+    alternative = f", or: pip install 'qbnnc[{extra}]'" if extra else ""
+    return (
+        f"{who} needs the package{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+        f"pip install {' '.join(missing)}{alternative}"
+    )
+
+
 def _check_installed(target: Target) -> None:
     missing = target.missing()
     if missing:
-        extra = f", or: pip install 'qbnnc[{target.extra}]'" if target.extra else ""
-        raise CompileError(
-            [
-                Diagnostic(
-                    None,
-                    0,
-                    0,
-                    f"target '{target.name}' needs the package{'s' if len(missing) > 1 else ''} "
-                    f"{', '.join(missing)}: pip install {' '.join(missing)}{extra}",
-                )
-            ]
-        )
+        message = needs_packages(f"target '{target.name}'", missing, target.extra)
+        raise CompileError([Diagnostic(None, 0, 0, message)])
 
 
 def _load(target: Target) -> Any:  # noqa: ANN401 - a target module
@@ -249,14 +250,23 @@ def emulator(name: str) -> Backend | None:
     return make(spec) if make is not None else None
 
 
+def _packages(target: Target) -> str:
+    """The packages column of `qbnnc targets`: each missing package marked as such, or all
+    of them `(installed)`."""
+    if not target.requires:
+        return target.package
+    missing = target.missing()
+    if not missing:
+        return f"{target.package} (installed)"
+    return ", ".join(r.pip + (" (missing)" if r.pip in missing else "") for r in target.requires)
+
+
 def describe_targets() -> str:
     """What `qbnnc targets` prints: every target, its gate set, qubit limit and package."""
     rows = [("target", "qubits", "package", "gate set")]
     for t in TARGETS.values():
-        missing = t.missing()
-        status = "" if not t.requires else " (missing)" if missing else " (installed)"
         limit = str(t.max_qubits) if t.max_qubits is not None else "any"
-        rows.append((t.name, limit, t.package + status, t.gate_set))
+        rows.append((t.name, limit, _packages(t), t.gate_set))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(r[:3], widths, strict=True)) + "  " + r[3]

@@ -33,6 +33,7 @@ from pytket.passes import AutoSquash, BasePass, RemoveRedundancies, SequencePass
 from pytket.predicates import Predicate
 
 from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.targets import needs_packages
 from qbnnc.targets.device import (
     RESYNTHESIS_TIMEOUT,
     compile_segmented,
@@ -91,19 +92,10 @@ def emulator(target: Target) -> Backend:
     an error naming the pip line, not a silent noiseless stand-in.
     """
     assert target.device is not None
-    if any(not r.installed() for r in target.emulator_requires):
-        raise CompileError(
-            [
-                Diagnostic(
-                    None,
-                    0,
-                    0,
-                    f"emulating target '{target.name}' needs Quantinuum's emulator PECOS, which "
-                    "is not installed: pip install pytket-pecos (or: pip install "
-                    "'qbnnc[quantinuum]')",
-                )
-            ]
-        )
+    missing = [r.pip for r in target.emulator_requires if not r.installed()]
+    if missing:
+        who = f"emulating target '{target.name}' (Quantinuum's emulator PECOS)"
+        raise CompileError([Diagnostic(None, 0, 0, needs_packages(who, missing, target.extra))])
     from qbnnc.targets.pecos import PecosBackend
 
     return PecosBackend(target.device)

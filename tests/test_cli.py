@@ -227,6 +227,54 @@ def test_the_output_never_replaces_the_model(
     assert model.read_text() == text and _files(tmp_path) == before
 
 
+@pytest.mark.parametrize("command", ["run", "train"])
+def test_save_over_the_model_names_the_option_used(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = tmp_path / "m.bnn"
+    model.write_text(AND221.read_text())
+    assert main([command, str(model), "--save", str(model)]) == 1
+    err = capsys.readouterr().err
+    assert f"refusing to write '{model}': it is the model" in err
+    assert err.endswith("name another output file with --save\n"), err
+    assert model.read_text() == AND221.read_text() and _files(tmp_path) == ["m.bnn"]
+
+
+def test_a_mistyped_command_is_named_with_the_nearest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "model.bnn").write_text(AND221.read_text())
+    assert main(["chek", "model.bnn"]) == 2
+    assert capsys.readouterr().err == (
+        "qbnnc: error: unknown command 'chek': did you mean 'check'?\n"
+    )
+    assert main(["nosuch"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown command 'nosuch'; the commands are: check, stats" in err, err
+    # A model is never taken for a command: an existing file, or a name with a suffix.
+    (tmp_path / "chek").write_text(AND221.read_text())
+    assert main(["chek", "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("OPENQASM 3")
+    assert main(["chek.bnn"]) == 1
+    assert "chek.bnn: error: cannot read the file" in capsys.readouterr().err
+
+
+def test_one_of_a_thing_is_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "m.bnn"
+    model.write_text(AND221.read_text().replace("iterations 2", "iterations 1"))
+    assert main(["run", str(model), "--shots", "1"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.startswith("and221: 1 shot (seed 0) on ") and header.endswith(", 1 iteration")
+    import qbnnc
+
+    assert ", 1 iteration, marked" in repr(qbnnc.compile_file(model))
+    one = "network n {\n  input x[1]\n  layer y[1] from x\n}\ndata {\n  0 -> 1\n}\n"
+    model.write_text(one + "train {\n  accept correct >= 2\n}\n")
+    assert main(["check", str(model)]) == 1
+    assert "can never hold: there is only 1 example" in capsys.readouterr().err
+
+
 def test_output_on_a_symlink_writes_through_to_its_target(tmp_path: Path) -> None:
     real = tmp_path / "real.qasm"
     real.write_text("old")
@@ -343,7 +391,7 @@ def test_a_package_missing_at_import_time_is_exit_1_not_an_internal_error(
         env=env,
     )
     assert run.returncode == 1, run.stderr
-    assert "qbnnc run needs the package qiskit-aer, which is not installed" in run.stderr
+    assert "qbnnc run needs the package qiskit-aer: pip install qiskit-aer" in run.stderr
     assert "pip install qiskit-aer" in run.stderr and run.stdout == ""
     assert _files(tmp_path) == ["sitecustomize.py"]
 

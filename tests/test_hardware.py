@@ -134,7 +134,12 @@ def test_names_resolve_to_the_vendors_backends(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("nosuch:X", "unknown backend 'nosuch' in 'nosuch:X'; the choices are aer"),
+        ("nosuch:X", "unknown backend 'nosuch' in 'nosuch:X'; the backends are: aer"),
+        ("nosuch", "unknown backend 'nosuch'; the backends are: aer (the default), a target's"),
+        ("ae", "unknown backend 'ae'; did you mean 'aer'? the backends are: aer"),
+        ("aerr", "unknown backend 'aerr'; did you mean 'aer'? the backends are: aer"),
+        ("ibmm:fake_torino", "did you mean 'ibm:fake_torino'? the backends are: aer"),
+        ("ibm-torin", "did you mean 'ibm-torino'?"),
         ("ibm", "backend 'ibm' needs a device: --backend ibm:ibm_torino"),
         ("ibm:fake_nowhere", "unknown fake device 'fake_nowhere'"),
         ("pecos:H9-9", "unknown Quantinuum device 'H9-9'"),
@@ -145,9 +150,11 @@ def test_unknown_names_are_one_line(
 ) -> None:
     from qbnnc.cli import main
 
-    assert main(["train", str(QBN31_TASK1), "--backend", name]) == 1
-    err = capsys.readouterr().err
-    assert message in err and len(err.strip().splitlines()) == 1, err
+    for command in ("train", "run", "submit"):
+        assert main([command, str(QBN31_TASK1), "--backend", name]) == 1
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err
+        assert "pip install" not in err, err
 
 
 @pytest.mark.parametrize(
@@ -195,6 +202,21 @@ def test_submit_then_result_round_trips_a_job_in_one_process() -> None:
     for o in out.outcomes:
         assert o.correct == table[int(o.weights[::-1], 2)] and o.marked == (o.correct == 8)
     assert out.marked_frequency > 0.85  # Grover: 0.945
+
+
+def test_submit_to_aer_is_the_exact_simulation_run_at_once(tmp_path: Path) -> None:
+    """`aer` is qbnnc's own simulation, as for `run`: no pytket backend, no handle; the job
+    carries the counts, which `result` scores."""
+    from qbnnc.tools.jobs import Job
+
+    program = qbnnc.compile_file(QBN31_TASK1)
+    job = qbnnc.submit(program, "aer", shots=300, seed=3)
+    assert job.handle is None and job.backend == "aer" and job.counts is not None
+    ran = qbnnc.run(program, shots=300, seed=3)
+    assert job.counts == {o.weights: o.count for o in ran.outcomes}  # the same sampling
+    out = qbnnc.result(Job.from_json(json.dumps(job.to_json())))
+    assert out.backend == "aer" and out.shots == 300
+    assert out.marked_frequency == ran.marked_frequency
 
 
 class _RemoteAer:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TASK = "examples/paper/qbn31_task1.bnn"
 
 # Runs `qbnnc.cli.main` on each argv of a JSON list with the modules of argv[1] hidden;
-# prints [exit status, stderr] per command.
+# prints [exit status, stderr, stdout] per command.
 DRIVER = """
 import contextlib, io, json, sys
 from importlib.abc import MetaPathFinder
@@ -40,15 +40,15 @@ for argv in json.loads(sys.argv[2]):
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(argv)
-    results.append([code, err.getvalue()])
+    results.append([code, err.getvalue(), out.getvalue()])
 sys.__stdout__.write(json.dumps(results))
 """
 
 # Every package outside the base dependencies that qbnnc can use.
-OPTIONAL = "matplotlib,pytket.extensions,qiskit_ibm_runtime,braket"
+OPTIONAL = "matplotlib,pytket.extensions,pytket_pecos,qiskit_ibm_runtime,braket"
 
 
-def _hidden(tmp_path: Path, hidden: str, commands: list[list[str]]) -> list[tuple[int, str]]:
+def _hidden(tmp_path: Path, hidden: str, commands: list[list[str]]) -> list[tuple[int, str, str]]:
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
@@ -59,7 +59,7 @@ def _hidden(tmp_path: Path, hidden: str, commands: list[list[str]]) -> list[tupl
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    return [(code, err) for code, err in json.loads(run.stdout)]
+    return [(code, err, out) for code, err, out in json.loads(run.stdout)]
 
 
 def test_the_base_install_runs_every_command_and_names_each_missing_extra(
@@ -72,9 +72,12 @@ def test_the_base_install_runs_every_command_and_names_each_missing_extra(
         ["run", TASK, "--shots", "10"],
         ["train", TASK],
         ["targets"],
+        # `aer` is qbnnc's own simulation, as for `run`: no pytket extension needed.
+        ["submit", TASK, "--backend", "aer", "--shots", "10", "-o", "job.json"],
+        ["result", "job.json"],
     ]
     refused = {
-        "pip install matplotlib (or: pip install 'qbnnc[plot]')": ["run", TASK, "--plot", "a.png"],
+        "pip install matplotlib, or: pip install 'qbnnc[plot]'": ["run", TASK, "--plot", "a.png"],
         "pip install pytket-quantinuum, or: pip install 'qbnnc[quantinuum]'": [
             "stats",
             TASK,
@@ -87,12 +90,43 @@ def test_the_base_install_runs_every_command_and_names_each_missing_extra(
             "--target",
             "ibm-torino",
         ],
-        "pip install pytket-qiskit (for AerBackend)": ["train", TASK, "--backend", "AerBackend"],
+        "backend 'AerBackend' needs the package pytket-qiskit: pip install pytket-qiskit\n": [
+            "train",
+            TASK,
+            "--backend",
+            "AerBackend",
+        ],
+        # A slip of the keyboard is an unknown name, whatever is installed.
+        "error: unknown backend 'ae'; did you mean 'aer'? the backends are: aer": [
+            "submit",
+            TASK,
+            "--backend",
+            "ae",
+        ],
+        # Every missing package of a vendor's backend, in one line.
+        "backend 'pecos' needs the packages pytket-quantinuum, pytket-pecos: pip install "
+        "pytket-quantinuum pytket-pecos, or: pip install 'qbnnc[quantinuum]'\n": [
+            "run",
+            TASK,
+            "--backend",
+            "pecos",
+        ],
+        "backend 'ibm' needs the packages pytket-qiskit, qiskit-ibm-runtime: pip install "
+        "pytket-qiskit qiskit-ibm-runtime, or: pip install 'qbnnc[ibm]'\n": [
+            "train",
+            TASK,
+            "--backend",
+            "ibm:fake_torino",
+        ],
     }
     results = _hidden(tmp_path, OPTIONAL, works + list(refused.values()))
-    for argv, (code, err) in zip(works, results, strict=False):
+    for argv, (code, err, _) in zip(works, results, strict=False):
         assert (code, err) == (0, ""), argv
-    for (line, argv), (code, err) in zip(refused.items(), results[len(works) :], strict=True):
+    # qiskit-aer (a base dependency) is installed: only the extras' packages are missing.
+    row = next(r for r in results[5][2].splitlines() if r.startswith("ibm-torino "))
+    assert "pytket-qiskit (missing), qiskit-ibm-runtime (missing), qiskit-aer  " in row, row
+    assert results[7][2].startswith("qbn31: 10 shots on aer, target generic"), results[7]
+    for (line, argv), (code, err, _) in zip(refused.items(), results[len(works) :], strict=True):
         assert code == 1, (argv, err)
         assert err.startswith("qbnnc: error: ") and err.count("\n") == 1, err
         assert line in err, (argv, err)
@@ -102,7 +136,7 @@ def test_the_base_install_runs_every_command_and_names_each_missing_extra(
 def test_without_aer_run_and_train_name_their_package(tmp_path: Path) -> None:
     """qiskit-aer is a base dependency; an installation that lost it still gets one line."""
     results = _hidden(tmp_path, "qiskit_aer", [["run", TASK], ["train", TASK]])
-    for code, err in results:
+    for code, err, _ in results:
         assert code == 1 and err.count("\n") == 1, err
         assert "pip install qiskit-aer" in err, err
 

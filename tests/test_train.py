@@ -174,7 +174,7 @@ def test_backends_that_return_no_counts_are_neither_offered_nor_accepted(
     assert "AerStateBackend cannot be used here: it returns no measured counts" in err
     assert "internal error" not in err
     assert main(["train", str(AND221), "--backend", "nosuch"]) == 1
-    offered = capsys.readouterr().err.split("samples counts: ")[1]
+    offered = capsys.readouterr().err.split("samples counts (")[1]
     assert "AerBackend" in offered and "State" not in offered and "Unitary" not in offered
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-from qbnnc.diagnostics import CompileError, Diagnostic, Span, printable
+from qbnnc.diagnostics import CompileError, Diagnostic, Span, plural, printable
 from qbnnc.frontend import syntax
 from qbnnc.frontend.data import array_examples, csv_path, load_csv
 from qbnnc.frontend.model import Accept, Angle, Example, Layer, Model, Oracle, Source
@@ -72,7 +72,8 @@ def _capped(errors: list[Diagnostic], path: str | None) -> list[Diagnostic]:
         own = own[:MAX_ERRORS]
         # A parser that stopped early already says that more are left out, uncounted.
         if not any(d.path == path for d in notes):
-            notes.insert(0, Diagnostic.at(Span(path, 0, 0), f"... and {more} more errors"))
+            note = f"... and {plural(more, 'more error')}"
+            notes.insert(0, Diagnostic.at(Span(path, 0, 0), note))
     return own + others + notes
 
 
@@ -324,10 +325,10 @@ class _Checker:
             expected = decl.size.value * fan_in
             got = len(decl.fixed.text)
             if got != expected:
-                shape = f"{_plural(decl.size.value, 'neuron')} x {_plural(fan_in, 'line')}"
+                shape = f"{plural(decl.size.value, 'neuron')} x {plural(fan_in, 'line')}"
                 self.error(
                     decl.fixed.span,
-                    f"layer '{name}' needs {_plural(expected, 'fixed bit')} ({shape}, "
+                    f"layer '{name}' needs {plural(expected, 'fixed bit')} ({shape}, "
                     "neuron-major), "
                     f"got {got}",
                 )
@@ -401,12 +402,12 @@ class _Checker:
         ok = True
         for row in block.rows:
             if n is not None and len(row.inputs.text) != n:
-                has = _plural(len(row.inputs.text), "input bit")
+                has = plural(len(row.inputs.text), "input bit")
                 of = net.input.name.text if net and net.input else ""
                 self.error(row.inputs.span, f"this row has {has}, expected {n} (input '{of}')")
                 ok = False
             if k is not None and len(row.label.text) != k:
-                has = _plural(len(row.label.text), "label bit")
+                has = plural(len(row.label.text), "label bit")
                 of = net.output.name.text if net and net.output else ""
                 self.error(
                     row.label.span, f"this row has {has}, expected {k} (output layer '{of}')"
@@ -457,7 +458,7 @@ class _Checker:
             if len(names) != want:
                 self.error(
                     names[0].span if len(names) < want else names[want].span,
-                    f"{_plural(len(names), what + ' column')} named, expected {want} (one per "
+                    f"{plural(len(names), what + ' column')} named, expected {want} (one per "
                     f"{what} bit)",
                 )
                 ok = False
@@ -550,7 +551,7 @@ class _Checker:
             if precision is not None and 2**bits <= examples:
                 self.error(
                     precision.span,
-                    f"precision {bits} cannot count {_plural(examples, 'example')}: 2^{bits} = "
+                    f"precision {bits} cannot count {plural(examples, 'example')}: 2^{bits} = "
                     f"{2**bits} phases for {examples + 1} counts; use precision {needed}, "
                     "the smallest that works",
                 )
@@ -560,7 +561,7 @@ class _Checker:
             best = Angle.of_pi(Fraction(2, 2**needed))
             self.error(
                 setting.step.span if setting.step is not None else setting.span,
-                f"step {step} is too large for {_plural(examples, 'example')}: "
+                f"step {step} is too large for {plural(examples, 'example')}: "
                 f"{examples} x step must stay below 2*pi or different counts get the same "
                 f"phase; use a step of {best} (2*pi/2^{needed}) or smaller",
             )
@@ -599,8 +600,8 @@ class _Checker:
         if k > examples:
             self.error(
                 setting.count.span,
-                f"accept correct >= {k} can never hold: there are only "
-                f"{_plural(examples, 'example')}",
+                f"accept correct >= {k} can never hold: there "
+                f"{'is' if examples == 1 else 'are'} only {plural(examples, 'example')}",
             )
             return None
         return Accept("correct", k, f"correct >= {k}")
@@ -647,7 +648,8 @@ class _Checker:
         if m.bit_length() > weights and m > 2**weights:
             self.error(
                 setting.count.span,
-                f"expect {m} is more than the 2^{weights} = {2**weights} weight strings there are",
+                f"expect {m} is more than the 2^{weights} = "
+                f"{plural(2**weights, 'weight string')} there {'is' if weights == 0 else 'are'}",
             )
             return None
         # pi/4 sqrt(2^weights / m) iterations, in logarithms (2^weights may not fit a float).
@@ -661,10 +663,6 @@ class _Checker:
             )
             return None
         return m
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def _setting_key(setting: syntax.Setting) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-from qbnnc.diagnostics import Span
+from qbnnc.diagnostics import Span, plural
 from qbnnc.frontend.syntax import Columns
 
 Encoding = Literal["xnor", "xor"]
@@ -130,7 +130,8 @@ class Model:
         layers = ", ".join(f"{layer.name}[{layer.width}]" for layer in self.layers)
         return (
             f"<qbnnc.Model {self.name!r}: input {self.input_name}[{self.input_width}], "
-            f"layers {layers}, {self.num_weights} weights, {self.num_examples} examples>"
+            f"layers {layers}, {plural(self.num_weights, 'weight')}, "
+            f"{plural(self.num_examples, 'example')}>"
         )
 
     @property

@@ -1,6 +1,7 @@
 """Backends by name: what `--backend` (run, train, submit) and `backend=` accept.
 
-- `aer` (the default): qbnnc's own exact simulation (Aer statevector via OpenQASM 3).
+- `aer` (the default): qbnnc's own exact simulation (Aer statevector via OpenQASM 3); not a
+  pytket backend: `run`, `train` and `submit` simulate it themselves (`is_built_in`).
 - a target's name (`ibm-torino`, `quantinuum-h2`): the target's local emulator.
 - `quantinuum:DEVICE`: a Quantinuum device (`H2-1`), its cloud emulator (`H2-1E`) or
   syntax checker (`H2-1SC`), through Nexus (`targets/nexus.py`; qnexus, logged in).
@@ -16,35 +17,42 @@
   arguments.
 
 From Python, any pytket `Backend` object is accepted as it is. Credentials are each
-extension's own (qnexus's login, qiskit-ibm-runtime's saved account); a missing extension
-or missing credentials is a one-line error naming the `pip install` line or the setup step.
+extension's own (qnexus's login, qiskit-ibm-runtime's saved account). An unknown name is a
+one-line error listing the backends (with the nearest name, for a slip); a missing extension
+or missing credentials one naming every missing package's `pip install` line, or the setup
+step.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.diagnostics import CompileError
+from qbnnc.targets import TARGETS, Requirement, needs_packages
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
 
 BUILT_IN = ("aer", "generic")
 
+# The sampling backend classes of the pytket extensions users name most, and the package of
+# each: a missing extension is said as such, where any other unfound name is unknown.
+KNOWN_CLASSES = {
+    "AerBackend": "pytket-qiskit",
+    "IBMQBackend": "pytket-qiskit",
+    "IBMQEmulatorBackend": "pytket-qiskit",
+    "QuantinuumBackend": "pytket-quantinuum",
+    "BraketBackend": "pytket-braket",
+    "QulacsBackend": "pytket-qulacs",
+}
+
 
 def _error(message: str) -> CompileError:
     return CompileError.single(None, message)
-
-
-def _installed(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 @dataclass(frozen=True)
@@ -54,17 +62,22 @@ class Vendor:
 
     name: str
     example: str
-    packages: tuple[tuple[str, str], ...]  # (module, pip name)
+    requires: tuple[Requirement, ...]
     make: Callable[[str], Backend]
     default_device: str | None = None
+    extra: str | None = None  # the optional-dependency group of qbnnc that installs them all
+
+    @property
+    def syntax(self) -> str:
+        """How the family is written: `pecos[:DEVICE]`, `ibm:DEVICE`."""
+        return f"{self.name}[:DEVICE]" if self.default_device else f"{self.name}:DEVICE"
 
     def require(self) -> None:
-        for module, pip in self.packages:
-            if not _installed(module):
-                raise _error(
-                    f"backend '{self.name}' needs the package {pip}, which is not installed: "
-                    f"pip install {pip}"
-                )
+        """Refuse, naming every missing package at once, a backend whose packages are not
+        all installed."""
+        missing = [r.pip for r in self.requires if not r.installed()]
+        if missing:
+            raise _error(needs_packages(f"backend '{self.name}'", missing, self.extra))
 
 
 # --- Quantinuum -------------------------------------------------------------------------------
@@ -149,42 +162,39 @@ def _ibm(device: str, emulate: bool = False) -> Backend:
         raise _ibm_account_error(e) from None
 
 
-_IBM_PACKAGES = (
-    ("pytket.extensions.qiskit", "pytket-qiskit"),
-    ("qiskit_ibm_runtime", "qiskit-ibm-runtime"),
-    ("qiskit_aer", "qiskit-aer"),
+_QUANTINUUM = Requirement("pytket-quantinuum", "pytket.extensions.quantinuum")
+_IBM = (
+    Requirement("pytket-qiskit", "pytket.extensions.qiskit"),
+    Requirement("qiskit-ibm-runtime", "qiskit_ibm_runtime"),
+    Requirement("qiskit-aer", "qiskit_aer"),
 )
 
 VENDORS: dict[str, Vendor] = {
     v.name: v
     for v in (
+        # qnexus is in no extra of qbnnc (it pins rich<14, which the test tools conflict
+        # with), so the pip line names the packages themselves.
         Vendor(
             "quantinuum",
             "quantinuum:H2-1E",
-            (("pytket.extensions.quantinuum", "pytket-quantinuum"), ("qnexus", "qnexus")),
+            (_QUANTINUUM, Requirement("qnexus", "qnexus")),
             _quantinuum,
         ),
         Vendor(
             "pecos",
             "pecos:H2-1",
-            (
-                ("pytket.extensions.quantinuum", "pytket-quantinuum"),
-                ("pytket_pecos", "pytket-pecos"),
-            ),
+            (_QUANTINUUM, Requirement("pytket-pecos", "pytket_pecos")),
             _pecos,
             default_device="H2-1",
+            extra="quantinuum",
         ),
-        Vendor(
-            "ibm",
-            "ibm:ibm_torino",
-            _IBM_PACKAGES,
-            _ibm,
-        ),
+        Vendor("ibm", "ibm:ibm_torino", _IBM, _ibm, extra="ibm"),
         Vendor(
             "ibm-emulator",
             "ibm-emulator:ibm_torino",
-            _IBM_PACKAGES,
+            _IBM,
             lambda device: _ibm(device, emulate=True),
+            extra="ibm",
         ),
     )
 }
@@ -209,16 +219,44 @@ def resolve(backend: str | Backend) -> Backend:
         return backend
     if not isinstance(backend, str):
         raise TypeError(f"backend must be a name or a pytket Backend, not {type(backend).__name__}")
-    from qbnnc.targets import TARGETS, emulator
+    return _plan(backend)()
 
+
+def check(backend: str) -> None:
+    """Before any work, the errors `resolve` would raise without making the backend: an
+    unknown name, a missing device, a missing package (the credentials are checked when
+    the backend is made)."""
+    if not is_built_in(backend):
+        _plan(backend)
+
+
+def _plan(backend: str) -> Callable[[], Backend]:
+    """How to make the backend `backend` names, once the name is known to be one and what
+    it needs is installed (else CompileError)."""
+    from qbnnc.targets import emulator, require
+
+    if is_built_in(backend):
+        raise _error(
+            f"backend '{backend}' is qbnnc's own simulation: it runs a circuit in this process "
+            "and holds no jobs; fetch a job through the backend it was submitted to"
+        )
     if backend in TARGETS:
-        found = emulator(backend)
-        if found is None:
+        target = require(backend)
+        if target.device is None:
             raise _error(
-                f"target '{backend}' has no local emulator ({TARGETS[backend].emulated}); "
+                f"target '{backend}' has no local emulator ({target.emulated}); "
                 "use --backend aer or a pytket backend such as AerBackend"
             )
-        return found
+        missing = [r.pip for r in target.emulator_requires if not r.installed()]
+        if missing:
+            raise _error(needs_packages(f"backend '{backend}'", missing, target.extra))
+
+        def make_emulator() -> Backend:
+            found = emulator(backend)
+            assert found is not None  # every device target has an emulator
+            return found
+
+        return make_emulator
     name, sep, device = backend.partition(":")
     if name in VENDORS:
         vendor = VENDORS[name]
@@ -229,9 +267,9 @@ def resolve(backend: str | Backend) -> Backend:
                 )
             device = vendor.default_device
         vendor.require()
-        return vendor.make(device)
+        return lambda: vendor.make(device)
     if sep:
-        raise _error(f"unknown backend '{name}' in '{backend}'; {_choices()}")
+        raise _unknown(backend, name, None, f":{device}")
     return _backend_class(backend)
 
 
@@ -243,30 +281,43 @@ def describe(backend: Backend) -> str:
     return type(backend).__name__ + (f" ({device})" if device else "")
 
 
-def _choices() -> str:
-    vendors = ", ".join(v.example for v in VENDORS.values())
-    return (
-        f"the choices are aer (the default), a target's emulator (`qbnnc targets`), {vendors}, "
-        "or an installed pytket backend class that samples counts"
+def _unknown(backend: str, name: str, classes: list[str] | None, device: str = "") -> CompileError:
+    """`unknown backend 'NAME'`, the nearest known name (for a slip of the keyboard) and
+    every backend there is; `classes`: the installed pytket backend classes (None: not
+    looked for, as `NAME:DEVICE` is never a class)."""
+    devices = sorted(t.name for t in TARGETS.values() if t.device is not None)
+    names = ["aer", *devices, *VENDORS, *(classes or ()), *KNOWN_CLASSES]
+    by_lower = {n.lower(): n for n in reversed(names)}  # the first spelling of each wins
+    near = difflib.get_close_matches(name.lower(), list(by_lower), n=1)
+    guess = ""
+    if near:
+        found = by_lower[near[0]]
+        guess = f" did you mean '{found + device if found in VENDORS else found}'?"
+    families = ", ".join(v.syntax for v in VENDORS.values())
+    installed = "" if classes is None else f" ({', '.join(classes) or 'none installed'})"
+    where = f" in '{backend}'" if device else ""
+    return _error(
+        f"unknown backend '{name}'{where};{guess} the backends are: aer (the default), a "
+        f"target's emulator ({', '.join(devices)}), {families}, or a pytket backend class "
+        f"that samples counts{installed}"
     )
 
 
-def _backend_class(name: str) -> Backend:
+def _backend_class(name: str) -> Callable[[], Backend]:
     """A backend class of an installed pytket extension that samples counts (`AerBackend`,
-    ...; any case, the `Backend` suffix optional), made with no arguments."""
+    ...; any case, the `Backend` suffix optional), to be made with no arguments."""
     import pkgutil
 
     try:
         import pytket.extensions
         from pytket.backends import Backend
-    except ImportError:
-        raise _error(
-            f"backend '{name}' needs a pytket extension, and none is installed: "
-            "pip install pytket-qiskit (for AerBackend), or use --backend aer"
-        ) from None
+    except ImportError:  # no pytket extension at all
+        modules = []
+    else:
+        modules = sorted(pkgutil.iter_modules(pytket.extensions.__path__), key=lambda m: m.name)
     wanted = {name.lower(), name.lower() + "backend"}
     found: list[str] = []
-    for info in sorted(pkgutil.iter_modules(pytket.extensions.__path__), key=lambda m: m.name):
+    for info in modules:
         try:
             module = importlib.import_module(f"pytket.extensions.{info.name}")
         except Exception:  # noqa: BLE001, S112 - a broken extension is skipped, not fatal
@@ -287,13 +338,19 @@ def _backend_class(name: str) -> Backend:
                         "state, unitary or density matrix); use a sampling backend such as "
                         "AerBackend, or --backend aer"
                     )
-                try:
-                    return cls()
-                except Exception as e:  # noqa: BLE001 - e.g. a backend that needs arguments
-                    raise _error(
-                        f"backend {attr} cannot be made without arguments ({e}); name a device "
-                        f"(e.g. {', '.join(v.example for v in VENDORS.values())}) or pass a "
-                        "Backend object from Python"
-                    ) from None
-    known = ", ".join(sorted(set(found))) or "none"
-    raise _error(f"unknown backend '{name}'; {_choices()}: {known}")
+                return lambda cls=cls, attr=attr: _make(cls, attr)
+    for known, pip in KNOWN_CLASSES.items():
+        if known.lower() in wanted:
+            raise _error(needs_packages(f"backend '{known}'", [pip]))
+    raise _unknown(name, name, sorted(set(found)))
+
+
+def _make(cls: type[Backend], attr: str) -> Backend:
+    try:
+        return cls()
+    except Exception as e:  # noqa: BLE001 - e.g. a backend that needs arguments
+        raise _error(
+            f"backend {attr} cannot be made without arguments ({e}); name a device "
+            f"(e.g. {', '.join(v.example for v in VENDORS.values())}) or pass a "
+            "Backend object from Python"
+        ) from None

@@ -4,16 +4,19 @@
 (a device target's circuit as it is, optimisation level 0: compile with `--target` for the
 device's best circuit; any other at the backend's level 1, as `train` does), submits it
 and returns a `Job`: what a later process needs to fetch and decode the result, as one
-JSON object (`Job.to_json()`):
+JSON object (`Job.to_json()`). qbnnc's own simulation (`aer`, needing no pytket extension)
+runs the program as `run` does, at once:
 
 - `backend`: the backend's name (`quantinuum:H2-1E`, `ibm:ibm_torino`), to resolve it again;
 - `handle`: the pytket `ResultHandle`, as `str(handle)` (`ResultHandle.from_str` reads it);
+  None for `aer`, which has no pytket handle;
 - `weights`: the weight names in canonical order (bit i of register `weights` is weight i);
 - `model`, `data_root`, `model_sha256`: where the model was and a fingerprint of what
   scoring depends on (network, data, accept), checked when the result is decoded;
 - `target`, `shots`, `iterations`, `marked`, `success_probability`: for the report;
-- `counts`: for a backend whose results live only in the submitting process (Aer, PECOS:
-  `persistent_handles` is False), the measured weight strings themselves, fetched at once.
+- `counts`: for a backend whose results live only in the submitting process (`aer`, or a
+  pytket backend whose `persistent_handles` is False: AerBackend, PECOS), the measured
+  weight strings themselves, fetched at once.
 
 `result(job)` fetches the counts (`backend.circuit_status`, then `get_result`), reloads the
 model, checks its fingerprint and scores every measured weight string classically, as `run`
@@ -32,10 +35,11 @@ from qbnnc.compiler import load_model, read_source
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.frontend.model import Model
 from qbnnc.semantics import weight_index, weight_string
-from qbnnc.tools.backends import describe, resolve
+from qbnnc.tools.backends import describe, is_built_in, resolve
 from qbnnc.tools.simulate import (
     RunResult,
     measuring_nothing_expected,
+    run,
     tabulate,
     weight_counts,
 )
@@ -76,7 +80,7 @@ def fingerprint(model: Model) -> str:
 @dataclass(frozen=True)
 class Job:
     backend: str
-    handle: str
+    handle: str | None  # None: qbnnc's own simulation, whose counts the job carries
     weights: tuple[str, ...]
     model: str | None
     data_root: str | None
@@ -100,6 +104,8 @@ class Job:
             if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError(f'not a qbnnc job (no "format": "{FORMAT}")')
             fields = {k: v for k, v in data.items() if k != "format"}
+            if fields.get("handle") is None and fields.get("counts") is None:
+                raise ValueError("it has neither a handle nor counts")
             fields["weights"] = tuple(fields["weights"])
             return cls(**fields)
         except (ValueError, TypeError, KeyError) as e:
@@ -108,30 +114,57 @@ class Job:
 
 def submit(
     program: Program,
-    backend: str | Backend,
+    backend: str | Backend | None,
     shots: int = 1024,
     seed: int | None = None,
     data_root: str | None = None,
 ) -> Job:
-    """Compile `program` for `backend`, submit it, and return the job (see the module doc)."""
+    """Compile `program` for `backend`, submit it, and return the job (see the module doc).
+
+    `backend` None, `aer` or `generic` runs qbnnc's own simulation at once, as `run` does
+    (a device target's circuit on the target's local emulator)."""
     if shots < 1:
         raise ValueError("shots must be at least 1")
+    model = program.model
+    if is_built_in(backend):
+        outcomes = run(program, shots, seed).outcomes
+        return _job(
+            program,
+            backend or "aer",
+            None,
+            shots,
+            data_root,
+            {o.weights: o.count for o in sorted(outcomes, key=lambda o: o.weights)},
+        )
+    assert backend is not None
     resolved = resolve(backend)
     device = getattr(program, "device", None) is not None
     compiled = resolved.get_compiled_circuit(program.pytket(), 0 if device else 1)
     kwargs: dict[str, Any] = {"n_shots": shots}
     if seed is not None:
         kwargs["seed"] = seed
-    model = program.model
     with measuring_nothing_expected(model.num_weights):
         handle = resolved.process_circuit(compiled, **kwargs)
     counts = None
     if not resolved.persistent_handles:
         measured = weight_counts(resolved.get_result(handle), model.num_weights)
         counts = {weight_string(w, model.num_weights): c for w, c in sorted(measured.items())}
+    name = backend if isinstance(backend, str) else describe(resolved)
+    return _job(program, name, str(handle), shots, data_root, counts)
+
+
+def _job(
+    program: Program,
+    backend: str,
+    handle: str | None,
+    shots: int,
+    data_root: str | None,
+    counts: dict[str, int] | None,
+) -> Job:
+    model = program.model
     return Job(
-        backend=backend if isinstance(backend, str) else describe(resolved),
-        handle=str(handle),
+        backend=backend,
+        handle=handle,
         weights=tuple(model.weight_names),
         model=model.path,
         data_root=data_root,

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.diagnostics import CompileError, Diagnostic, plural
 from qbnnc.frontend.model import Model
 from qbnnc.semantics import correct_counts, weight_string
 from qbnnc.synthesis.circuit import Circuit
@@ -394,7 +394,7 @@ class Outcome:
 
     def __repr__(self) -> str:
         return (
-            f"Outcome({self.weights}: {self.count} shots, {self.correct} correct, "
+            f"Outcome({self.weights}: {plural(self.count, 'shot')}, {self.correct} correct, "
             f"{'marked' if self.marked else 'not marked'})"
         )
 
@@ -421,8 +421,9 @@ class RunResult:
     def __repr__(self) -> str:
         best = self.best
         return (
-            f"<RunResult {self.model!r}: {self.shots} shots, {len(self.outcomes)} weight "
-            f"strings, marked {self.marked_frequency:.4f}, best {best.weights or '(none)'} "
+            f"<RunResult {self.model!r}: {plural(self.shots, 'shot')}, "
+            f"{plural(len(self.outcomes), 'weight string')}, marked {self.marked_frequency:.4f}, "
+            f"best {best.weights or '(none)'} "
             f"({best.correct} correct)>"
         )
 

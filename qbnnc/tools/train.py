@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.compiler import compile_model
+from qbnnc.diagnostics import plural
 from qbnnc.frontend.model import Accept, Model, Oracle
 from qbnnc.semantics import Network, correct, weight_string
 from qbnnc.tools.backends import describe, is_built_in, resolve
@@ -102,8 +103,8 @@ class TrainResult:
     def __repr__(self) -> str:
         return (
             f"<TrainResult {self.model!r}: weights {self.weights or '(none)'}, {self.correct} of "
-            f"{self.examples} correct, {self.oracle_calls} oracle calls in "
-            f"{len(self.rounds)} rounds>"
+            f"{self.examples} correct, {plural(self.oracle_calls, 'oracle call')} in "
+            f"{plural(len(self.rounds), 'round')}>"
         )
 
     @property
@@ -329,8 +330,8 @@ def train(
             )
             if progress:
                 progress(
-                    f"round {len(rounds)}: threshold {threshold}, {j} iterations, "
-                    f"best {best}/{e}, {calls} oracle calls"
+                    f"round {len(rounds)}: threshold {threshold}, {plural(j, 'iteration')}, "
+                    f"best {best}/{e}, {plural(calls, 'oracle call')}"
                 )
             m = min(GROWTH * m, cap)
     return TrainResult(
