@@ -150,7 +150,7 @@ def test_run_save_without_a_marked_shot_shows_the_shots_and_writes_nothing(
     out, err = capsys.readouterr()
     (outcome,) = json.loads(out)["outcomes"]
     assert not outcome["marked"]
-    assert "nothing to save: none of the 1" in err
+    assert "nothing to save: no shot (of 1 shot) measured" in err
     assert not saved.exists()
 
 

@@ -660,7 +660,8 @@ def _array_file(
             try:
                 matrix = bit_matrix(array, n_inputs + n_labels, "the array")
             except ValueError as error:
-                raise fail(f"{error} ({n_inputs} input bits then {n_labels} label bits)") from None
+                widths = f"{_plural(n_inputs, 'input bit')} then {_plural(n_labels, 'label bit')}"
+                raise fail(f"{error} ({widths})") from None
             return array_examples(
                 matrix[:, :n_inputs], matrix[:, n_inputs:], n_inputs, n_labels, path
             )
