@@ -67,9 +67,10 @@ class Target:
         return ", ".join(r.pip for r in self.requires) if self.requires else "(built in)"
 
 
-_QUANTINUUM = (Requirement("pytket-quantinuum", "pytket.extensions.quantinuum"),)
-_PECOS = (Requirement("pytket-pecos", "pytket_pecos"),)
-_IBM = (
+# What each vendor's targets need; `--backend` names (qbnnc.tools.backends) need the same.
+QUANTINUUM_PACKAGES = (Requirement("pytket-quantinuum", "pytket.extensions.quantinuum"),)
+PECOS_PACKAGES = (Requirement("pytket-pecos", "pytket_pecos"),)
+IBM_PACKAGES = (
     Requirement("pytket-qiskit", "pytket.extensions.qiskit"),
     Requirement("qiskit-ibm-runtime", "qiskit_ibm_runtime"),
     Requirement("qiskit-aer", "qiskit_aer"),
@@ -101,13 +102,13 @@ TARGETS: dict[str, Target] = {
             "level)",
             _QUANTINUUM_GATES,
             20,
-            _QUANTINUUM,
+            QUANTINUUM_PACKAGES,
             "quantinuum",
             "quantinuum",
             "H1-1",
             "Quantinuum's emulator PECOS (pytket-pecos) with H1-1's published gate and "
             "measurement errors, sampled",
-            _PECOS,
+            PECOS_PACKAGES,
         ),
         Target(
             "quantinuum-h2",
@@ -115,13 +116,13 @@ TARGETS: dict[str, Target] = {
             "level)",
             _QUANTINUUM_GATES,
             56,
-            _QUANTINUUM,
+            QUANTINUUM_PACKAGES,
             "quantinuum",
             "quantinuum",
             "H2-1",
             "Quantinuum's emulator PECOS (pytket-pecos) with H2-1's published gate and "
             "measurement errors, sampled",
-            _PECOS,
+            PECOS_PACKAGES,
         ),
         Target(
             "ibm-torino",
@@ -130,7 +131,7 @@ TARGETS: dict[str, Target] = {
             "its ISA",
             _IBM_HERON,
             133,
-            _IBM,
+            IBM_PACKAGES,
             "ibm",
             "ibm",
             "FakeTorino",
@@ -143,7 +144,7 @@ TARGETS: dict[str, Target] = {
             "map, in its ISA",
             _IBM_EAGLE,
             127,
-            _IBM,
+            IBM_PACKAGES,
             "ibm",
             "ibm",
             "FakeBrisbane",

@@ -32,7 +32,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.diagnostics import CompileError
-from qbnnc.targets import TARGETS, Requirement, needs_packages
+from qbnnc.targets import (
+    IBM_PACKAGES,
+    PECOS_PACKAGES,
+    QUANTINUUM_PACKAGES,
+    TARGETS,
+    Requirement,
+    needs_packages,
+)
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
@@ -162,13 +169,6 @@ def _ibm(device: str, emulate: bool = False) -> Backend:
         raise _ibm_account_error(e) from None
 
 
-_QUANTINUUM = Requirement("pytket-quantinuum", "pytket.extensions.quantinuum")
-_IBM = (
-    Requirement("pytket-qiskit", "pytket.extensions.qiskit"),
-    Requirement("qiskit-ibm-runtime", "qiskit_ibm_runtime"),
-    Requirement("qiskit-aer", "qiskit_aer"),
-)
-
 VENDORS: dict[str, Vendor] = {
     v.name: v
     for v in (
@@ -177,22 +177,22 @@ VENDORS: dict[str, Vendor] = {
         Vendor(
             "quantinuum",
             "quantinuum:H2-1E",
-            (_QUANTINUUM, Requirement("qnexus", "qnexus")),
+            (*QUANTINUUM_PACKAGES, Requirement("qnexus", "qnexus")),
             _quantinuum,
         ),
         Vendor(
             "pecos",
             "pecos:H2-1",
-            (_QUANTINUUM, Requirement("pytket-pecos", "pytket_pecos")),
+            (*QUANTINUUM_PACKAGES, *PECOS_PACKAGES),
             _pecos,
             default_device="H2-1",
             extra="quantinuum",
         ),
-        Vendor("ibm", "ibm:ibm_torino", _IBM, _ibm, extra="ibm"),
+        Vendor("ibm", "ibm:ibm_torino", IBM_PACKAGES, _ibm, extra="ibm"),
         Vendor(
             "ibm-emulator",
             "ibm-emulator:ibm_torino",
-            _IBM,
+            IBM_PACKAGES,
             lambda device: _ibm(device, emulate=True),
             extra="ibm",
         ),
