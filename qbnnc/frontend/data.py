@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qbnnc.diagnostics import CompileError, Diagnostic, Span, printable
+from qbnnc.diagnostics import CompileError, Diagnostic, Span, plural, printable
 from qbnnc.frontend import syntax
 from qbnnc.frontend.model import Example
 
@@ -296,7 +296,7 @@ def _rows(
         if select is not None:
             if len(cells) != select.width:
                 message = (
-                    f"this row has {_plural(len(cells), 'value')}, expected {select.width} "
+                    f"this row has {plural(len(cells), 'value')}, expected {select.width} "
                     f"(the columns of the header){_separator(line) and ', ' + _commas(line)}"
                 )
                 errors.append(Diagnostic(path, number, 1, message, _shown(line)))
@@ -346,7 +346,7 @@ def _first_row_is_data(
     separator = _separator(line)
     if len(cells) < width and separator:  # "0;1;1" or "a;b;y" is one value, not a header
         message = (
-            f"this first row has {_plural(len(cells), 'value')}, expected {width}: values are "
+            f"this first row has {plural(len(cells), 'value')}, expected {width}: values are "
             f"separated by commas, and this row has {separator}: save the file with commas"
         )
         errors.append(Diagnostic(path, number, 1, message))
@@ -360,9 +360,9 @@ def _first_row_is_data(
             else "remove it (a file without a header is read by position)"
         )
         message = (
-            f"this first row looks like a header but has {_plural(len(cells), 'column')}, "
-            f"expected {width} ({_plural(n_inputs, 'input bit')} then "
-            f"{_plural(n_labels, 'label bit')}): fix the header, or {fix}"
+            f"this first row looks like a header but has {plural(len(cells), 'column')}, "
+            f"expected {width} ({plural(n_inputs, 'input bit')} then "
+            f"{plural(n_labels, 'label bit')}): fix the header, or {fix}"
         )
         errors.append(Diagnostic(path, number, 1, message))
     else:
@@ -400,7 +400,7 @@ def _header_columns(
     wanted = len(columns.inputs) + len(columns.labels)
     if len(cells) < wanted and _separator(line):
         message = (
-            f"this first row has {_plural(len(cells), 'value')}, expected a header of at least "
+            f"this first row has {plural(len(cells), 'value')}, expected a header of at least "
             f"{wanted} names: values are separated by commas, and this row has "
             f"{_separator(line)}: save the file with commas"
         )
@@ -515,10 +515,6 @@ def _cells(line: str) -> list[tuple[str, int]]:
     return cells
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
 def _row(
     path: str,
     number: int,
@@ -534,8 +530,8 @@ def _row(
     width = n_inputs + n_labels
     if len(cells) != width:
         message = (
-            f"this row has {_plural(len(cells), 'value')}, expected {width}: "
-            f"{_plural(n_inputs, 'input bit')} then {_plural(n_labels, 'label bit')}, "
+            f"this row has {plural(len(cells), 'value')}, expected {width}: "
+            f"{plural(n_inputs, 'input bit')} then {plural(n_labels, 'label bit')}, "
             f"{_commas(line)}"
         )
         errors.append(Diagnostic(path, number, 1, message, shown))
@@ -660,7 +656,7 @@ def _array_file(
             try:
                 matrix = bit_matrix(array, n_inputs + n_labels, "the array")
             except ValueError as error:
-                widths = f"{_plural(n_inputs, 'input bit')} then {_plural(n_labels, 'label bit')}"
+                widths = f"{plural(n_inputs, 'input bit')} then {plural(n_labels, 'label bit')}"
                 raise fail(f"{error} ({widths})") from None
             return array_examples(
                 matrix[:, :n_inputs], matrix[:, n_inputs:], n_inputs, n_labels, path
@@ -681,7 +677,7 @@ def _array_file(
                 listed = ", ".join(f"'{printable(name)}'" for name in arrays[:10])
                 has = f"it has {len(arrays)} arrays: {listed}, ..."
             elif arrays:
-                has = f"it has {_plural(len(arrays), 'array')}: {_quoted(arrays, 'and')}"
+                has = f"it has {plural(len(arrays), 'array')}: {_quoted(arrays, 'and')}"
             how = (
                 'or name them in the model: `data from "FILE.npz" INPUTS -> LABELS`'
                 if by_model
