@@ -79,6 +79,6 @@ def test_without_scikit_learn_the_import_names_the_pip_line() -> None:
     run = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True)
     assert run.returncode == 1
     assert run.stderr.strip().endswith(
-        "ImportError: qbnnc.sklearn needs scikit-learn, which is not installed: pip install "
-        "scikit-learn (or: pip install 'qbnnc[sklearn]')"
+        "ImportError: qbnnc.sklearn needs the package scikit-learn: pip install scikit-learn, "
+        "or: pip install 'qbnnc[sklearn]'"
     )

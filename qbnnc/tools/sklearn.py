@@ -24,10 +24,9 @@ try:
     from sklearn.utils.multiclass import check_classification_targets
     from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 except ImportError:  # pragma: no cover - exercised by hiding the package in the tests
-    raise ImportError(
-        "qbnnc.sklearn needs scikit-learn, which is not installed: pip install scikit-learn "
-        "(or: pip install 'qbnnc[sklearn]')"
-    ) from None
+    from qbnnc.targets import needs_packages
+
+    raise ImportError(needs_packages("qbnnc.sklearn", ["scikit-learn"], "sklearn")) from None
 
 from qbnnc.compiler import load_model
 from qbnnc.diagnostics import CompileError
