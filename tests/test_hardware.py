@@ -219,6 +219,26 @@ def test_submit_to_aer_is_the_exact_simulation_run_at_once(tmp_path: Path) -> No
     assert out.marked_frequency == ran.marked_frequency
 
 
+def test_result_reads_the_job_from_another_folder_and_names_a_moved_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qbnnc.cli import main
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    model = tmp_path / "a" / "m.bnn"
+    model.write_text(QBN31_TASK1.read_text())
+    monkeypatch.chdir(tmp_path / "a")
+    assert main(["submit", "m.bnn", "--backend", "aer", "--shots", "40", "-o", "../job.json"]) == 0
+    monkeypatch.chdir(tmp_path / "b")
+    assert main(["result", "../job.json", "--json"]) == 0
+    assert sum(o["count"] for o in json.loads(capsys.readouterr().out)["outcomes"]) == 40
+    model.rename(tmp_path / "a" / "moved.bnn")
+    assert main(["result", "../job.json"]) == 1
+    assert "pass the model it was submitted with (--model MODEL.bnn" in capsys.readouterr().err
+    assert main(["result", "../job.json", "--model", "../a/moved.bnn", "--json"]) == 0
+
+
 class _RemoteAer:
     """A remote backend's handle life: the job is queued at first, then completed; the
     counts come from a real Aer run (only the remote service is stood in for)."""

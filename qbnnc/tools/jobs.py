@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from qbnnc.compiler import load_model, read_source
@@ -166,8 +167,9 @@ def _job(
         backend=backend,
         handle=handle,
         weights=tuple(model.weight_names),
-        model=model.path,
-        data_root=data_root,
+        # Absolute: `qbnnc result` may run in another folder than `submit` did.
+        model=None if model.path is None else os.path.abspath(model.path),
+        data_root=None if data_root is None else os.path.abspath(data_root),
         model_sha256=fingerprint(model),
         target=program.target,
         shots=shots,
@@ -201,7 +203,20 @@ def result(job: Job, backend: str | Backend | None = None, model: Model | None =
             raise CompileError.single(
                 None, "the job does not say where its model is: pass the model it was made from"
             )
-        model = load_model(read_source(job.model), job.model, data_root=job.data_root)
+        try:
+            source = read_source(job.model)
+        except CompileError as e:
+            (d,) = e.diagnostics
+            raise CompileError(
+                [
+                    replace(
+                        d,
+                        message=f"{d.message}; this is the model the job names: pass the model "
+                        "it was submitted with (--model MODEL.bnn, `model=` in the library)",
+                    )
+                ]
+            ) from None
+        model = load_model(source, job.model, data_root=job.data_root)
     if fingerprint(model) != job.model_sha256 or model.weight_names != list(job.weights):
         raise CompileError(
             [
