@@ -542,7 +542,7 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
         f"weights: {n} trainable ({power_of_two(n)} weight string{'s' if n else ''})",
         f"examples: {model.num_examples}",
         f"oracle: {oracle_text}",
-        f"accept: {model.accept.written} (correct >= {model.accept.min_correct})",
+        f"accept: {model.accept.described}",
     ]
     how = (
         "as written"

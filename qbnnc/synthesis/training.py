@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from qbnnc.diagnostics import printable
+from qbnnc.frontend.model import describe_accept
 from qbnnc.synthesis.circuit import Call, Circuit, Measure, Op, Register
 
 
@@ -42,7 +43,7 @@ class Header:
             f"model: {self.model}" + (f" ({self.path})" if self.path else ""),
             f"weights: {self.weights}, examples: {self.examples}, "
             f"qubits: {self.qubits}, iterations: {self.iterations}",
-            f"oracle: {self.oracle}; accept {self.accept} (correct >= {self.min_correct})",
+            f"oracle: {self.oracle}; accept {describe_accept(self.accept, self.min_correct)}",
         ]
         if self.target is not None:
             out.append(f"target: {self.target}")
