@@ -36,6 +36,7 @@ def test_train_save_then_predict_round_trips(tmp_path: Path, capsys) -> None:
     assert main(["check", str(saved)]) == 0
     summary = capsys.readouterr().out
     assert "weights: 0 trainable" in summary and "evaluate it with `qbnnc predict`" in summary
+    assert "accept: correct >= 6\n" in summary  # said once: it is the count it means
     model = load(saved)
     original = load(TASK2)
     assert all(layer.fixed is not None for layer in model.layers)
