@@ -23,7 +23,7 @@ from qbnnc.budget import (
 )
 from qbnnc.compiler import compile_model, count_marked, load_model, read_source
 from qbnnc.diagnostics import CompileError, plural
-from qbnnc.frontend.model import Model
+from qbnnc.frontend.model import Model, describe_accept
 from qbnnc.output import (
     Terminated,
     check_output,
@@ -542,7 +542,7 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
         f"weights: {n} trainable ({power_of_two(n)} weight string{'s' if n else ''})",
         f"examples: {model.num_examples}",
         f"oracle: {oracle_text}",
-        f"accept: {model.accept.described}",
+        f"accept: {describe_accept(model.accept.written, model.accept.min_correct)}",
     ]
     how = (
         "as written"

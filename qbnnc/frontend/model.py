@@ -100,11 +100,6 @@ class Accept:
     min_correct: int
     written: str  # as the user wrote it, for summaries
 
-    @property
-    def described(self) -> str:
-        """As written, with the count it means where the writing does not say it."""
-        return describe_accept(self.written, self.min_correct)
-
 
 def describe_accept(written: str, min_correct: int) -> str:
     """`accept all (correct >= 4)`; `correct >= 4` alone, which says it already."""

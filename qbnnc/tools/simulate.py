@@ -45,6 +45,11 @@ MAX_SPARSE_LOG2 = 26
 DENSE_PREFERRED_SECONDS = 10.0
 
 Progress = Callable[[str], None]
+
+# With no weight (every layer fixed) the one string measured is the empty one; Aer saves no
+# probabilities of zero qubits, so this is its distribution.
+_ONE_STRING = np.ones(1)
+
 Simulator = Literal["aer", "sparse"]
 
 
@@ -212,11 +217,6 @@ def statevector_probabilities(qasm: str, num_weights: int) -> np.ndarray:
     # The weights are the first register: qubits 0..n-1, the low bits of the index.
     circuit.append(SaveProbabilities(num_weights, label="weights"), range(num_weights))
     return _aer_run(circuit)["weights"]
-
-
-# With no weight (every layer fixed) the one string measured is the empty one; Aer saves no
-# probabilities of zero qubits, so this is its distribution.
-_ONE_STRING = np.ones(1)
 
 
 def _aer():  # noqa: ANN202
