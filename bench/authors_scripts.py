@@ -1,4 +1,4 @@
-"""Check `qbnnc.tools.baseline` against the authors' own scripts, run under ProjectQ.
+"""Check `qbnnc.analysis.baseline` against the authors' own scripts, run under ProjectQ.
 
 The paper's examples are five ProjectQ scripts (github.com/phylyd/QBNN: "QBN 3-1 Task 1.py",
 "QBN 3-1 Task 2.py", "QBNN 2-2-1.py", "QBNN 3-2-1 Task 1.py", "QBNN 3-2-1 Task 2.py"). Each
@@ -31,10 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from qbnnc.compiler import count_marked, load_model
-from qbnnc.tools.baseline import authors_circuit
-from qbnnc.tools.cost import gate_kinds
-from qbnnc.tools.testing import expected_distribution
+from qbnnc.analysis.baseline import authors_circuit
+from qbnnc.analysis.cost import gate_kinds
+from qbnnc.pipeline.compiler import count_marked, load_model
+from qbnnc.testing import expected_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
 TASKS = {
@@ -132,7 +132,7 @@ def main() -> int:
         shown = ", ".join(f"{g}/{c}: {n}" for (g, c), n in sorted(theirs.items()))
         print(f"{script}: {'same gates' if same else 'DIFFERENT'} ({shown})")
         if not same:
-            print(f"  qbnnc.tools.baseline: {sorted(ours.items())}")
+            print(f"  qbnnc.analysis.baseline: {sorted(ours.items())}")
         if simulate and model.num_weights == 3:
             iterations, got = simulate_script(folder / script)
             error = float(np.abs(got - expected_distribution(model, iterations)).max())

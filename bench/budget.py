@@ -1,4 +1,4 @@
-"""Calibrate qbnnc/budget.py: estimated against measured time for every shipped example.
+"""Calibrate qbnnc/analysis/budget.py: estimated against measured time for every shipped example.
 
     python bench/budget.py [--fit] [--repeat 1]
 
@@ -11,9 +11,9 @@ measures in this process, after a warm-up run that loads Qiskit and Aer:
 - flat: `program.qasm3(flat=True)` (the `--flat` text),
 - pytket: `to_json(program.pytket())` (the `.json` output),
 
-and prints each beside the estimate of qbnnc/budget.py and their ratio. `--fit` also
+and prints each beside the estimate of qbnnc/analysis/budget.py and their ratio. `--fit` also
 prints the constants that fit these measurements best (least squares on relative error),
-to copy into qbnnc/budget.py. Recorded in docs/performance.md.
+to copy into qbnnc/analysis/budget.py. Recorded in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from qbnnc import budget
-from qbnnc.compiler import compile_file
+from qbnnc.analysis import budget
+from qbnnc.execution.simulate import MAX_QUBITS, sample, statevector_probabilities
+from qbnnc.pipeline.compiler import compile_file
 from qbnnc.synthesis.circuit import flat_size
 from qbnnc.targets.pytket_circuit import to_json
-from qbnnc.tools.simulate import MAX_QUBITS, sample, statevector_probabilities
 
 ROOT = Path(__file__).resolve().parent.parent
 

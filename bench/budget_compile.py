@@ -1,4 +1,4 @@
-"""Calibrate the count and compile estimates of qbnnc/budget.py against measurement.
+"""Calibrate the count and compile estimates of qbnnc/analysis/budget.py against measurement.
 
     python bench/budget_compile.py [--large]
 
@@ -35,16 +35,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 import count_scale  # noqa: E402
 import scale_random  # noqa: E402
 
-from qbnnc.semantics import MAX_COUNTED_WEIGHTS  # noqa: E402
+from qbnnc.reference.census import MAX_COUNTED_WEIGHTS  # noqa: E402
 
 # Runs in a child: one CLI command, its CPU and wall seconds and peak memory, and the
 # estimate made from the checked model (as the command line makes it).
 _CHILD = r"""
 import json, os, resource, sys, time, contextlib, io
-from qbnnc import budget
+from qbnnc.analysis import budget
 from qbnnc.cli import main
 from qbnnc.frontend.source import load_model, read_source
-from qbnnc.semantics import MAX_COUNTED_WEIGHTS
+from qbnnc.reference.census import MAX_COUNTED_WEIGHTS
 job, path, out = sys.argv[1:4]
 load_model(read_source(path), path)  # warm-up: imports, the grammar, caches
 load, load_wall = time.process_time(), time.perf_counter()

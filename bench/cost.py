@@ -2,11 +2,11 @@
 
 Prints Markdown (docs/cost.md records it):
 1. for each of the paper's five tasks, one table: the authors' circuit
-   (`qbnnc.tools.baseline.authors_circuit`, their ProjectQ scripts gate for gate) beside
+   (`qbnnc.analysis.baseline.authors_circuit`, their ProjectQ scripts gate for gate) beside
    qbnnc compiled now, in its default, `optimize_for="gates"` and `optimize_for="qubits"`,
    all with the language's default oracle (the task's `oracle phase` line removed), and
    the task as written (the paper's phase oracle). Rows: qubits; per Grover iteration
-   Toffoli-equivalents (`qbnnc.tools.cost`: 2k-5 per gate on k >= 3 qubits, both sides),
+   Toffoli-equivalents (`qbnnc.analysis.cost`: 2k-5 per gate on k >= 3 qubits, both sides),
    ANDs, T (unitary, and with `uncompute measure`), two-qubit gates after pytket's
    optimisation of the flat iteration; the ratios authors/qbnnc; the success probability.
 2. single neurons [count >= ceil(f/2)] of fan-in f: qbnnc's ANDs beside Qiskit's
@@ -28,14 +28,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from qbnnc.compiler import compile, count_marked, load_model
-from qbnnc.program import Program
+from qbnnc.analysis.baseline import authors_circuit
+from qbnnc.analysis.cost import IterationCost, iteration_cost, one_iteration
+from qbnnc.pipeline.compiler import compile, count_marked, load_model
+from qbnnc.pipeline.program import Program
 from qbnnc.synthesis.arith import Lit, threshold
 from qbnnc.synthesis.decompose import and_count
 from qbnnc.synthesis.lower import Pool
 from qbnnc.synthesis.training import TrainingCircuit
-from qbnnc.tools.baseline import authors_circuit
-from qbnnc.tools.cost import IterationCost, iteration_cost, one_iteration
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE_ANDS = {2: 1, 3: 1, 8: 7, 9: 7, 16: 15, 64: 63}

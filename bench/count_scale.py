@@ -61,7 +61,7 @@ def model_source(name: str) -> str:
 def measure(name: str) -> dict[str, object]:
     """Count one case in this process: seconds, peak memory and the census's headline."""
     from qbnnc import load_model
-    from qbnnc.semantics import census
+    from qbnnc.reference.census import census
 
     model = load_model(model_source(name))
     start, cpu = time.perf_counter(), time.process_time()

@@ -79,7 +79,7 @@ def pytket_default(flat: Any, target: str) -> tuple[int, int, float]:  # noqa: A
 
 
 def row(path: Path, target: str, with_pytket: bool) -> list[str]:
-    from qbnnc.compiler import compile_file
+    from qbnnc.pipeline.compiler import compile_file
     from qbnnc.targets import get_target
     from qbnnc.targets.device import to_qiskit
 

@@ -1,4 +1,4 @@
-"""The sparse simulator (qbnnc/tools/sparse.py): time, estimate and exactness, past 30 qubits.
+"""The sparse simulator (qbnnc/execution/sparse.py): time, estimate and exactness, past 30 qubits.
 
     python bench/sparse.py
 
@@ -6,7 +6,7 @@ For every shipped example, and for a generated 16-weight, 71-qubit model (`wide1
 inputs, 4 trained neurons, a fixed layer of 12 random neurons, all 16 input rows, labels
 from a planted network so that some weight string is perfect), it compiles the model
 (untimed), simulates it on the sparse simulator, and prints the wall time beside the
-estimate of qbnnc/budget.py (`sparse_seconds`) and their ratio, the amplitudes held
+estimate of qbnnc/analysis/budget.py (`sparse_seconds`) and their ratio, the amplitudes held
 (2^log2), which simulator `qbnnc run` would pick, and the largest difference from Grover's
 formula over the classical count. Then it times `qbnnc run examples/wide_fixed.bnn` and
 `qbnnc run` on wide16 end to end (a fresh process each, compile included).
@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from qbnnc import budget
-from qbnnc.compiler import compile, compile_file
+from qbnnc.analysis import budget
+from qbnnc.execution.simulate import choose_simulator
+from qbnnc.execution.sparse import amplitudes_log2, sparse_distribution
+from qbnnc.pipeline.compiler import compile, compile_file
 from qbnnc.synthesis.circuit import flat_size
-from qbnnc.tools.simulate import choose_simulator
-from qbnnc.tools.sparse import amplitudes_log2, sparse_distribution
-from qbnnc.tools.testing import expected_distribution
+from qbnnc.testing import expected_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
 

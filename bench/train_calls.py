@@ -16,9 +16,9 @@ import statistics
 from pathlib import Path
 
 from qbnnc import load_model
-from qbnnc.compiler import read_source
-from qbnnc.semantics import census
-from qbnnc.tools.train import train
+from qbnnc.execution.train import train
+from qbnnc.pipeline.compiler import read_source
+from qbnnc.reference.census import census
 
 ROOT = Path(__file__).resolve().parent.parent
 

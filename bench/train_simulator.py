@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 from qbnnc import load_model
-from qbnnc.compiler import read_source
-from qbnnc.tools import simulate
-from qbnnc.tools.simulate import GroverSimulator, choose_simulator
-from qbnnc.tools.train import blind_program, most_iterations, train, training_model
+from qbnnc.execution import simulate
+from qbnnc.execution.simulate import GroverSimulator, choose_simulator
+from qbnnc.execution.train import blind_program, most_iterations, train, training_model
+from qbnnc.pipeline.compiler import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = [

@@ -26,7 +26,7 @@ from qbnnc.diagnostics import CompileError, Diagnostic
 if TYPE_CHECKING:
     from pytket.backends import Backend
 
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Target:
         return ", ".join(r.pip for r in self.requires) if self.requires else "(built in)"
 
 
-# What each vendor's targets need; `--backend` names (qbnnc.tools.backends) need the same.
+# What each vendor's targets need; `--backend` names (qbnnc.execution.backends) need the same.
 QUANTINUUM_PACKAGES = (Requirement("pytket-quantinuum", "pytket.extensions.quantinuum"),)
 PECOS_PACKAGES = (Requirement("pytket-pecos", "pytket_pecos"),)
 IBM_PACKAGES = (

@@ -16,7 +16,7 @@ from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.synthesis.decompose import RotationError, prepare_clifford_t
 
 if TYPE_CHECKING:
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
     from qbnnc.targets import Target
 
 

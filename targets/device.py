@@ -46,7 +46,7 @@ from qbnnc.targets.pytket_circuit import qubit_names, to_pytket
 if TYPE_CHECKING:
     from pytket.backends import Backend
 
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
     from qbnnc.targets import Target
 
 Segment = tuple[tuple[Op, ...], int]  # operations, and how many times they run in a row

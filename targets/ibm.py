@@ -58,7 +58,7 @@ from qbnnc.targets.device import (
 )
 
 if TYPE_CHECKING:
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
     from qbnnc.targets import Target
 
 # Single- and two-qubit gates an IBM ISA may have; the device's own set is the intersection.

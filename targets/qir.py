@@ -22,7 +22,7 @@ from pytket.passes import AutoRebase, DecomposeBoxes, FlattenRelabelRegistersPas
 from pytket.qir import QIRFormat, QIRProfile, pytket_to_qir
 
 if TYPE_CHECKING:
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
 
 # Gates pytket-qir converts, of those a rebase can target.
 QIR_GATES = frozenset(

@@ -45,7 +45,7 @@ from qbnnc.targets.device import (
 if TYPE_CHECKING:
     from pytket.backends import Backend
 
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
     from qbnnc.targets import Target
 
 HIGHEST_LEVEL = 3  # the flat circuit

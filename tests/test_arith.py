@@ -17,7 +17,7 @@ from qbnnc.synthesis.arith import (
     threshold,
 )
 from qbnnc.synthesis.lower import Pool
-from qbnnc.synthesis.reversible import run_classical
+from qbnnc.testing import run_classical
 
 
 def _bits(state: int, qubits: list[int]) -> list[int]:
@@ -129,7 +129,7 @@ def test_add_controlled_by_carry_chains(bits: int) -> None:
 def test_phase_all_is_an_and_tree_of_n_minus_3_and_a_ccz(n: int) -> None:
     from qbnnc.synthesis.arith import phase_all
     from qbnnc.synthesis.decompose import and_count, toffoli_count
-    from qbnnc.synthesis.reversible import run_signed
+    from qbnnc.testing import run_signed
 
     pool = Pool(start=n)
     lits = [Lit(q, q % 2 == 1) for q in range(n)]
@@ -165,7 +165,7 @@ def test_phase_all_within_a_work_budget(n: int) -> None:
     """The pebbled AND flips exactly the all-true state and stays within its budget."""
     from qbnnc.synthesis.arith import phase_all_floor, phase_all_within
     from qbnnc.synthesis.decompose import and_count
-    from qbnnc.synthesis.reversible import run_signed
+    from qbnnc.testing import run_signed
 
     lits = [Lit(q, q % 2 == 1) for q in range(n)]
     for budget in range(n):

@@ -1,5 +1,5 @@
-"""The authors' circuit (`qbnnc.tools.baseline`) as their five ProjectQ scripts build it, and
-the comparison convention (`qbnnc.tools.cost`) that counts it and qbnnc's circuits alike."""
+"""The authors' circuit (`qbnnc.analysis.baseline`) as their five ProjectQ scripts build it, and
+the comparison convention (`qbnnc.analysis.cost`) that counts it and qbnnc's circuits alike."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qbnnc.compiler import compile, count_marked, load_model
+from qbnnc.analysis.baseline import authors_circuit
+from qbnnc.analysis.cost import gate_kinds, iteration_cost, toffoli_equivalents
 from qbnnc.frontend.model import Angle
+from qbnnc.pipeline.compiler import compile, count_marked, load_model
 from qbnnc.synthesis.circuit import Gate, IfBit, Measure, temp_and
 from qbnnc.targets.qasm3 import emit
-from qbnnc.tools.baseline import authors_circuit
-from qbnnc.tools.cost import gate_kinds, iteration_cost, toffoli_equivalents
-from qbnnc.tools.testing import expected_distribution, weight_distribution
+from qbnnc.testing import expected_distribution, weight_distribution
 
 PAPER = Path(__file__).parent.parent / "examples" / "paper"
 

@@ -1,10 +1,10 @@
-"""qbnnc/budget.py: estimates before the work, and the refusals they lead to."""
+"""qbnnc/analysis/budget.py: estimates before the work, and the refusals they lead to."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qbnnc.budget import (
+from qbnnc.analysis.budget import (
     Estimate,
     Limits,
     ModelSize,

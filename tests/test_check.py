@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 import qbnnc
-from qbnnc.compiler import load_model
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.frontend.check import MAX_ERRORS, MAX_ITERATIONS, check
 from qbnnc.frontend.model import Accept, Angle, Model, Oracle, Source
 from qbnnc.frontend.parse import parse
 from qbnnc.frontend.source import MAX_SOURCE_BYTES
+from qbnnc.pipeline.compiler import load_model
 from qbnnc.synthesis.oracle import phase_readout
 
 TESTS = Path(__file__).resolve().parent

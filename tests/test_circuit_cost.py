@@ -18,12 +18,12 @@ import pytest
 import qiskit.qasm3
 from openqasm3 import ast
 
-from qbnnc.compiler import compile, compile_file
+from qbnnc.execution.simulate import unroll
+from qbnnc.pipeline.compiler import compile, compile_file
 from qbnnc.synthesis.arith import cx, x
 from qbnnc.synthesis.circuit import Gate, Measure, temp_and
 from qbnnc.synthesis.peephole import cancel_pairs
-from qbnnc.synthesis.reversible import run_signed
-from qbnnc.tools.simulate import unroll
+from qbnnc.testing import run_signed
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(ROOT.glob("examples/**/*.bnn"))

@@ -15,8 +15,9 @@ import openqasm3
 import pytest
 import qiskit.qasm3
 
-from qbnnc.cli import main, write_atomically
+from qbnnc.cli import main
 from qbnnc.diagnostics import CompileError
+from qbnnc.files.output import write_atomically
 from qbnnc.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -370,7 +371,7 @@ def test_a_missing_package_names_the_pip_line_before_any_work(
 ) -> None:
     _without(monkeypatch, module)
     compiled: list[object] = []
-    monkeypatch.setattr("qbnnc.cli.compile_model", lambda *a, **k: compiled.append(a))
+    _spy_compile(monkeypatch, compiled)
     argv = [a.format(model=AND221, tmp=tmp_path) for a in args]
     assert main(argv) == 1
     err = capsys.readouterr().err
@@ -402,14 +403,14 @@ def test_an_import_error_deep_inside_names_the_package(
     def fail(*args: object, **kwargs: object) -> None:
         raise ModuleNotFoundError("No module named 'qiskit_aer'", name="qiskit_aer.library")
 
-    monkeypatch.setattr("qbnnc.tools.simulate.run", fail)
+    monkeypatch.setattr("qbnnc.execution.simulate.run", fail)
     assert main(["run", str(AND221)]) == 1
     assert "pip install qiskit-aer" in capsys.readouterr().err
 
     def ours(*args: object, **kwargs: object) -> None:
         raise ModuleNotFoundError("No module named 'qbnnc.nothing'", name="qbnnc.nothing")
 
-    monkeypatch.setattr("qbnnc.tools.simulate.run", ours)
+    monkeypatch.setattr("qbnnc.execution.simulate.run", ours)
     assert main(["run", str(AND221)]) == 70  # qbnnc's own module missing is a real defect
     assert "internal error" in capsys.readouterr().err
 
@@ -420,7 +421,7 @@ def test_running_out_of_memory_is_one_line(
     def exhaust(*args: object, **kwargs: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr("qbnnc.tools.simulate.run", exhaust)
+    monkeypatch.setattr("qbnnc.execution.simulate.run", exhaust)
     assert main(["run", str(AND221)]) == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("qbnnc: error: out of memory")
@@ -430,7 +431,7 @@ def test_a_mistyped_target_is_reported_before_compiling(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     compiled: list[object] = []
-    monkeypatch.setattr("qbnnc.cli.compile_model", lambda *a, **k: compiled.append(a))
+    _spy_compile(monkeypatch, compiled)
     for args in (["-o", str(tmp_path / "x.qasm")], ["-o", "-"]):
         assert main([str(AND221), *args, "--target", "quantinum-h1"]) == 1
         assert "unknown target 'quantinum-h1'" in capsys.readouterr().err
@@ -463,3 +464,16 @@ def test_data_root_widens_where_data_from_may_read(
     out = tmp_path / "m.qasm"
     assert main([str(model), "-o", str(out), "--data-root", root]) == 0
     assert out.read_text().startswith("OPENQASM 3.0;")
+
+
+def _spy_compile(monkeypatch: pytest.MonkeyPatch, compiled: list[object]) -> None:
+    """Record, instead of compiling, every compile any command would start."""
+    import importlib
+    import pkgutil
+
+    import qbnnc.cli
+
+    for info in pkgutil.iter_modules(qbnnc.cli.__path__):
+        module = importlib.import_module(f"qbnnc.cli.{info.name}")
+        if hasattr(module, "compile_model"):
+            monkeypatch.setattr(module, "compile_model", lambda *a, **k: compiled.append(a))

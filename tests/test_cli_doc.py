@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import qbnnc
-from qbnnc.cli import COMMANDS, main
+from qbnnc.cli import main
+from qbnnc.cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "cli.md").read_text()

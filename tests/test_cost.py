@@ -11,15 +11,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qbnnc.compiler import compile, count_marked, load_model
+from qbnnc.analysis.baseline import authors_circuit
+from qbnnc.analysis.cost import iteration_cost
+from qbnnc.pipeline.compiler import compile, count_marked, load_model
 from qbnnc.synthesis.arith import Lit, phase_at_least_terms, threshold, threshold_fresh
 from qbnnc.synthesis.circuit import Call, Circuit, count_ops, measuring_blocks
 from qbnnc.synthesis.decompose import and_count, t_count, toffoli_count
 from qbnnc.synthesis.lower import Pool
-from qbnnc.synthesis.reversible import run_classical, run_signed
-from qbnnc.tools.baseline import authors_circuit
-from qbnnc.tools.cost import iteration_cost
-from qbnnc.tools.testing import expected_distribution, sample_weights, weight_distribution
+from qbnnc.testing import (
+    expected_distribution,
+    run_classical,
+    run_signed,
+    sample_weights,
+    weight_distribution,
+)
 
 PAPER = sorted(Path(__file__).parent.parent.joinpath("examples", "paper").glob("*.bnn"))
 # Fan-in -> ANDs of a majority-threshold neuron (issue 6: the measured constructions).
@@ -88,7 +93,7 @@ def test_phase_threshold_over_weighted_literals() -> None:
 
 @pytest.mark.parametrize("path", PAPER, ids=lambda p: p.stem)
 def test_fewer_qubits_and_fewer_toffolis_than_the_authors(path: Path) -> None:
-    """Both sides counted by one convention (`qbnnc.tools.cost`): the default circuit takes
+    """Both sides counted by one convention (`qbnnc.analysis.cost`): the default circuit takes
     at least 50x fewer Toffoli-equivalents per iteration than the authors' (20x on QBNN
     2-2-1, whose authors' circuit is already cheap: 458), in fewer qubits; the paper's phase
     oracle as written at least 5x fewer."""

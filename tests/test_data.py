@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import qbnnc
-from qbnnc.compiler import load_model
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
 from qbnnc.frontend.data import MAX_DATA_BYTES, MAX_ERRORS, csv_path, load_csv, load_data_file
+from qbnnc.pipeline.compiler import load_model
 
 MODEL_SPAN = Span("m.bnn", 5, 1, 5, 20)
 MODEL_TEXT = '\n\n\n\ndata from "d.csv"\n'

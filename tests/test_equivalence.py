@@ -17,10 +17,10 @@ from mqt import qcec
 from mqt.qcec.pyqcec import EquivalenceCriterion
 from qiskit import AncillaRegister, ClassicalRegister, QuantumCircuit, QuantumRegister
 
-from qbnnc.compiler import compile
-from qbnnc.program import Program
+from qbnnc.pipeline.compiler import compile
+from qbnnc.pipeline.program import Program
 from qbnnc.synthesis.circuit import flat_size
-from qbnnc.tools.testing import inline, random_source, weight_distribution
+from qbnnc.testing import inline, random_source, weight_distribution
 
 PAPER = sorted((Path(__file__).resolve().parent.parent / "examples" / "paper").glob("*.bnn"))
 SOURCES = [random_source(random.Random(7000 + seed), max_weights=5) for seed in range(30)]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from qbnnc.analysis.stats import logical_counts, stats
 from qbnnc.cli import main
-from qbnnc.compiler import compile_file
-from qbnnc.stats import logical_counts, stats
+from qbnnc.pipeline.compiler import compile_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = sorted(ROOT.glob("examples/paper/*.bnn"))

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from openqasm3 import ast
 
 import qbnnc
-from qbnnc.compiler import load_model
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.frontend.check import check
 from qbnnc.frontend.model import Model
 from qbnnc.frontend.parse import parse
 from qbnnc.frontend.syntax import KEYWORDS
+from qbnnc.pipeline.compiler import load_model
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FILES = sorted(EXAMPLES.rglob("*.bnn"))

@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import qbnnc.compiler
+import qbnnc.pipeline.compiler
 from qbnnc.cli import main
-from qbnnc.tools.testing import random_source
+from qbnnc.testing import random_source
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {p.name: p.read_bytes() for p in sorted(ROOT.glob("examples/**/*.bnn"))}
@@ -94,7 +94,7 @@ def test_mutants_compile_or_fail_with_located_errors(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Valid but huge mutants (a width of 10^12) are refused by size, not compiled for minutes.
-    monkeypatch.setattr(qbnnc.compiler, "MAX_WEIGHTED_LINES", 2_000)
+    monkeypatch.setattr(qbnnc.pipeline.compiler, "MAX_WEIGHTED_LINES", 2_000)
     tmp = scratch
     code, err = _run(tmp, source, capsys)
     files = sorted(p.name for p in tmp.iterdir())
@@ -112,7 +112,7 @@ def test_mutants_compile_or_fail_with_located_errors(
 @given(seed=st.integers(0, 2**32 - 1))
 def test_random_valid_models_compile(seed: int) -> None:
     text = random_source(random.Random(seed))
-    program = qbnnc.compiler.compile(text, "random.bnn")
+    program = qbnnc.pipeline.compiler.compile(text, "random.bnn")
     assert program.qasm3().startswith("OPENQASM 3.0;")
 
 

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from qbnnc.cli import main
-from qbnnc.compiler import compile, load_model
-from qbnnc.tools.testing import expected_distribution, random_source, weight_distribution
+from qbnnc.pipeline.compiler import compile, load_model
+from qbnnc.testing import expected_distribution, random_source, weight_distribution
 
 PAPER = sorted(Path(__file__).parent.parent.joinpath("examples", "paper").glob("*.bnn"))
 
@@ -83,9 +83,9 @@ def test_qubit_lean_plan_marks_exactly_the_counted_strings() -> None:
     the oracle's workspace (the `and_group` blocks): fewer qubits than "gates", and the
     oracle still flips exactly the strings the classical count marks, every work qubit
     back at |0>, the diffusion exactly the all-zero string (checked on basis states)."""
-    from qbnnc.semantics import correct
+    from qbnnc.reference.evaluate import correct
     from qbnnc.synthesis.circuit import Block, Call, Gate, expand
-    from qbnnc.synthesis.reversible import run_signed
+    from qbnnc.testing import run_signed
 
     lean, gates = compile(LEAN, optimize_for="qubits"), compile(LEAN, optimize_for="gates")
     assert lean.circuit.num_qubits < gates.circuit.num_qubits

@@ -14,8 +14,8 @@ import pyqir
 import pytest
 
 import qbnnc
-from qbnnc.program import Program
-from qbnnc.semantics import correct_counts
+from qbnnc.pipeline.program import Program
+from qbnnc.reference.census import correct_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = sorted((ROOT / "examples" / "paper").glob("*.bnn"))
@@ -84,8 +84,8 @@ def test_run_on_quantinuum_h2_emulates_with_pecos_and_its_noise() -> None:
 
 
 def test_pecos_without_noise_is_exact() -> None:
+    from qbnnc.execution.simulate import run_pytket
     from qbnnc.targets.pecos import PecosBackend
-    from qbnnc.tools.simulate import run_pytket
 
     program = _h2_program()
     counts = run_pytket(PecosBackend("H2-1", noisy=False), program.device, 3, 50, 7, 0)
@@ -112,9 +112,9 @@ def test_a_pytket_backend_object_trains() -> None:
 def test_names_resolve_to_the_vendors_backends(monkeypatch: pytest.MonkeyPatch) -> None:
     from pytket.extensions.qiskit import IBMQEmulatorBackend
 
+    from qbnnc.execution.backends import resolve
     from qbnnc.targets import nexus
     from qbnnc.targets.pecos import PecosBackend
-    from qbnnc.tools.backends import resolve
 
     pecos = resolve("pecos:H1-1")
     assert isinstance(pecos, PecosBackend) and pecos.backend_info.device_name == "H1-1"
@@ -188,7 +188,7 @@ def test_missing_extensions_and_credentials_are_one_line(
 def test_submit_then_result_round_trips_a_job_in_one_process() -> None:
     from pytket.extensions.qiskit import AerBackend
 
-    from qbnnc.tools.jobs import Job
+    from qbnnc.execution.jobs import Job
 
     program = qbnnc.compile_file(QBN31_TASK1)
     backend = AerBackend()
@@ -207,7 +207,7 @@ def test_submit_then_result_round_trips_a_job_in_one_process() -> None:
 def test_submit_to_aer_is_the_exact_simulation_run_at_once(tmp_path: Path) -> None:
     """`aer` is qbnnc's own simulation, as for `run`: no pytket backend, no handle; the job
     carries the counts, which `result` scores."""
-    from qbnnc.tools.jobs import Job
+    from qbnnc.execution.jobs import Job
 
     program = qbnnc.compile_file(QBN31_TASK1)
     job = qbnnc.submit(program, "aer", shots=300, seed=3)
@@ -272,7 +272,7 @@ def test_result_of_a_remote_job_waits_then_decodes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from qbnnc.cli import main
-    from qbnnc.tools import backends, jobs
+    from qbnnc.execution import backends, jobs
 
     remote = _RemoteAer()
     monkeypatch.setattr(backends, "resolve", lambda b: remote)

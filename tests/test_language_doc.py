@@ -32,7 +32,7 @@ SOURCES = [
     "qbnnc/frontend/check.py",
     "qbnnc/frontend/data.py",
     "qbnnc/frontend/source.py",
-    "qbnnc/compiler.py",
+    "qbnnc/pipeline/compiler.py",
     "qbnnc/synthesis/oracle.py",  # the phase oracle's exact read-out
 ]
 ERROR_FUNCTIONS = {"error", "_error", "fail", "Diagnostic", "single"}

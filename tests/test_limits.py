@@ -78,7 +78,7 @@ def test_run_refuses_a_simulation_that_would_not_end(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     simulated: list[object] = []
-    monkeypatch.setattr("qbnnc.tools.simulate.run", lambda *a, **k: simulated.append(a))
+    monkeypatch.setattr("qbnnc.execution.simulate.run", lambda *a, **k: simulated.append(a))
     model = tmp_path / "m.bnn"
     model.write_text(AND221.replace("iterations 2", "iterations 999999999999"))
     assert main(["run", str(model)]) == 1
@@ -93,7 +93,7 @@ def test_run_refuses_a_plot_of_too_many_iterations(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     simulated: list[object] = []
-    monkeypatch.setattr("qbnnc.tools.simulate.run", lambda *a, **k: simulated.append(a))
+    monkeypatch.setattr("qbnnc.execution.simulate.run", lambda *a, **k: simulated.append(a))
     model = tmp_path / "m.bnn"
     model.write_text(AND221)
     png = tmp_path / "p.png"

@@ -7,7 +7,6 @@ import random
 
 import pytest
 
-from qbnnc.compiler import compile_model, load_model
 from qbnnc.ir.build_dataflow import build_dataflow
 from qbnnc.ir.dataflow import (
     AtLeast,
@@ -29,9 +28,10 @@ from qbnnc.passes import (
     share_identical_neurons,
     simplify_thresholds,
 )
-from qbnnc.semantics import forward
+from qbnnc.pipeline.compiler import compile_model, load_model
+from qbnnc.reference.evaluate import forward
 from qbnnc.synthesis.specialise import Variant, specialise
-from qbnnc.tools.testing import random_source
+from qbnnc.testing import random_source
 
 MODELS = [load_model(random_source(random.Random(seed))) for seed in range(40)]
 

@@ -11,7 +11,8 @@ import pytest
 import qbnnc
 from qbnnc.cli import main
 from qbnnc.diagnostics import CompileError
-from qbnnc.semantics import Network, correct, forward
+from qbnnc.reference.evaluate import correct, forward
+from qbnnc.reference.network import Network
 
 ROOT = Path(__file__).resolve().parent.parent
 TASK2 = ROOT / "examples" / "paper" / "qbn31_task2.bnn"  # best 6 of 8: no perfect string

@@ -12,9 +12,9 @@ from qiskit_aer import AerSimulator
 from qiskit_aer.library import SaveProbabilities
 
 import qbnnc
-from qbnnc.semantics import correct
+from qbnnc.reference.evaluate import correct
 from qbnnc.targets.qiskit_circuit import decode_key
-from qbnnc.tools.testing import expected_distribution
+from qbnnc.testing import expected_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
 QBN31 = ROOT / "examples" / "paper" / "qbn31_task1.bnn"

@@ -13,12 +13,11 @@ import numpy as np
 import pytest
 
 import qbnnc
-from qbnnc.cli import Status, main
-from qbnnc.compiler import compile_file, load_model, read_source
+from qbnnc.cli import main
+from qbnnc.cli.progress import Status
 from qbnnc.diagnostics import CompileError
-from qbnnc.semantics import correct, correct_counts, weight_string
-from qbnnc.tools.plot import MAX_CURVES, curves, figure, plot
-from qbnnc.tools.simulate import (
+from qbnnc.execution.plot import MAX_CURVES, curves, figure, plot
+from qbnnc.execution.simulate import (
     MAX_QUBITS,
     MAX_SPARSE_LOG2,
     aer_device,
@@ -28,8 +27,11 @@ from qbnnc.tools.simulate import (
     iteration_distributions,
     run,
 )
-from qbnnc.tools.sparse import SparseGroverSimulator
-from qbnnc.tools.testing import expected_distribution
+from qbnnc.execution.sparse import SparseGroverSimulator
+from qbnnc.pipeline.compiler import compile_file, load_model, read_source
+from qbnnc.reference.census import correct_counts
+from qbnnc.reference.evaluate import correct, weight_string
+from qbnnc.testing import expected_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "examples" / "paper"
@@ -190,7 +192,7 @@ def test_a_wide_example_with_few_weights_is_simulated_exactly(
 
 
 def test_train_simulates_a_wide_circuit_sparsely() -> None:
-    from qbnnc.tools.train import train
+    from qbnnc.execution.train import train
 
     model = load_model(read_source(WIDE), str(WIDE))
     result = train(model, seed=1, budget=3)  # 62 qubits: past any statevector here

@@ -17,11 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import qbnnc.semantics as semantics
-from qbnnc.cli import Status, counting, summary
-from qbnnc.compiler import load_model
+import qbnnc.reference.census as semantics
+from qbnnc.cli.progress import Status, counting
+from qbnnc.cli.render import summary
 from qbnnc.frontend.model import Model
-from qbnnc.semantics import MAX_COUNTED_WEIGHTS, census, correct, correct_counts
+from qbnnc.pipeline.compiler import load_model
+from qbnnc.reference.census import MAX_COUNTED_WEIGHTS, census, correct_counts
+from qbnnc.reference.evaluate import correct
 
 AND221 = Path(__file__).resolve().parent.parent / "examples" / "paper" / "qbnn221_and.bnn"
 

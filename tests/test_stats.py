@@ -19,14 +19,14 @@ import numpy as np
 import pytest
 import qiskit.qasm3
 
+from qbnnc.analysis.stats import REQUIRED_KEYS, depth, stats
 from qbnnc.cli import main
-from qbnnc.compiler import compile, compile_file, compile_model
-from qbnnc.semantics import correct_counts
-from qbnnc.stats import REQUIRED_KEYS, depth, stats
+from qbnnc.execution.simulate import distribution, unroll
+from qbnnc.pipeline.compiler import compile, compile_file, compile_model
+from qbnnc.reference.census import correct_counts
 from qbnnc.synthesis.circuit import flatten
 from qbnnc.synthesis.decompose import rotation_count, t_count, toffoli_count
-from qbnnc.tools.simulate import distribution, unroll
-from qbnnc.tools.testing import random_source
+from qbnnc.testing import random_source
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(ROOT.glob("examples/**/*.bnn"))

@@ -27,13 +27,13 @@ from pytket.circuit import Bit, Circuit, OpType, Qubit
 
 import qbnnc.targets as targets
 from qbnnc.cli import main
-from qbnnc.compiler import compile, compile_file
 from qbnnc.diagnostics import CompileError
-from qbnnc.program import Program
-from qbnnc.semantics import correct
+from qbnnc.pipeline.compiler import compile, compile_file
+from qbnnc.pipeline.program import Program
+from qbnnc.reference.evaluate import correct
 from qbnnc.synthesis.circuit import Gate, Measure, flatten
 from qbnnc.targets.device import two_qubit_gates
-from qbnnc.tools.testing import expected_distribution, random_source, weight_distribution
+from qbnnc.testing import expected_distribution, random_source, weight_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(ROOT.joinpath("examples").rglob("*.bnn"))
@@ -204,8 +204,8 @@ def test_larger_examples_are_the_same_gates_in_every_form(path: Path) -> None:
     the pytket circuit has the same gates (CircBoxes decomposed)."""
     from pytket.passes import DecomposeBoxes
 
+    from qbnnc.execution.simulate import unroll
     from qbnnc.synthesis.circuit import flat_size
-    from qbnnc.tools.simulate import unroll
 
     program = compile_file(path)
     structured = unroll(qiskit.qasm3.loads(program.qasm3()))

@@ -12,13 +12,9 @@ import pytest
 
 import qbnnc
 from qbnnc.cli import main
-from qbnnc.compiler import load_model, read_source
 from qbnnc.diagnostics import CompileError
-from qbnnc.frontend.model import Accept
-from qbnnc.semantics import census, correct, weight_string
-from qbnnc.tools.backends import resolve
-from qbnnc.tools.testing import random_source
-from qbnnc.tools.train import (
+from qbnnc.execution.backends import resolve
+from qbnnc.execution.train import (
     Sampler,
     blind_program,
     dh_budget,
@@ -26,6 +22,11 @@ from qbnnc.tools.train import (
     train,
     training_model,
 )
+from qbnnc.frontend.model import Accept
+from qbnnc.pipeline.compiler import load_model, read_source
+from qbnnc.reference.census import census
+from qbnnc.reference.evaluate import correct, weight_string
+from qbnnc.testing import random_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = sorted(ROOT.glob("examples/paper/*.bnn"))
@@ -154,7 +155,7 @@ class _UniformSampler(Sampler):
 def test_the_budget_is_never_exceeded(
     shots: int, budget: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys.modules["qbnnc.tools.train"], "AerSampler", _UniformSampler)
+    monkeypatch.setattr(sys.modules["qbnnc.execution.train"], "AerSampler", _UniformSampler)
     # QBN 3-1 task 2 has no perfect string: the search always runs to its budget.
     model = _model(PAPER[1])
     for seed in range(40):
@@ -182,7 +183,9 @@ def test_a_round_too_large_for_memory_is_refused_up_front(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ran: list[object] = []
-    monkeypatch.setattr(sys.modules["qbnnc.tools.train"], "train", lambda *a, **k: ran.append(a))
+    monkeypatch.setattr(
+        sys.modules["qbnnc.execution.train"], "train", lambda *a, **k: ran.append(a)
+    )
     assert main(["train", str(AND221), "--shots-per-round", "1000000000"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{AND221}: error: training 6 weights on 4 examples")
@@ -197,7 +200,7 @@ def test_the_simulator_is_chosen_for_the_iterations_a_round_may_ask() -> None:
     """One iteration of parity3's circuit (18 qubits) is quick on Aer's statevector, but a
     search asks for up to sqrt(N) - 1 = 15 of them: the sparse simulator then wins, and it
     reaches the same optimum."""
-    from qbnnc.tools.simulate import choose_simulator
+    from qbnnc.execution.simulate import choose_simulator
 
     model = training_model(_model(ROOT / "examples" / "csv" / "parity3.bnn"))
     program = blind_program(model, 7, 1)

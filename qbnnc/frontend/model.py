@@ -160,5 +160,10 @@ class Model:
         return sum(layer.width * layer.fan_in for layer in self.layers if layer.trainable)
 
     @property
+    def weighted_lines(self) -> int:
+        """Lines into neurons: the network's size in dataflow nodes (each read once per row)."""
+        return sum(layer.width * layer.fan_in for layer in self.layers)
+
+    @property
     def num_examples(self) -> int:
         return len(self.examples)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qbnnc.frontend.model import Model
 from qbnnc.ir.dataflow import Dataflow
-from qbnnc.semantics import Census
+from qbnnc.reference.census import Census
 from qbnnc.synthesis.arith import Lit, phase_all, phase_all_floor, phase_all_within
 from qbnnc.synthesis.circuit import (
     Call,

@@ -29,7 +29,7 @@ import numpy as np
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.frontend.model import Model
 from qbnnc.ir.dataflow import TrainingSet
-from qbnnc.semantics import Census
+from qbnnc.reference.census import Census
 from qbnnc.synthesis.arith import (
     Lit,
     add_controlled,

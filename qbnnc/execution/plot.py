@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from qbnnc.files.output import check_output, write_atomically
 from qbnnc.frontend.model import Model
-from qbnnc.output import check_output, write_atomically
-from qbnnc.semantics import correct_counts, weight_string
+from qbnnc.reference.census import correct_counts
+from qbnnc.reference.evaluate import weight_string
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -170,15 +171,15 @@ def plot(
     """Simulate iterations 0..`iterations` of the model's circuit and draw them into `path`.
 
     `chosen`: the iteration count to mark (default: the model's, as `compile` chooses it).
-    The PNG is written whole or not at all (`qbnnc.output.write_atomically`: a temporary
+    The PNG is written whole or not at all (`qbnnc.files.output.write_atomically`: a temporary
     file beside it, then a rename), never over one of `inputs`. Returns the plotted data
     (one curve per legend entry, then the marked iteration).
     """
-    from qbnnc.tools.simulate import iteration_distributions
+    from qbnnc.execution.simulate import iteration_distributions
 
     check_output(path, inputs)
     if chosen is None:
-        from qbnnc.compiler import choose_iterations, count_marked
+        from qbnnc.pipeline.compiler import choose_iterations, count_marked
 
         chosen = choose_iterations(model, count_marked(model))
     data = curves(model, iteration_distributions(model, iterations, progress), chosen)

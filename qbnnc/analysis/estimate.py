@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qbnnc.analysis.stats import LogicalCounts, logical_counts
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.stats import LogicalCounts, logical_counts
 
 if TYPE_CHECKING:
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
 
 # The estimator's standard qubit models (`qdk.estimator.QubitParams`), gate-based then
 # Majorana; the first is its default.

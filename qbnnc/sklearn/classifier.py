@@ -28,12 +28,12 @@ except ImportError:  # pragma: no cover - exercised by hiding the package in the
 
     raise ImportError(needs_packages("qbnnc.sklearn", ["scikit-learn"], "sklearn")) from None
 
-from qbnnc.compiler import load_model
 from qbnnc.diagnostics import CompileError
+from qbnnc.execution.simulate import check_width
+from qbnnc.execution.train import blind_program, train, training_model
 from qbnnc.frontend.data import bit_matrix
-from qbnnc.semantics import Network
-from qbnnc.tools.simulate import check_width
-from qbnnc.tools.train import blind_program, train, training_model
+from qbnnc.pipeline.compiler import load_model
+from qbnnc.reference.network import Network
 
 __all__ = ["QBNNClassifier"]
 

@@ -28,16 +28,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from qbnnc.compiler import compile_model
 from qbnnc.diagnostics import plural
+from qbnnc.execution.backends import describe, is_built_in, resolve
 from qbnnc.frontend.model import Accept, Model, Oracle
-from qbnnc.semantics import Network, correct, weight_string
-from qbnnc.tools.backends import describe, is_built_in, resolve
+from qbnnc.pipeline.compiler import compile_model
+from qbnnc.reference.evaluate import correct, weight_string
+from qbnnc.reference.network import Network
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
 
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
 
 GROWTH = 6 / 5  # BBHT's lambda: any value in (1, 4/3) works
 Progress = Callable[[str], None]
@@ -203,7 +204,7 @@ class AerSampler(Sampler):
     name = "aer"
 
     def __init__(self, model: Model, optimize: bool = True) -> None:
-        from qbnnc.tools.simulate import grover_simulator
+        from qbnnc.execution.simulate import grover_simulator
 
         self.model = model
         self.optimize = optimize
@@ -241,7 +242,7 @@ class PytketSampler(Sampler):
         self.optimize = optimize
 
     def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
-        from qbnnc.tools.simulate import run_pytket
+        from qbnnc.execution.simulate import run_pytket
 
         program = blind_program(self.model, threshold, iterations, self.optimize)
         counts = run_pytket(self.backend, program.pytket(), self.model.num_weights, shots, seed)
@@ -263,7 +264,7 @@ def train(
     """Find a weight string with the most correct examples without knowing how many exist.
 
     `backend`: None or "aer" for Qiskit Aer through OpenQASM 3, else a pytket `Backend`
-    object or a backend name (`qbnnc.tools.backends`: `quantinuum:H2-1E`, `ibm:ibm_torino`,
+    object or a backend name (`qbnnc.execution.backends`: `quantinuum:H2-1E`, `ibm:ibm_torino`,
     a target's emulator, ...). `budget`: oracle calls before giving up on improving (default
     Dürr–Høyer's). `progress` is told about each round; `optimize=False` skips the
     dataflow passes (as `--no-opt`). `model`: a checked model (`qbnnc.load_model`) or a

@@ -32,23 +32,23 @@ from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from qbnnc.compiler import load_model, read_source
 from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.frontend.model import Model
-from qbnnc.semantics import weight_index, weight_string
-from qbnnc.tools.backends import describe, is_built_in, resolve
-from qbnnc.tools.simulate import (
+from qbnnc.execution.backends import describe, is_built_in, resolve
+from qbnnc.execution.simulate import (
     RunResult,
     measuring_nothing_expected,
     run,
     tabulate,
     weight_counts,
 )
+from qbnnc.frontend.model import Model
+from qbnnc.pipeline.compiler import load_model, read_source
+from qbnnc.reference.evaluate import weight_index, weight_string
 
 if TYPE_CHECKING:
     from pytket.backends import Backend, CircuitStatus
 
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
 
 FORMAT = "qbnnc-job/1"
 

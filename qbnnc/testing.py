@@ -1,5 +1,8 @@
 """Helpers for checking compiled circuits by what they do (used by the tests and benchmarks).
 
+`run_classical` and `run_signed` simulate reversible (X-family) gates on basis states, for
+checking a block's classical action: a basis state is an int whose bit q is qubit q.
+
 `weight_distribution` simulates an OpenQASM 3 program exactly (Qiskit's importer, then Aer's
 statevector) and returns the probability of each weight string; `expected_distribution`
 is what Grover's formula and the classical count predict for it.
@@ -8,12 +11,15 @@ is what Grover's formula and the classical count predict for it.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 
 import numpy as np
 
+from qbnnc.execution.simulate import inline, unroll, weight_distribution  # noqa: F401 - the simulation core
 from qbnnc.frontend.model import Model
-from qbnnc.semantics import correct_counts, success_probability
-from qbnnc.tools.simulate import inline, unroll, weight_distribution  # noqa: F401 - the simulation core
+from qbnnc.reference.census import correct_counts
+from qbnnc.reference.grover_formula import success_probability
+from qbnnc.synthesis.circuit import Gate
 
 
 def expected_distribution(model: Model, iterations: int) -> np.ndarray:
@@ -36,8 +42,8 @@ def random_source(rng: random.Random, max_weights: int = 6) -> str:
 
 def _random_accept(text: str, rng: random.Random) -> str:
     """Replace `accept all` by a random accept form that some weight string meets."""
-    from qbnnc.compiler import load_model
-    from qbnnc.semantics import census
+    from qbnnc.pipeline.compiler import load_model
+    from qbnnc.reference.census import census
 
     model = load_model(text)
     tally = census(model)
@@ -124,3 +130,45 @@ def sample_weights(qasm: str, num_weights: int, shots: int, seed: int = 1) -> np
     for key, n in result.result().get_counts().items():
         counts[int(key.split()[names.index("weights")], 2)] += n
     return counts
+
+
+# --- reversible blocks on basis states --------------------------------------------------------
+
+_PHASE_ONLY = frozenset({"z", "p", "s", "sdg", "t", "tdg", "rz"})
+
+
+def run_classical(gates: Iterable[Gate], state: int) -> int:
+    for g in gates:
+        if g.name in _PHASE_ONLY:
+            continue
+        if g.name == "swap" and not g.controls:
+            a, b = g.qubits
+            if ((state >> a) ^ (state >> b)) & 1:
+                state ^= (1 << a) | (1 << b)
+            continue
+        if g.name != "x":
+            raise ValueError(f"{g.name} does not map basis states to basis states")
+        *controls, target = g.qubits
+        fires = all((state >> c) & 1 for c in controls)
+        if g.temp is not None and ((state >> target) & 1) != (fires and g.temp == "uncompute"):
+            raise ValueError(f"temporary AND {g} finds its target in the wrong state")
+        if fires:
+            state ^= 1 << target
+    return state
+
+
+def run_signed(gates: Iterable[Gate], state: int) -> tuple[int, int]:
+    """The basis state and the sign (+1 or -1) that X-family gates and (controlled) Z give it.
+
+    Checks phase oracles built from CZs and ANDs; other phase gates raise.
+    """
+    sign = 1
+    for g in gates:
+        if g.name == "z":
+            if all((state >> q) & 1 for q in g.qubits):
+                sign = -sign
+            continue
+        if g.name in _PHASE_ONLY:
+            raise ValueError(f"{g.name} gives a phase other than -1")
+        state = run_classical([g], state)
+    return state, sign

@@ -41,7 +41,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from qbnnc.frontend.model import Angle, Model, Oracle
-from qbnnc.semantics import Census
+from qbnnc.reference.census import Census
 from qbnnc.synthesis.arith import Lit, inverse, mcx
 from qbnnc.synthesis.circuit import Call, Circuit, Gate, Measure, Op, Register, invert
 from qbnnc.synthesis.grover import header

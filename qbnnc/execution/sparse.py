@@ -26,7 +26,7 @@ import numpy as np
 from qbnnc.synthesis.circuit import Block, Call, Circuit, Gate, IfBit, Measure, Op, count_ops
 
 if TYPE_CHECKING:
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
 
 # Amplitudes smaller than this after an H are cancellations left by rounding: dropped (a
 # probability of 1e-26 each, far below the 1e-9 the simulation is checked to).

@@ -1,78 +1,22 @@
-"""The classical reference: what the network computes and how many examples a weight string fits.
+"""The census: for every weight string, how many examples it classifies correctly, and the
+histogram of those counts (what the oracle marks, the best reachable).
 
-A weight string is an integer `w` whose bit `i` is weight `i` in canonical order (the order of
-`Model.weight_names`), the same bit order as the measured `weights` register.
+Same bit order as `qbnnc.reference.evaluate`: bit `i` of a weight string is weight `i`.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from qbnnc.frontend.model import Layer, Model
+from qbnnc.reference.evaluate import example_groups
 
 # Exhaustive counting visits every weight string; 2^24 strings take seconds, 2^25 and up are
 # refused so that `iterations auto` never stalls the compiler.
 MAX_COUNTED_WEIGHTS = 24
-
-
-def neuron_fires(
-    encoding: str, lines: Sequence[int], weights: Sequence[int], threshold: int
-) -> int:
-    """One neuron on known bits: 1 when at least `threshold` lines match under `encoding`."""
-    if encoding == "xnor":
-        matches = sum(1 for x, w in zip(lines, weights, strict=True) if x == w)
-    else:
-        matches = sum(1 for x, w in zip(lines, weights, strict=True) if x != w)
-    return int(matches >= threshold)
-
-
-def layer_weights(model: Model, weights: int) -> list[tuple[tuple[int, ...], ...]]:
-    """Split a weight string into each layer's neuron-major weight bits (fixed layers as given)."""
-    out: list[tuple[tuple[int, ...], ...]] = []
-    offset = 0
-    for layer in model.layers:
-        if layer.fixed is not None:
-            out.append(layer.fixed)
-            continue
-        rows = []
-        for _ in range(layer.width):
-            rows.append(tuple((weights >> (offset + i)) & 1 for i in range(layer.fan_in)))
-            offset += layer.fan_in
-        out.append(tuple(rows))
-    return out
-
-
-def forward(model: Model, weights: int, inputs: Sequence[int]) -> tuple[int, ...]:
-    """The network's output bits for one weight string and one input, by direct evaluation."""
-    values: dict[str, tuple[int, ...]] = {model.input_name: tuple(inputs)}
-    for layer, rows in zip(model.layers, layer_weights(model, weights), strict=True):
-        lines = [bit for s in layer.sources for bit in values[s.name]]
-        values[layer.name] = tuple(
-            neuron_fires(model.encoding, lines, row, layer.threshold) for row in rows
-        )
-    return values[model.layers[-1].name]
-
-
-def correct(model: Model, weights: int) -> int:
-    """How many examples the weight string classifies correctly (every output bit right)."""
-    return sum(1 for e in model.examples if forward(model, weights, e.inputs) == e.label)
-
-
-def example_groups(model: Model) -> list[tuple[tuple[int, ...], list[tuple[tuple[int, ...], int]]]]:
-    """Examples grouped by input: each distinct input with its (label, multiplicity) pairs.
-
-    The network's output depends only on the input, so it is computed once per group.
-    """
-    by_input: dict[tuple[int, ...], Counter[tuple[int, ...]]] = {}
-    for e in model.examples:
-        by_input.setdefault(e.inputs, Counter())[e.label] += 1
-    return [(x, sorted(labels.items())) for x, labels in by_input.items()]
-
 
 # Counting every weight string. Bit-parallel: the distinct inputs are bit positions of
 # np.uint64 words, so one bitwise operation evaluates a line on 64 inputs, and each line
@@ -86,9 +30,11 @@ def example_groups(model: Model) -> list[tuple[tuple[int, ...], list[tuple[tuple
 # The largest plane of a chunk (words x weight strings) holds at most this many words, 4 MB:
 # memory stays flat, and larger chunks measured slower (caches), smaller ones no faster.
 _CHUNK_WORDS = 1 << 19
+
 # A neuron's varying weights are split into axes of at most this many bits, so that a wide
 # neuron counts its lines per axis (small planes) and adds the counts once on the grid.
 _AXIS_BITS = 8
+
 _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 
@@ -433,156 +379,3 @@ def census(
         best=int(values.max()),
         histogram=histogram,
     )
-
-
-def grover_angle(marked: int, num_weights: int) -> float:
-    """theta = asin(sqrt(M/N)), N = 2^num_weights."""
-    return math.asin(math.sqrt(marked / float(1 << num_weights)))
-
-
-def optimal_iterations(marked: int, num_weights: int) -> int:
-    """round(pi/(4 theta) - 1/2) with halves rounded up, which is floor(pi/(4 theta))."""
-    return math.floor(math.pi / (4 * grover_angle(marked, num_weights)))
-
-
-def success_probability(marked: int, num_weights: int, iterations: int) -> float:
-    """sin^2((2K+1) theta): the chance of measuring a marked weight string after K iterations."""
-    theta = grover_angle(marked, num_weights)
-    return math.sin((2 * iterations + 1) * theta) ** 2
-
-
-def weight_string(weights: int, num_weights: int) -> str:
-    """Canonical-order bit string: weight 0 first (the reverse of Qiskit's count keys)."""
-    return "".join(str((weights >> i) & 1) for i in range(num_weights))
-
-
-def weight_index(text: str) -> int:
-    """The weight string `weight_string` writes as `text` (the empty one is 0)."""
-    return sum(1 << i for i, bit in enumerate(text) if bit == "1")
-
-
-# --- a trained network: every weight known -----------------------------------------------
-
-
-def fix_weights(model: Model, weights: int) -> Model:
-    """The model with every layer `fixed`: trainable layers at the weight string `weights`
-    (bit i is weight i in canonical order), fixed layers as they were."""
-    rows = layer_weights(model, weights)
-    layers = tuple(
-        replace(layer, fixed=fixed) for layer, fixed in zip(model.layers, rows, strict=True)
-    )
-    return replace(model, layers=layers)
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """How a network classifies a data set: accuracy and the confusion table.
-
-    `labels` are the label bit strings that occur (true or predicted), sorted; `confusion[i][j]`
-    counts the examples whose label is `labels[i]` and whose prediction is `labels[j]`.
-    """
-
-    correct: int
-    examples: int
-    labels: tuple[str, ...]
-    confusion: tuple[tuple[int, ...], ...]
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.examples if self.examples else 0.0
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "correct": self.correct,
-            "examples": self.examples,
-            "accuracy": self.accuracy,
-            "labels": list(self.labels),
-            "confusion": [list(row) for row in self.confusion],
-        }
-
-
-@dataclass(frozen=True)
-class Network:
-    """A network whose every weight is known (`model` has only fixed layers), evaluated
-    classically by `forward`: what `train` found, or a saved `.bnn` read back."""
-
-    model: Model
-
-    def __post_init__(self) -> None:
-        if any(layer.trainable for layer in self.model.layers):
-            raise ValueError(
-                f"network '{self.model.name}' has trainable layers: train it first "
-                "(qbnnc.train, or `qbnnc train MODEL --save FILE.bnn`)"
-            )
-
-    @classmethod
-    def of(cls, model: Model, weights: int | str) -> Network:
-        """The network of `model` at the weight string `weights`: an int (bit i is weight i)
-        or a canonical-order string of 0s and 1s (weight 0 first, as `train` prints)."""
-        if isinstance(weights, str):
-            if len(weights) != model.num_weights or set(weights) - {"0", "1"}:
-                raise ValueError(
-                    f"weights must be {model.num_weights} characters of 0 and 1, got {weights!r}"
-                )
-            weights = sum(int(b) << i for i, b in enumerate(weights))
-        return cls(fix_weights(model, weights))
-
-    @property
-    def neurons(self) -> dict[str, str]:
-        """Each neuron's weights, one bit per line of its sources in order: {'h[0]': '011'}."""
-        return {
-            f"{layer.name}[{j}]": "".join(map(str, row))
-            for layer in self.model.layers
-            for j, row in enumerate(layer.fixed or ())
-        }
-
-    def predict(self, X: object) -> np.ndarray:  # noqa: N803 - the usual name for inputs
-        """The output bits for each row of `X` (rows x input bits, 0/1): shape (rows,) for a
-        one-bit output, else (rows, output bits); dtype uint8."""
-        from qbnnc.frontend.data import bit_matrix
-
-        x = bit_matrix(X, self.model.input_width, "X")
-        out = np.zeros((len(x), self.model.output_width), dtype=np.uint8)
-        if len(x):
-            # The output depends only on the row: each distinct row is evaluated once.
-            rows, inverse = np.unique(x, axis=0, return_inverse=True)
-            values = np.array(
-                [forward(self.model, 0, tuple(int(b) for b in row)) for row in rows],
-                dtype=np.uint8,
-            )
-            out = values[inverse.reshape(-1)]
-        return out[:, 0] if self.model.output_width == 1 else out
-
-    def evaluate(self, X: object, y: object) -> Evaluation:  # noqa: N803
-        """Accuracy (every output bit right) and confusion table on `X`, labels `y`."""
-        from qbnnc.frontend.data import bit_matrix
-
-        k = self.model.output_width
-        labels = bit_matrix(y, k, "y")
-        predicted = self.predict(X).reshape(-1, k)
-        if len(predicted) != len(labels):
-            raise ValueError(f"X has {len(predicted)} rows but y has {len(labels)}")
-        return evaluation(predicted, labels)
-
-    def bnn(self, comment: str = "") -> str:
-        """The network as a `.bnn` model (every layer fixed; its examples inline), whose
-        train block accepts what this network scores on them, so the file checks."""
-        from qbnnc.frontend.model import Accept
-        from qbnnc.frontend.unparse import bnn_text
-
-        score = correct(self.model, 0)
-        accept = Accept("correct", score, f"correct >= {score}")
-        return bnn_text(replace(self.model, accept=accept, iterations=None, expect=None), comment)
-
-
-def evaluation(predicted: np.ndarray, labels: np.ndarray) -> Evaluation:
-    """The accuracy and confusion table of `predicted` against `labels` (rows x bits)."""
-    truth = ["".join(map(str, row)) for row in labels.tolist()]
-    guess = ["".join(map(str, row)) for row in predicted.tolist()]
-    names = tuple(sorted(set(truth) | set(guess)))
-    index = {name: i for i, name in enumerate(names)}
-    table = np.zeros((len(names), len(names)), dtype=np.int64)
-    for t, g in zip(truth, guess, strict=True):
-        table[index[t], index[g]] += 1
-    right = sum(t == g for t, g in zip(truth, guess, strict=True))
-    return Evaluation(right, len(truth), names, tuple(tuple(map(int, r)) for r in table))

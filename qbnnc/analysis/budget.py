@@ -19,10 +19,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from qbnnc.compiler import weighted_lines
+from qbnnc.analysis.stats import DEPTH_BUDGET
 from qbnnc.frontend.model import Model
-from qbnnc.semantics import example_groups
-from qbnnc.stats import DEPTH_BUDGET
+from qbnnc.reference.evaluate import example_groups
 
 # --- measured constants (bench/budget.py, bench/budget_compile.py) ---------------------------
 
@@ -33,7 +32,7 @@ RUN_SECONDS_PER_OPERATION = 3.0e-4
 RUN_SECONDS_PER_AMPLITUDE_OPERATION = 7.5e-9
 # Fixed cost of a simulation (transpiling for Aer, starting it, drawing shots, tabulating).
 RUN_SECONDS_FIXED = 0.5
-# The sparse simulator (qbnnc/tools/sparse.py): per flat operation (flattening it, numpy's
+# The sparse simulator (qbnnc/execution/sparse.py): per flat operation (flattening it, numpy's
 # overhead), and per operation per amplitude held (2^(weights + phase qubits)).
 SPARSE_SECONDS_PER_OPERATION = 1.0e-4
 SPARSE_SECONDS_PER_AMPLITUDE_OPERATION = 6.0e-9
@@ -85,7 +84,7 @@ PROCESS_BYTES = 100 * 2**20
 
 # Memory: a statevector amplitude is a complex128; Qiskit holds each operation of an
 # unrolled circuit as Python objects (twice: the circuit and its transpiled copy); a flat
-# operation printed or built as a pytket command is about 1 KB (see qbnnc/program.py).
+# operation printed or built as a pytket command is about 1 KB (see qbnnc/pipeline/program.py).
 AMPLITUDE_BYTES = 16
 QISKIT_OPERATION_BYTES = 2_000
 FLAT_OPERATION_BYTES = 1_000
@@ -193,7 +192,7 @@ class ModelSize:
             ),
             top_threshold=last.width
             * max(1, min(last.threshold, last.fan_in - last.threshold + 1)),
-            lines=weighted_lines(model),
+            lines=model.weighted_lines,
             # Rows that repeat are merged before lowering: each distinct input is lowered once.
             input_lines=len(groups) * reads_input,
             data_bits=model.num_examples * (model.input_width + model.output_width),

@@ -44,7 +44,7 @@ from qbnnc.synthesis.decompose import (
 )
 
 if TYPE_CHECKING:
-    from qbnnc.program import Program
+    from qbnnc.pipeline.program import Program
 
 # Keys `qbnnc stats --json` always has (its documented contract, docs/stats.md), in the
 # order the table prints them.

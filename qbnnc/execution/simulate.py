@@ -26,22 +26,23 @@ import numpy as np
 
 from qbnnc.diagnostics import CompileError, Diagnostic, plural
 from qbnnc.frontend.model import Model
-from qbnnc.semantics import correct_counts, weight_string
+from qbnnc.reference.census import correct_counts
+from qbnnc.reference.evaluate import weight_string
 from qbnnc.synthesis.circuit import Circuit
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
 
-    from qbnnc.program import Program
-    from qbnnc.tools.sparse import SparseGroverSimulator
+    from qbnnc.execution.sparse import SparseGroverSimulator
+    from qbnnc.pipeline.program import Program
 
 # A statevector of 30 qubits is 16 GiB: wider programs go to the sparse simulator.
 MAX_QUBITS = 30
-# The sparse simulator (qbnnc/tools/sparse.py) holds 2^(weights + phase qubits) amplitudes,
+# The sparse simulator (qbnnc/execution/sparse.py) holds 2^(weights + phase qubits) amplitudes,
 # whatever the width: at most 2^this (about 6 GiB).
 MAX_SPARSE_LOG2 = 26
 # Aer's statevector is the reference simulator: kept for every program it simulates in
-# under this long (estimated by qbnnc/budget.py), else the faster of the two is used.
+# under this long (estimated by qbnnc/analysis/budget.py), else the faster of the two is used.
 DENSE_PREFERRED_SECONDS = 10.0
 
 Progress = Callable[[str], None]
@@ -67,9 +68,9 @@ def choose_simulator(program: Program, iterations: int | None = None) -> Simulat
     one at a time; the choice weighs the preparation and that many iterations in place of
     the program's own body.
     """
-    from qbnnc.budget import simulation_seconds, sparse_seconds
+    from qbnnc.analysis.budget import simulation_seconds, sparse_seconds
+    from qbnnc.execution.sparse import amplitudes_log2, supports
     from qbnnc.synthesis.circuit import flat_size
-    from qbnnc.tools.sparse import amplitudes_log2, supports
 
     width = program.circuit.num_qubits
     log2 = amplitudes_log2(program)
@@ -251,7 +252,7 @@ def distribution(program: Program) -> np.ndarray:
     """The exact probability of each weight string the program measures, on the simulator
     `choose_simulator` picks."""
     if choose_simulator(program) == "sparse":
-        from qbnnc.tools.sparse import sparse_distribution
+        from qbnnc.execution.sparse import sparse_distribution
 
         return sparse_distribution(program)
     return statevector_probabilities(program.qasm3(), program.model.num_weights)
@@ -351,7 +352,7 @@ def grover_simulator(
     `choose_simulator` picks for up to `iterations` of them (both answer
     `probabilities(k)`)."""
     if choose_simulator(program, iterations) == "sparse":
-        from qbnnc.tools.sparse import SparseGroverSimulator
+        from qbnnc.execution.sparse import SparseGroverSimulator
 
         return SparseGroverSimulator(program)
     return GroverSimulator(program)
@@ -361,7 +362,7 @@ def iteration_distributions(
     model: Model, iterations: int, progress: Progress | None = None
 ) -> np.ndarray:
     """P(weights = w) after k = 0..iterations Grover iterations, one row per k."""
-    from qbnnc.compiler import compile_model
+    from qbnnc.pipeline.compiler import compile_model
 
     program = compile_model(replace(model, iterations=1))
     if progress:
@@ -481,13 +482,13 @@ def run(
     The generic (and clifford+t) programs run exactly (Aer's statevector or the sparse
     simulator, `choose_simulator`) and the shots are drawn with `seed`; a device target runs
     its device circuit on the target's emulator (`targets.emulator`), `shots` times, with
-    `seed`. `backend`: a pytket `Backend` object or a name (`qbnnc.tools.backends`, e.g.
+    `seed`. `backend`: a pytket `Backend` object or a name (`qbnnc.execution.backends`, e.g.
     `ibm:fake_torino`, `quantinuum:H2-1E`) runs the program's pytket circuit there instead:
     a device circuit as it is (optimisation level 0), any other compiled by the backend
     (level 1). Raises ValueError for `shots < 1`, CompileError for a circuit too large to
     simulate.
     """
-    from qbnnc.tools.backends import describe, is_built_in, resolve
+    from qbnnc.execution.backends import describe, is_built_in, resolve
 
     if shots < 1:
         raise ValueError("shots must be at least 1")
@@ -569,7 +570,8 @@ def tabulate(
 
 def _scores(model: Model, counts: Counter[int]) -> dict[int, int]:
     """Correct examples of each measured weight string (all at once when they are few)."""
-    from qbnnc.semantics import MAX_COUNTED_WEIGHTS, correct
+    from qbnnc.reference.census import MAX_COUNTED_WEIGHTS
+    from qbnnc.reference.evaluate import correct
 
     if model.num_weights <= min(MAX_COUNTED_WEIGHTS, 16):
         table = correct_counts(model)

@@ -10,8 +10,9 @@ from qbnnc.frontend.model import Model
 from qbnnc.frontend.source import load_model, read_source  # noqa: F401 (re-exported)
 from qbnnc.ir.build_dataflow import build_dataflow
 from qbnnc.passes import run_passes
-from qbnnc.program import Program
-from qbnnc.semantics import MAX_COUNTED_WEIGHTS, Census, census, optimal_iterations
+from qbnnc.pipeline.program import Program
+from qbnnc.reference.census import MAX_COUNTED_WEIGHTS, Census, census
+from qbnnc.reference.grover_formula import optimal_iterations
 from qbnnc.synthesis.grover import build_circuit
 from qbnnc.synthesis.oracle import OptimizeFor, phase_readout
 from qbnnc.synthesis.peephole import peephole
@@ -99,16 +100,11 @@ MAX_WEIGHTED_LINES = 2_000_000
 MAX_DATA_BITS = 200_000_000
 
 
-def weighted_lines(model: Model) -> int:
-    """Lines into neurons: the network's size in dataflow nodes (each read once per row)."""
-    return sum(layer.width * layer.fan_in for layer in model.layers)
-
-
 def check_size(model: Model, limit: int | None = None) -> None:
     """Refuse, with its size and a way out, a model too large to compile; `limit` caps the
     weighted lines (default MAX_WEIGHTED_LINES)."""
     limit = MAX_WEIGHTED_LINES if limit is None else limit
-    lines = weighted_lines(model)
+    lines = model.weighted_lines
     if lines > limit:
         raise _error(
             model,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from qbnnc.diagnostics import CompileError, Diagnostic, plural
 from qbnnc.frontend.model import Model
-from qbnnc.semantics import Census, success_probability
+from qbnnc.reference.census import Census
+from qbnnc.reference.grover_formula import success_probability
 from qbnnc.synthesis.circuit import Circuit, flat_size
 from qbnnc.synthesis.training import TrainingCircuit
 
@@ -134,7 +135,7 @@ class Program:
         """The resource counts of `qbnnc stats --json` (docs/stats.md), counted through
         the structure without flattening: qubits, gates per name, two-qubit gates,
         Toffolis, T count, rotations, depth, the marked count, the classical baseline."""
-        from qbnnc.stats import stats
+        from qbnnc.analysis.stats import stats
 
         return stats(self)
 

@@ -1,0 +1,2 @@
+"""Running compiled programs: simulation (`simulate`, `sparse`), backends by name
+(`backends`), submitted jobs (`jobs`), training (`train`) and plots (`plot`)."""

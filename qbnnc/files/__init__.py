@@ -1,0 +1,1 @@
+"""Files qbnnc writes: whole or not at all, never over an input (`output`)."""

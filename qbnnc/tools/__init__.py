@@ -1,2 +1,0 @@
-"""Tools built on compiled programs: local simulation, training, plots, the authors'
-baseline construction, test helpers."""
