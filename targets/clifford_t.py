@@ -37,7 +37,7 @@ def prepare(program: Program, target: Target) -> Program:
         raise CompileError(
             [
                 Diagnostic.at(
-                    model.spans.get("oracle") or model.spans.get("train"),
+                    model.spans.oracle or model.spans.train,
                     f"target '{target.name}' cannot express this circuit exactly: {e}{hint}",
                     model.source,
                 )

@@ -180,7 +180,7 @@ def prepare(program: Program, target: Target) -> Program:
         raise CompileError(
             [
                 Diagnostic.at(
-                    model.spans.get("uncompute"),
+                    model.spans.uncompute,
                     f"target '{target.name}' cannot run gates conditioned on a mid-circuit "
                     "measurement (its configuration has no fast feed-forward); use "
                     "`uncompute unitary` for this target",

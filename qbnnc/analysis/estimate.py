@@ -138,7 +138,7 @@ def estimate(
     if program.model.num_weights == 0:
         model = program.model
         raise CompileError.single(
-            model.spans.get("network"),
+            model.spans.network,
             "every layer is fixed, so the training circuit is empty and needs no resources "
             "to estimate; remove `fixed` from a layer to estimate training it",
             model.source,

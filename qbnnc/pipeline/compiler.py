@@ -50,9 +50,8 @@ def count_marked(model: Model, progress: Callable[[int, int], None] | None = Non
     return census(model, progress=progress)
 
 
-def _error(model: Model, key: str, message: str) -> CompileError:
-    span = model.spans.get(key) or Span(model.path, 0, 0)
-    return CompileError([Diagnostic.at(span, message, model.source)])
+def _error(model: Model, span: Span | None, message: str) -> CompileError:
+    return CompileError([Diagnostic.at(span or Span(model.path, 0, 0), message, model.source)])
 
 
 def choose_iterations(model: Model, tally: Census | None) -> int:
@@ -64,7 +63,7 @@ def choose_iterations(model: Model, tally: Census | None) -> int:
     if tally is None:
         raise _error(
             model,
-            "iterations" if "iterations" in model.spans else "train",
+            model.spans.iterations or model.spans.train,
             f"iterations auto needs the number of marked weight strings, and {model.num_weights} "
             f"weights are too many to count (the limit is {MAX_COUNTED_WEIGHTS}); write "
             f"`iterations K` or `expect M`",
@@ -78,7 +77,7 @@ def check_reachable(model: Model, tally: Census | None) -> None:
         return
     raise _error(
         model,
-        "accept",
+        model.spans.accept,
         f"no weight string meets `accept {model.accept.written}`: the best any weight string "
         f"reaches is {tally.best} of {model.num_examples} examples; "
         f"write `accept correct >= {tally.best}`",
@@ -108,7 +107,7 @@ def check_size(model: Model, limit: int | None = None) -> None:
     if lines > limit:
         raise _error(
             model,
-            "network",
+            model.spans.network,
             f"the model is too large to compile: its layers have {lines} weighted lines, above "
             f"the limit of {limit}; use smaller layers",
         )
@@ -116,7 +115,7 @@ def check_size(model: Model, limit: int | None = None) -> None:
     if bits > MAX_DATA_BITS:
         raise _error(
             model,
-            "data",
+            model.spans.data,
             f"the training set is too large to compile: {model.num_examples} rows x "
             f"{model.input_width + model.output_width} bits = {bits} bits, above the limit of "
             f"{MAX_DATA_BITS}; use fewer rows",

@@ -99,7 +99,7 @@ class Program:
         """Refuse to write out a flat circuit too big for memory, naming its size."""
         size = flat_size(self.circuit)
         if size > MAX_FLAT_OPERATIONS:
-            where = self.model.spans.get("iterations") or self.model.spans.get("network")
+            where = self.model.spans.iterations or self.model.spans.network
             raise CompileError(
                 [
                     Diagnostic.at(

@@ -356,7 +356,7 @@ def phase_readout(model: Model, census: Census | None) -> list[int]:
     assert step is not None and p is not None
     k = model.accept.min_correct
     counts = census.reachable if census else tuple(range(model.num_examples + 1))
-    where = model.spans.get("oracle")
+    where = model.spans.oracle
 
     def fail(message: str) -> CompileError:
         return CompileError([Diagnostic.at(where, message, model.source)])
