@@ -34,17 +34,11 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
             f"  layer {layer.name}[{layer.width}] from {sources}: fan-in {layer.fan_in}, "
             f"threshold {layer.threshold}{fixed}"
         )
-    oracle = model.oracle
-    oracle_text = (
-        "counter"
-        if oracle.kind == "counter"
-        else f"phase, precision {oracle.precision}, step {oracle.step}"
-    )
     n = model.num_weights
     lines += [
         f"weights: {n} trainable ({power_of_two(n)} weight string{'s' if n else ''})",
         f"examples: {model.num_examples}",
-        f"oracle: {oracle_text}",
+        f"oracle: {model.oracle}",
         f"accept: {describe_accept(model.accept.written, model.accept.min_correct)}",
     ]
     how = (

@@ -91,6 +91,11 @@ class Oracle:
     precision: int | None = None  # phase only: qubits of the phase register
     step: Angle | None = None  # phase only: phase added per correct example
 
+    def __str__(self) -> str:
+        if self.kind == "counter":
+            return "counter"
+        return f"phase, precision {self.precision}, step {self.step}"
+
 
 @dataclass(frozen=True)
 class Accept:

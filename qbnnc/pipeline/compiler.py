@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
 from qbnnc.frontend.model import Model
 from qbnnc.frontend.source import load_model, read_source  # noqa: F401 (re-exported)
 from qbnnc.ir.build_dataflow import build_dataflow
-from qbnnc.passes import run_passes
+from qbnnc.ir.dataflow import Dataflow
+from qbnnc.passes import VARIANT_PIPELINE, run_passes
 from qbnnc.pipeline.program import Program
 from qbnnc.reference.census import MAX_COUNTED_WEIGHTS, Census, census
 from qbnnc.reference.grover_formula import optimal_iterations
 from qbnnc.synthesis.grover import build_circuit
 from qbnnc.synthesis.oracle import OptimizeFor, phase_readout
 from qbnnc.synthesis.peephole import peephole
+from qbnnc.synthesis.specialise import Variant, specialise
 from qbnnc.synthesis.uncompute import measure_uncompute
-from qbnnc.targets import get_target
+from qbnnc.targets import compile_for, get_target
 
 OPTIMIZE_FOR = ("qubits", "gates")  # the values of synthesis.oracle.OptimizeFor
 
@@ -122,6 +125,17 @@ def check_size(model: Model, limit: int | None = None) -> None:
         )
 
 
+def specialised(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
+    """The row structures of `df` (`specialise`); with `optimize`, the graph of each whose
+    columns were folded to constants is simplified by the variant passes."""
+    variants = specialise(df)
+    if not optimize:
+        return variants
+    return tuple(
+        replace(v, df=run_passes(v.df, VARIANT_PIPELINE)) if v.folded else v for v in variants
+    )
+
+
 def compile_model(
     model: Model,
     target: str = "generic",
@@ -150,14 +164,14 @@ def compile_model(
     df = build_dataflow(model)
     if optimize:
         df = run_passes(df)
-    training = build_circuit(model, df, tally, iterations, optimize_for, optimize)
+    training = build_circuit(model, df, specialised(df, optimize), tally, iterations, optimize_for)
     training = training.with_circuit(peephole(training.circuit))
     if model.uncompute == "measure":
         training = training.with_circuit(measure_uncompute(training.circuit))
-    program = Program(model, training, tally, iterations, target)
-    from qbnnc.targets import prepare
-
-    return prepare(program, target)
+    compiled = compile_for(training, target)
+    return Program(
+        model, compiled.training, tally, iterations, compiled.target.name, compiled.device
+    )
 
 
 def compile(
