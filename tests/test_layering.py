@@ -48,3 +48,37 @@ def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
     result = _lint(tree)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout and "qbnnc.frontend.model" in result.stdout
+
+
+# The import cycles grimp finds in the `qbnnc` importable from the current folder, imports
+# for type hints included: each a sorted list of modules.
+CYCLES = """
+import grimp, networkx as nx
+graph = grimp.build_graph("qbnnc", exclude_type_checking_imports=False)
+imports = nx.DiGraph()
+for module in graph.modules:
+    imports.add_node(module)
+    imports.add_edges_from((module, m) for m in graph.find_modules_directly_imported_by(module))
+print(sorted(sorted(c) for c in nx.strongly_connected_components(imports) if len(c) > 1))
+"""
+
+
+def _cycles(tree: Path) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", CYCLES], cwd=tree, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_no_module_imports_itself_back() -> None:
+    assert _cycles(ROOT) == "[]"
+
+
+def test_the_cycle_check_can_fail(tmp_path: Path) -> None:
+    """A module importing one that imports it back is a cycle (on a copy of the tree)."""
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "qbnnc", tree / "qbnnc")
+    circuit = tree / "qbnnc" / "synthesis" / "circuit.py"
+    circuit.write_text(circuit.read_text() + "\nimport qbnnc.synthesis.training\n")
+    assert _cycles(tree) == "[['qbnnc.synthesis.circuit', 'qbnnc.synthesis.training']]"
