@@ -127,7 +127,6 @@ def authors_circuit(model: Model, census: Census | None, iterations: int) -> Tra
         oracle=oracle.block,
         diffusion=diffusion.block,
         forward=(forward.block,),
-        oracle_plan="authors' phase estimation",
         # Every example's pass, computed and undone, in 2^P - 1 controlled runs, twice.
         forward_passes_per_iteration=2 * (2**precision - 1) * examples,
         header=header(model, circuit, iterations),

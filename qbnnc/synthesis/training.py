@@ -114,7 +114,6 @@ class TrainingCircuit:
     oracle: str | None
     diffusion: str | None
     forward: tuple[str, ...]
-    oracle_plan: str
     forward_passes_per_iteration: int
     header: Header
     origin: Origin = field(default=Origin(), compare=False)
