@@ -201,7 +201,7 @@ def _check_installed(target: Target) -> None:
         raise CompileError([Diagnostic(None, 0, 0, message)])
 
 
-def _load(target: Target, module: str | None = None) -> Any:  # noqa: ANN401 - a target module
+def _load(target: Target, module: str | None = None) -> Any:  # a target module
     """Import the target's module (or `module`), after checking that the target's vendor
     packages are installed."""
     _check_installed(target)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pytket.circuit import Bit, Circuit, OpType, Qubit
 
@@ -43,6 +43,7 @@ from qbnnc.targets.pytket_circuit import qubit_names, to_pytket
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
+    from qiskit import QuantumCircuit
 
     from qbnnc.targets import Target
 
@@ -239,7 +240,7 @@ def physical_index(qubit: Qubit) -> int | None:
     return qubit.index[0] if qubit.reg_name == "node" else None
 
 
-def to_qiskit(device: Circuit) -> Any:  # noqa: ANN401 - a Qiskit QuantumCircuit
+def to_qiskit(device: Circuit) -> QuantumCircuit:
     """The device circuit as Qiskit sees it, converted by pytket-qiskit's `tk_to_qiskit`.
 
     A routed circuit's qubit `node[i]` becomes Qiskit's qubit i, the circuit as wide as the
@@ -281,7 +282,7 @@ def compacted(device: Circuit) -> tuple[Circuit, dict[Qubit, Qubit]]:
     return out, renamed
 
 
-def used_qubits(qc: Any) -> int:  # noqa: ANN401 - a Qiskit QuantumCircuit
+def used_qubits(qc: QuantumCircuit) -> int:
     """Qubits some instruction acts on (a physical circuit also has the idle ones below its
     highest qubit)."""
     return len({q for inst in qc.data if inst.operation.name != "barrier" for q in inst.qubits})

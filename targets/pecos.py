@@ -54,7 +54,7 @@ def noise_parameters(device: QuantinuumBackend) -> dict[str, Any]:
     }
 
 
-def _error_model(params: dict[str, Any]) -> Any:  # noqa: ANN401 - a PECOS error model
+def _error_model(params: dict[str, Any]) -> Any:  # a PECOS error model
     try:  # PECOS >= 0.10 moved error models to pecos.noise
         from pecos.noise.generic_error_model import GenericErrorModel
     except ImportError:
@@ -80,7 +80,7 @@ class PecosBackend(CompiledAsDevice):
         circuits: Sequence[Circuit],
         n_shots: int | Sequence[int | None] | None = None,
         valid_check: bool = True,
-        **kwargs: Any,  # noqa: ANN401 - pytket's kwargs; `seed` is read
+        **kwargs: Any,  # pytket's kwargs; `seed` is read
     ) -> list[ResultHandle]:
         from pytket_pecos import Emulator
 

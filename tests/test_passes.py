@@ -46,7 +46,7 @@ def _assert_same(before: Dataflow, after: Dataflow, num_weights: int) -> None:
 
 
 @pytest.mark.parametrize("p", DEFAULT_PIPELINE, ids=lambda p: p.__name__)
-def test_each_pass_alone_preserves_evaluation(p) -> None:  # noqa: ANN001
+def test_each_pass_alone_preserves_evaluation(p) -> None:
     for model in MODELS:
         df = build_dataflow(model)
         out = p(df)

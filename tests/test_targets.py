@@ -75,7 +75,7 @@ def pytket_distribution(circuit: Circuit, num_weights: int) -> np.ndarray:
     return qiskit_distribution(tk_to_qiskit(c), num_weights)
 
 
-def qiskit_distribution(qc, num_weights: int) -> np.ndarray:  # noqa: ANN001 - a Qiskit circuit
+def qiskit_distribution(qc, num_weights: int) -> np.ndarray:  # a Qiskit circuit
     """P(weights = w) for a Qiskit circuit measuring `weights` at the end, by statevector."""
     from qiskit import transpile
     from qiskit_aer import AerSimulator

@@ -163,7 +163,7 @@ def estimate(
     )
 
 
-def _read(config: Configuration, result: Any) -> PhysicalEstimate:  # noqa: ANN401
+def _read(config: Configuration, result: Any) -> PhysicalEstimate:
     physical = result["physicalCounts"]
     breakdown = physical["breakdown"]
     logical_qubit = result["logicalQubit"]

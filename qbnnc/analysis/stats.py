@@ -524,7 +524,7 @@ def device_counts(device: pytket.Circuit) -> dict[str, Any]:
     }
 
 
-def _eighth_turns(angle: Any) -> bool:  # noqa: ANN401 - a Qiskit parameter (float or symbol)
+def _eighth_turns(angle: Any) -> bool:  # a Qiskit parameter (float or symbol)
     """Whether an angle in radians is a multiple of pi/4 (a Clifford+T phase)."""
     try:
         value = float(angle) / (math.pi / 4)

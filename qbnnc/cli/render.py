@@ -66,7 +66,7 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
     return "\n".join(lines)
 
 
-def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunResult
+def render_run(result, rows: int = 32) -> str:  # a simulate.RunResult
     """`qbnnc run` without --json: a header and the measured weight strings."""
     p = result.success_probability
     expected = "unknown" if p is None else f"{p:.4f}"
@@ -98,7 +98,7 @@ def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunR
     return "\n".join(lines)
 
 
-def render_predict(name: str, data: str, result) -> str:  # noqa: ANN001 - an Evaluation
+def render_predict(name: str, data: str, result) -> str:  # an Evaluation
     """`qbnnc predict` without --json: the accuracy, then the confusion table."""
     lines = [
         f"{name} on {data}: {result.correct} of {result.examples} correct "

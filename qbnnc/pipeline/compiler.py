@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
 from qbnnc.frontend.model import Model
-from qbnnc.frontend.source import load_model, read_source  # noqa: F401 (re-exported)
+from qbnnc.frontend.source import load_model, read_source  # re-exported
 from qbnnc.ir.build_dataflow import build_dataflow
 from qbnnc.ir.dataflow import Dataflow
 from qbnnc.passes import VARIANT_PIPELINE, run_passes
