@@ -32,7 +32,7 @@ MODELS = [
 ]
 
 
-def timed(model, force_aer: bool):  # noqa: ANN001, ANN201
+def timed(model, force_aer: bool):
     """Seconds and result of `train(model, seed=0)`; `force_aer`: Aer's statevector for
     every threshold (the sampler takes `simulate.grover_simulator` when it is made)."""
     chosen = simulate.grover_simulator

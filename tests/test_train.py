@@ -33,7 +33,7 @@ PAPER = sorted(ROOT.glob("examples/paper/*.bnn"))
 AND221 = ROOT / "examples" / "paper" / "qbnn221_and.bnn"
 
 
-def _model(path: Path):  # noqa: ANN202
+def _model(path: Path):
     return load_model(read_source(path), str(path))
 
 
@@ -143,7 +143,7 @@ class _UniformSampler(Sampler):
 
     name = "uniform"
 
-    def __init__(self, model, optimize: bool = True) -> None:  # noqa: ANN001
+    def __init__(self, model, optimize: bool = True) -> None:
         self.n = model.num_weights
 
     def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
