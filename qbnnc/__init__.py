@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qbnnc.diagnostics import CompileError, Diagnostic  # noqa: E402
+from qbnnc.execution.count import CountResult, count  # noqa: E402
 from qbnnc.execution.jobs import Job, result, submit  # noqa: E402
 from qbnnc.execution.simulate import run  # noqa: E402
 from qbnnc.execution.train import train  # noqa: E402
@@ -14,6 +15,7 @@ from qbnnc.version import __version__
 
 __all__ = [
     "CompileError",
+    "CountResult",
     "Diagnostic",
     "Evaluation",
     "Job",
@@ -24,6 +26,7 @@ __all__ = [
     "compile",
     "compile_file",
     "compile_model",
+    "count",
     "load_model",
     "result",
     "run",

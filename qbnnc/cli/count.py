@@ -125,7 +125,7 @@ def cmd_count(argv: list[str]) -> int:
     with Status(f"counting {model.name}{hint}") as status:
         most = most_power(ns.method, ns.epsilon, ns.confidence, ns.shots)
         sampler = None
-        if is_built_in(ns.backend):
+        if is_built_in(ns.backend) and model.num_weights:
             program = compile_model(
                 counting_model(model),
                 optimize=not ns.no_opt,
@@ -184,7 +184,8 @@ def render_count(result: CountResult) -> str:
 
     low, high = result.interval
     lines = [
-        f"counting {result.model}: accept {result.accept}, {result.strings:,} weight strings, "
+        f"counting {result.model}: accept {result.accept}, "
+        f"{plural(result.strings, 'weight string')}, "
         f"{METHODS[result.method]}, {result.oracle} oracle, on {result.backend}",
         f"  {'round':>5}  {'power':>5}  {'shots':>5}  marked",
     ]

@@ -33,6 +33,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -188,6 +189,7 @@ def _trailing(rounds: Sequence[CountRound], power: int) -> list[CountRound]:
     return out
 
 
+@lru_cache(maxsize=64)
 def phase_half_width(shots: int, alpha: float) -> float:
     """The widest half-width, in phi (p = sin^2 phi, phi in [0, pi/2]), of a Clopper-Pearson
     interval at confidence 1 - alpha from `shots` shots, over every possible outcome."""
@@ -200,6 +202,7 @@ def phase_half_width(shots: int, alpha: float) -> float:
     return float(np.max(np.arcsin(np.sqrt(high)) - np.arcsin(np.sqrt(low))) / 2)
 
 
+@lru_cache(maxsize=64)
 def mlae_schedule(epsilon: float, confidence: float, shots: int) -> tuple[int, ...]:
     """The powers 0, 1, 2, 4, ..., 2^(m-1), m the fewest for which the interval's half-width
     in a is at most epsilon whatever is measured: the largest power's Clopper-Pearson
@@ -550,6 +553,8 @@ def count(
     if method not in ESTIMATORS:
         raise ValueError(f"method must be one of {', '.join(ESTIMATORS)}, not {method!r}")
     check_parameters(epsilon, confidence, shots)
+    if model.num_weights == 0:
+        return _nothing_to_count(model, method, epsilon, confidence, shots, seed, census)
     most = most_power(method, epsilon, confidence, shots)
     if sampler is None:
         if progress:
@@ -585,4 +590,36 @@ def count(
         rounds=found.rounds,
         candidate_checks=len(checker.marked),
         exact=None if tally is None else tally.marked,
+    )
+
+
+def _nothing_to_count(
+    model: Model,
+    method: str,
+    epsilon: float,
+    confidence: float,
+    shots: int,
+    seed: int | None,
+    census: bool,
+) -> CountResult:
+    """Every layer fixed: the one (empty) weight string is checked on the data, and M is
+    known, 0 or 1, without a circuit (which would have no qubit)."""
+    marked = int(_Checker(model).hits(Counter({0: 1})))
+    return CountResult(
+        model=model.name,
+        weight_names=(),
+        strings=1,
+        accept=describe_accept(model.accept.written, model.accept.min_correct),
+        method=method,
+        epsilon=epsilon,
+        confidence=confidence,
+        shots=shots,
+        seed=seed,
+        backend="none (every layer is fixed: the one weight string is checked on the data)",
+        oracle=model.oracle.kind,
+        estimate=float(marked),
+        interval=(float(marked), float(marked)),
+        rounds=(),
+        candidate_checks=1,
+        exact=marked if census else None,
     )
