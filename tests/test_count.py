@@ -154,6 +154,97 @@ def test_mlae_interval_is_the_thetas_every_power_allows() -> None:
     assert mlae_schedule(0.5, 0.95, 100) == (0,)
 
 
+def _one_qubit_problem(a: float):  # noqa: ANN202
+    """A = RY(2 theta) and Q = RY(4 theta) on one qubit, sin^2(theta) = a: Q^k A |0> measures
+    1 with probability sin^2((2k + 1) theta), as the training circuit measures a marked
+    string."""
+    from qiskit import QuantumCircuit
+    from qiskit_algorithms import EstimationProblem
+
+    theta = math.asin(math.sqrt(a))
+    prepare, grover = QuantumCircuit(1), QuantumCircuit(1)
+    prepare.ry(2 * theta, 0)
+    grover.ry(4 * theta, 0)
+    return EstimationProblem(prepare, [0], grover_operator=grover)
+
+
+def _recording_sampler(seed: int):  # noqa: ANN202
+    """Qiskit's StatevectorSampler, keeping how many shots of each circuit measured 1."""
+    from qiskit.primitives import StatevectorSampler
+
+    class Recording(StatevectorSampler):
+        hits: list[int]
+
+        def run(self, pubs, *, shots=None):  # noqa: ANN001, ANN202
+            job = super().run(pubs, shots=shots)
+            for r in job.result():
+                self.hits.append(
+                    getattr(r.data, next(iter(r.data.keys()))).get_counts().get("1", 0)
+                )
+            return job
+
+    sampler = Recording(default_shots=100, seed=seed)
+    sampler.hits = []
+    return sampler
+
+
+def _replay(hits: list[int]):  # noqa: ANN202
+    """A `measure` for the estimators that answers with these counts, in order."""
+    answers = iter(hits)
+    return lambda power, shots: next(answers)
+
+
+@pytest.mark.parametrize("a", [0.0, 0.01, 1 / 8, 7 / 64, 0.3, 0.5, 0.77, 1.0])
+def test_iae_is_qiskit_algorithms_on_the_same_measurements(a: float) -> None:
+    """qiskit-algorithms' IterativeAmplitudeEstimation, the reference, runs on Qiskit's
+    sampler; qbnnc's `iae`, fed the same measured counts, chooses the same powers and
+    reaches the same interval."""
+    from qiskit_algorithms import IterativeAmplitudeEstimation
+
+    from qbnnc.execution.count import iae
+
+    for seed in range(3):
+        sampler = _recording_sampler(seed)
+        theirs = IterativeAmplitudeEstimation(0.01, 0.05, sampler=sampler).estimate(
+            _one_qubit_problem(a)
+        )
+        ours = iae(_replay(sampler.hits), 0.01, 0.95, 100)
+        assert [r.power for r in ours.rounds] == theirs.powers[1:]  # theirs starts with 0
+        assert ours.interval == pytest.approx(theirs.confidence_interval, abs=1e-12)
+        assert ours.estimate == pytest.approx(theirs.estimation, abs=1e-12)
+
+
+@pytest.mark.parametrize("a", [0.01, 1 / 8, 0.3, 0.77])
+def test_mlae_estimate_is_qiskit_algorithms_maximum_likelihood(a: float) -> None:
+    """On the same counts at the same powers, qbnnc's maximum-likelihood estimate is
+    qiskit-algorithms' `compute_mle`, and at least as likely (qiskit-algorithms' grid
+    search stops short of the float's precision)."""
+    from qiskit_algorithms import MaximumLikelihoodAmplitudeEstimation
+
+    from qbnnc.execution.count import mlae
+
+    powers = mlae_schedule(0.01, 0.95, 100)
+
+    def loglik(theta: float, hits: list[int]) -> float:
+        return sum(
+            h * math.log(math.sin((2 * k + 1) * theta) ** 2)
+            + (100 - h) * math.log(math.cos((2 * k + 1) * theta) ** 2)
+            for k, h in zip(powers, hits, strict=True)
+        )
+
+    problem = _one_qubit_problem(a)
+    reference = MaximumLikelihoodAmplitudeEstimation(list(powers))
+    sampler = _recording_sampler(seed=1)
+    sampler.run([(c,) for c in reference.construct_circuits(problem, measurement=True)])
+    ours = mlae(_replay(sampler.hits), 0.01, 0.95, 100)
+    assert [r.marked for r in ours.rounds] == sampler.hits
+    theirs = reference.compute_mle([{"1": h, "0": 100 - h} for h in sampler.hits], problem)
+    assert ours.interval[0] < ours.estimate < ours.interval[1]  # not held at an end
+    assert ours.estimate == pytest.approx(math.sin(theirs) ** 2, abs=1e-4)
+    mine = math.asin(math.sqrt(ours.estimate))
+    assert loglik(mine, sampler.hits) >= loglik(theirs, sampler.hits) - 1e-9
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
