@@ -17,7 +17,6 @@ from qbnnc.execution.count import (
     allowed_angles,
     clopper_pearson,
     count,
-    iae_most_power,
     intersect,
     make_sampler,
     mlae_schedule,
@@ -59,7 +58,7 @@ def _consistent(result: CountResult) -> None:
 def test_the_interval_covers_the_census_count_at_the_stated_rate(path: Path) -> None:
     model = _model(path)
     exact = census(model).marked
-    sampler = make_sampler(model, most=iae_most_power(0.01))
+    sampler = make_sampler(model)
     for method in ("iae", "mlae"):
         results = [
             count(model, method=method, seed=seed, sampler=sampler, census=False)

@@ -181,6 +181,7 @@ def iae(measure: Measure, epsilon: float, confidence: float, shots: int) -> Esti
 
 
 def _trailing(rounds: Sequence[CountRound], power: int) -> list[CountRound]:
+    """The last rounds, back to the first at another power."""
     out = []
     for r in reversed(rounds):
         if r.power != power:
@@ -381,15 +382,20 @@ class BackendSampler(Sampler):
         self.model = model
         self.backend = backend
         self.name = name
-        self._compile = {"optimize": optimize, "optimize_for": optimize_for}
+        self.optimize = optimize
+        self.optimize_for: OptimizeFor = optimize_for
         self._circuits: dict[int, Any] = {}
 
     def counts(self, power: int, shots: int, rng: np.random.Generator) -> Counter[int]:
         from qbnnc.execution.simulate import run_pytket
 
         if power not in self._circuits:
-            at_power = replace(self.model, iterations=power)
-            program = compile_model(at_power, count=False, **self._compile)  # type: ignore[arg-type]
+            program = compile_model(
+                replace(self.model, iterations=power),
+                optimize=self.optimize,
+                optimize_for=self.optimize_for,
+                count=False,
+            )
             self._circuits[power] = program.pytket()
         seed = int(rng.integers(2**31))
         return run_pytket(self.backend, self._circuits[power], self.model.num_weights, shots, seed)
@@ -398,17 +404,18 @@ class BackendSampler(Sampler):
 def make_sampler(
     model: Model,
     backend: str | Backend | None = None,
-    most: int = 0,
+    most: int | None = None,
     optimize: bool = True,
     optimize_for: OptimizeFor = "qubits",
 ) -> Sampler:
     """The sampler that runs `model`'s counting circuit (`counting_model`) on `backend`
-    (None or "aer": qbnnc's exact simulation, ready for up to `most` iterations), to pass
-    to `count(..., sampler=)` when many counts share one circuit (bench/count_coverage.py)."""
+    (None or "aer": qbnnc's exact simulation, its simulator chosen for up to `most`
+    iterations, default IAE's largest at the default epsilon), to pass to
+    `count(..., sampler=)` when many counts share one circuit (bench/count_coverage.py)."""
     counted = counting_model(model)
     if is_built_in(backend):
         program = compile_model(counted, count=False, optimize=optimize, optimize_for=optimize_for)
-        return SimulatedSampler(program, most)
+        return SimulatedSampler(program, iae_most_power(DEFAULT_EPSILON) if most is None else most)
     assert backend is not None
     resolved = resolve(backend)
     name = backend if isinstance(backend, str) else describe(resolved)
