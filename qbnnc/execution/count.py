@@ -560,24 +560,31 @@ def count(
     if method not in ESTIMATORS:
         raise ValueError(f"method must be one of {', '.join(ESTIMATORS)}, not {method!r}")
     check_parameters(epsilon, confidence, shots)
-    if model.num_weights == 0:
-        return _nothing_to_count(model, method, epsilon, confidence, shots, seed, census)
-    most = most_power(method, epsilon, confidence, shots)
-    if sampler is None:
-        if progress:
-            progress(f"compiling {model.name}")
-        sampler = make_sampler(model, backend, most, optimize, optimize_for)
-    elif backend is not None:
-        raise ValueError("give a backend or a sampler, not both")
-    rng = np.random.default_rng(seed)
     checker = _Checker(model)
+    if model.num_weights == 0:
+        # Every layer fixed: the one (empty) string is checked on the data, and M, 0 or 1,
+        # is known without a circuit (which would have no qubit).
+        marked = float(checker.hits(Counter({0: 1})))
+        found = Estimation(marked, (marked, marked), ())
+        ran = "none (every layer is fixed: the one weight string is checked on the data)"
+    else:
+        if sampler is None:
+            if progress:
+                progress(f"compiling {model.name}")
+            most = most_power(method, epsilon, confidence, shots)
+            sampler = make_sampler(model, backend, most, optimize, optimize_for)
+        elif backend is not None:
+            raise ValueError("give a backend or a sampler, not both")
+        run = sampler
+        rng = np.random.default_rng(seed)
 
-    def reported(power: int, shots: int) -> int:
-        if progress:
-            progress(f"{plural(shots, 'shot')} after {plural(power, 'Grover iteration')}")
-        return checker.hits(sampler.counts(power, shots, rng))
+        def measure(power: int, shots: int) -> int:
+            if progress:
+                progress(f"{plural(shots, 'shot')} after {plural(power, 'Grover iteration')}")
+            return checker.hits(run.counts(power, shots, rng))
 
-    found = ESTIMATORS[method](reported, epsilon, confidence, shots)
+        found = ESTIMATORS[method](measure, epsilon, confidence, shots)
+        ran = run.name
     strings = 1 << model.num_weights
     tally = count_marked(model) if census else None
     return CountResult(
@@ -590,43 +597,11 @@ def count(
         confidence=confidence,
         shots=shots,
         seed=seed,
-        backend=sampler.name,
+        backend=ran,
         oracle=counting_model(model).oracle.kind,
         estimate=found.estimate * strings,
         interval=(found.interval[0] * strings, found.interval[1] * strings),
         rounds=found.rounds,
         candidate_checks=len(checker.marked),
         exact=None if tally is None else tally.marked,
-    )
-
-
-def _nothing_to_count(
-    model: Model,
-    method: str,
-    epsilon: float,
-    confidence: float,
-    shots: int,
-    seed: int | None,
-    census: bool,
-) -> CountResult:
-    """Every layer fixed: the one (empty) weight string is checked on the data, and M is
-    known, 0 or 1, without a circuit (which would have no qubit)."""
-    marked = int(_Checker(model).hits(Counter({0: 1})))
-    return CountResult(
-        model=model.name,
-        weight_names=(),
-        strings=1,
-        accept=describe_accept(model.accept.written, model.accept.min_correct),
-        method=method,
-        epsilon=epsilon,
-        confidence=confidence,
-        shots=shots,
-        seed=seed,
-        backend="none (every layer is fixed: the one weight string is checked on the data)",
-        oracle=model.oracle.kind,
-        estimate=float(marked),
-        interval=(float(marked), float(marked)),
-        rounds=(),
-        candidate_checks=1,
-        exact=marked if census else None,
     )
