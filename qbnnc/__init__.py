@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.execution.count import CountResult, count
 from qbnnc.execution.jobs import Job, result, submit
 from qbnnc.execution.simulate import run
 from qbnnc.execution.train import train
@@ -14,6 +15,7 @@ from qbnnc.version import __version__
 
 __all__ = [
     "CompileError",
+    "CountResult",
     "Diagnostic",
     "Evaluation",
     "Job",
@@ -24,6 +26,7 @@ __all__ = [
     "compile",
     "compile_file",
     "compile_model",
+    "count",
     "load_model",
     "result",
     "run",

@@ -397,6 +397,37 @@ def estimate_train(
     )
 
 
+def estimate_amplitude_count(
+    qubits: int,
+    prep_operations: int,
+    iteration_operations: int,
+    most_power: int,
+    weights: int,
+    examples: int,
+    shots: int,
+    sparse_log2: int | None = None,
+) -> Estimate:
+    """`qbnnc count` on qbnnc's simulation: the preparation, then up to `most_power` Grover
+    iterations one at a time (the probabilities kept after each), and at most `shots`
+    measured strings checked on the data (on the sparse simulator when `sparse_log2`, its
+    amplitudes' logarithm, is given)."""
+    operations = prep_operations + most_power * iteration_operations
+    if sparse_log2 is None:
+        seconds = simulation_seconds(qubits, operations)
+        state = 2 * statevector_bytes(qubits)
+    else:
+        seconds = sparse_seconds(sparse_log2, operations)
+        state = sparse_bytes(qubits, sparse_log2)
+    checks = min(shots, 1 << min(weights, 62))
+    return Estimate(
+        f"counting by amplitude estimation (up to {most_power:,} Grover iterations of "
+        f"{qubits} qubits, {weights} weights)",
+        seconds + _float(checks * examples) * CHECK_SECONDS_PER_EXAMPLE,
+        state + (most_power + 1) * (8 << weights) + operations * QISKIT_OPERATION_BYTES,
+        "use a larger --epsilon (fewer iterations), or a smaller model",
+    )
+
+
 def memory_limit(available: int | None, address_space_left: int | None) -> int | None:
     """The memory one job may use: the smaller of the machine's available memory and what
     is left under the process's address-space limit (`ulimit -v`); None if neither is known."""

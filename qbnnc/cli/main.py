@@ -10,6 +10,7 @@ from qbnnc.cli.analyse import cmd_estimate, cmd_stats
 from qbnnc.cli.args import UsageError
 from qbnnc.cli.compile import cmd_check, cmd_compile, cmd_targets
 from qbnnc.cli.console import EXIT_ERROR, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, print_error
+from qbnnc.cli.count import cmd_count
 from qbnnc.cli.jobs import cmd_result, cmd_submit
 from qbnnc.cli.packages import missing_package, pip_name
 from qbnnc.cli.predict import cmd_predict
@@ -34,6 +35,8 @@ usage:
   qbnnc run MODEL.bnn --backend NAME[:DEVICE] ...   run on a backend instead (see below)
   qbnnc train MODEL.bnn [--seed S] [--shots-per-round N] [--backend NAME] [--json]
                      [--save FILE.bnn]               find the best weights (number unknown)
+  qbnnc count MODEL.bnn [--epsilon E] [--confidence C] [--method iae|mlae] [--backend NAME] [--json]
+                                                     estimate how many weight strings accept marks
   qbnnc predict MODEL.bnn [DATA] [--json]            evaluate a trained (fully fixed) network
                                                      on a data file: accuracy, confusion table
   qbnnc submit MODEL.bnn --backend NAME[:DEVICE] [--target NAME] [--shots N] [-o JOB.json]
@@ -144,6 +147,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "estimate": cmd_estimate,
     "run": cmd_run,
     "train": cmd_train,
+    "count": cmd_count,
     "predict": cmd_predict,
     "submit": cmd_submit,
     "result": cmd_result,
