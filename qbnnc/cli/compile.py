@@ -64,6 +64,9 @@ def cmd_compile(argv: list[str]) -> int:
     if qir:
         require_modules("QIR output (.ll, .bc)", "pytket.qir", "pyqir")
     model = load(ns.model, ns.data_root)
+    inputs = model.files_read
+    if out != "-":  # nor over the data the model read, now that it is known
+        check_output(out, inputs=inputs, option="-o")
     hint = compile_budget(model, "program" if ns.flat or suffix == ".json" else "qasm")
     with Status(f"compiling {model.name}{hint}", delay=2.0) as status:
         program = compile_model(
@@ -86,7 +89,7 @@ def cmd_compile(argv: list[str]) -> int:
     if out == "-":
         write_stdout(text)
     else:
-        write_atomically(out, text, inputs=[ns.model])
+        write_atomically(out, text, inputs=inputs)
     return EXIT_OK
 
 

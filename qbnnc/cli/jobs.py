@@ -5,12 +5,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from qbnnc.cli.args import Parser, add_backend, add_data_root, add_model_args, natural, positive
+from qbnnc.cli.args import (
+    Parser,
+    UsageError,
+    add_backend,
+    add_data_root,
+    add_model_args,
+    natural,
+    positive,
+)
 from qbnnc.cli.budget import load
 from qbnnc.cli.console import EXIT_OK, EXIT_PENDING, print_error, print_json, print_out
 from qbnnc.cli.packages import require_backend, require_target
 from qbnnc.cli.progress import Status
 from qbnnc.cli.render import render_run
+from qbnnc.diagnostics import printable
 from qbnnc.files.output import check_output, failure, require_stdout, write_atomically, write_stdout
 from qbnnc.pipeline.compiler import compile_model
 
@@ -44,12 +53,20 @@ def cmd_submit(argv: list[str]) -> int:
 
     ns = _submit_parser().parse_args(argv)
     if ns.output is not None:
+        if Path(ns.output).suffix != ".json":
+            raise UsageError(
+                "qbnnc submit: error: -o writes the job handle, a JSON file: name it JOB.json, "
+                f"not '{printable(ns.output)}'"
+            )
         check_output(ns.output, inputs=[ns.model], option="-o")
     else:
         require_stdout()
     require_target(ns.target)
     require_backend("qbnnc submit", ns.backend, ns.target)
     model = load(ns.model, ns.data_root)
+    inputs = model.files_read
+    if ns.output is not None:  # nor over the data the model read, now that it is known
+        check_output(ns.output, inputs=inputs, option="-o")
     with Status(f"compiling {model.name}") as status:
         program = compile_model(
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
@@ -60,7 +77,7 @@ def cmd_submit(argv: list[str]) -> int:
     if ns.output is None:
         write_stdout(text)
     else:
-        write_atomically(ns.output, text, inputs=[ns.model])
+        write_atomically(ns.output, text, inputs=inputs)
     return EXIT_OK
 
 

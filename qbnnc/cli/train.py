@@ -60,6 +60,8 @@ def cmd_train(argv: list[str]) -> int:
     require_backend("qbnnc train", ns.backend)
     check_save(ns)
     model = load(ns.model, ns.data_root)
+    inputs = model.files_read
+    check_save(ns, inputs)  # nor over the data the model read, now that it is known
     with Status(f"training {model.name}") as status:
         within_budget(_train_estimate(model, ns, aer), ns.model)
         result = train(
@@ -73,7 +75,7 @@ def cmd_train(argv: list[str]) -> int:
         )
     if ns.save is not None:
         found = f"{result.correct} of {plural(result.examples, 'example')} correct"
-        save_network(ns, result.network, f"trained ({found})")
+        save_network(ns, result.network, f"trained ({found})", inputs)
     if ns.json:
         print_json(result.to_json())
     else:

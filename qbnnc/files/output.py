@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.diagnostics import CompileError, Diagnostic, printable
+from qbnnc.files.inputs import FileId
 
 Content = str | bytes | Callable[[BinaryIO], None]
 
@@ -87,38 +88,54 @@ def destination(path: str | os.PathLike[str]) -> Path:
 
 def check_output(
     path: str | os.PathLike[str],
-    inputs: Iterable[str | os.PathLike[str]] = (),
+    inputs: Iterable[str | os.PathLike[str] | FileId] = (),
     option: str | None = None,
 ) -> Path:
     """Refuse, before any work, an output that cannot or must not be written: a folder, a
-    missing folder, or one of the `inputs` itself (the same file, through any link).
+    missing folder, or one of the `inputs` itself (the same file by device and inode,
+    through any link or name). `inputs`: the files read, a plain path being the model.
     `option`: the command-line option that named `path`, which the refusal advises on.
 
     Returns where the output will land (see `destination`).
     """
     dest = destination(path)
     if dest.is_dir():
-        raise failure(f"cannot write '{path}': it is a directory")
+        raise failure(f"cannot write '{printable(str(path))}': it is a directory")
     for source in inputs:
-        if _same_file(dest, source):
+        clash = _replaces(dest, source)
+        if clash is not None:
             advice = f"; name another output file with {option}" if option else ""
             raise failure(
-                f"refusing to write '{path}': it is the model '{source}' itself, which the "
-                f"output would replace{advice}"
+                f"refusing to write '{printable(str(path))}': it is {clash}, which the output "
+                f"would replace{advice}"
             )
     folder = dest.parent
     if not folder.is_dir():
-        raise failure(f"cannot write '{path}': the folder '{folder}' does not exist")
+        raise failure(
+            f"cannot write '{printable(str(path))}': the folder '{printable(str(folder))}' "
+            "does not exist"
+        )
     if dest.exists() and not os.access(dest, os.W_OK):
-        raise failure(f"cannot write '{path}': Permission denied")
+        raise failure(f"cannot write '{printable(str(path))}': Permission denied")
     return dest
 
 
-def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+def _replaces(dest: Path, source: str | os.PathLike[str] | FileId) -> str | None:
+    """What writing `dest` would replace of `source` (`the model 'm.bnn' itself`), or None
+    when `dest` is another file (or none yet)."""
     try:
-        return os.path.samefile(a, b)
-    except OSError:  # either does not exist (yet)
-        return False
+        info = os.stat(dest)
+    except OSError:  # no file there (yet): nothing to replace
+        return None
+    if isinstance(source, FileId):
+        if not source.is_file(info):
+            return None
+        return f"{source.role} '{printable(source.path)}'"
+    try:
+        same = os.path.samestat(info, os.stat(source))
+    except OSError:
+        return None
+    return f"the model '{printable(os.fspath(source))}' itself" if same else None
 
 
 def _new_file_mode(dest: Path) -> int:
@@ -135,7 +152,7 @@ def _new_file_mode(dest: Path) -> int:
 def write_atomically(
     path: str | os.PathLike[str],
     content: Content,
-    inputs: Iterable[str | os.PathLike[str]] = (),
+    inputs: Iterable[str | os.PathLike[str] | FileId] = (),
 ) -> None:
     """Write the whole file or nothing (see the module docstring).
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qbnnc.diagnostics import CompileError, Diagnostic, Span, plural, printable
+from qbnnc.files.inputs import FileId
 from qbnnc.frontend import syntax
 from qbnnc.frontend.model import Example
 
@@ -73,6 +74,14 @@ def _relative_to(model_path: str | None) -> str:
     return "the model's folder"
 
 
+@dataclass(frozen=True)
+class DataFile:
+    """The examples of a `data from` file, and which file it was (no output may replace it)."""
+
+    examples: list[Example]
+    file: FileId
+
+
 def load_csv(
     path_as_written: str,
     model_path: str | None,
@@ -82,7 +91,7 @@ def load_csv(
     source: str | None = None,
     data_root: str | os.PathLike[str] | None = None,
     columns: syntax.Columns | None = None,
-) -> list[Example]:
+) -> DataFile:
     """Examples of the data file, each `n_inputs` input bits then `n_labels` label bits.
 
     A CSV file is read by position, or by the header's names when `columns` names them; a
@@ -115,8 +124,9 @@ def load_csv(
             "read data inside that folder; move the file there, or allow a wider folder with "
             "`--data-root DIR` (`data_root=` in the library)"
         )
-    data = _read(real, fail, f"the path is relative to {_relative_to(model_path)}")
-    return _examples(data, shown, n_inputs, n_labels, columns, source, by_model=True)
+    data, info = _read(real, fail, f"the path is relative to {_relative_to(model_path)}")
+    examples = _examples(data, shown, n_inputs, n_labels, columns, source, by_model=True)
+    return DataFile(examples, FileId.of(shown, "the model's data file", info))
 
 
 DATA_SUFFIXES = (".csv", ".npy", ".npz")  # the data files `qbnnc predict` reads
@@ -138,7 +148,7 @@ def load_data_file(
             None, f"cannot read data file '{printable(path)}': {problem}", None
         )
 
-    data = _read(os.path.realpath(path), fail, "the path is relative to the current folder")
+    data, _ = _read(os.path.realpath(path), fail, "the path is relative to the current folder")
     return _examples(data, path, n_inputs, n_labels, names, None, by_model=False)
 
 
@@ -186,8 +196,9 @@ def _examples(
     return examples
 
 
-def _read(real: str, fail, relative: str) -> bytes:  # noqa: ANN001
-    """The bytes of the regular file `real`, at most `MAX_DATA_BYTES`. Opened without
+def _read(real: str, fail, relative: str) -> tuple[bytes, os.stat_result]:  # noqa: ANN001
+    """The bytes of the regular file `real`, at most `MAX_DATA_BYTES`, and the file's
+    `fstat` (which file it was). Opened without
     blocking and checked after opening, so a FIFO or a device is never read. `relative`:
     what a missing file's path is relative to, as the message says it."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -222,7 +233,7 @@ def _read(real: str, fail, relative: str) -> bytes:  # noqa: ANN001
             size += len(chunk)
         if size > MAX_DATA_BYTES:  # it grew while being read
             raise fail(_too_large(f"more than {MAX_DATA_BYTES} bytes"))
-        return b"".join(chunks)
+        return b"".join(chunks), info
     finally:
         os.close(fd)
 
