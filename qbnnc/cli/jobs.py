@@ -72,7 +72,7 @@ def cmd_submit(argv: list[str]) -> int:
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
         )
         status(f"submitting to {ns.backend}")
-        job = submit(program, ns.backend, ns.shots, ns.seed, ns.data_root)
+        job = submit(program, ns.backend, ns.shots, ns.seed)
     text = json.dumps(job.to_json(), sort_keys=True, indent=2) + "\n"
     if ns.output is None:
         write_stdout(text)
@@ -104,27 +104,16 @@ def _result_parser() -> Parser:
 
 
 def cmd_result(argv: list[str]) -> int:
-    from dataclasses import replace
-
-    from qbnnc.execution.jobs import Job, JobPending, result
+    from qbnnc.execution.jobs import JobPending, job_of_bytes, read_job, result
 
     ns = _result_parser().parse_args(argv)
     require_stdout()
-    if ns.job == "-":
-        text = sys.stdin.read()
-    else:
+    job = job_of_bytes(_read_stdin()) if ns.job == "-" else read_job(ns.job)
+    # The user names --model, so it is read as any model is; the handle's own is not trusted.
+    model = None if ns.model is None else load(ns.model, ns.data_root)
+    with Status(f"fetching the job from {printable(job.backend)}"):
         try:
-            text = Path(ns.job).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise failure(f"cannot read the job handle '{ns.job}': {e}") from None
-    job = Job.from_json(text)
-    if ns.model is not None:
-        job = replace(job, model=ns.model, data_root=ns.data_root)
-    elif ns.data_root is not None:
-        job = replace(job, data_root=ns.data_root)
-    with Status(f"fetching the job from {job.backend}"):
-        try:
-            out = result(job, ns.backend)
+            out = result(job, ns.backend, model, ns.data_root)
         except JobPending as e:
             print_error(f"qbnnc: {e}")
             return EXIT_PENDING
@@ -133,3 +122,16 @@ def cmd_result(argv: list[str]) -> int:
     else:
         print_out(render_run(out, ns.rows))
     return EXIT_OK
+
+
+def _read_stdin() -> bytes:
+    """The handle on standard input, at most one byte over the limit (`job_of_bytes` refuses
+    more)."""
+    from qbnnc.execution.jobs import MAX_JOB_BYTES
+
+    if sys.stdin is None:
+        raise failure("cannot read the job handle from standard input: it is closed")
+    try:
+        return sys.stdin.buffer.read(MAX_JOB_BYTES + 1)
+    except (OSError, ValueError) as e:
+        raise failure(f"cannot read the job handle from standard input: {e}") from None
