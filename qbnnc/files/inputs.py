@@ -2,9 +2,12 @@
 
 Only regular files are read (a folder, a device, a FIFO or a socket is refused after
 opening it without blocking, before reading a byte), and at most a limit of bytes, so no
-file can hang qbnnc or fill its memory. Each file read is known by device and inode
-(`FileId`), the same through every name and link, so that no output ever replaces one.
-Failures are `Unreadable`, with a `Reason` that each caller puts in its own words.
+file can hang qbnnc or fill its memory. A file that a model names is opened only if it
+resolves inside a given folder (`open_beneath`), one path component at a time, so that no
+folder swapped for a link while it is opened can lead outside. Each file read is known by
+device and inode (`FileId`), the same through every name and link, so that no output ever
+replaces one. Failures are `Unreadable`, with a `Reason` that each caller puts in its own
+words.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from enum import Enum
 
@@ -44,6 +48,7 @@ class Reason(Enum):
     DIRECTORY = "it is a directory, not a file"
     SPECIAL = "it is not a regular file (a device, FIFO or socket)"
     TOO_LARGE = "it is too large"
+    OUTSIDE = "it is outside the folder it must be in"
     OTHER = "it cannot be read"
 
 
@@ -139,3 +144,162 @@ def read_regular(path: str, limit: int) -> tuple[bytes, os.stat_result]:
         return read_capped(fd, limit), info
     finally:
         os.close(fd)
+
+
+# Links followed in one path before giving up, as Linux's path walk allows.
+MAX_LINKS = 40
+# Folders on the way are opened only to resolve names in them: O_PATH (Linux) needs no
+# read permission on them, as a path walk needs none.
+_FOLDER_FLAGS = (
+    (getattr(os, "O_PATH", 0) or getattr(os, "O_SEARCH", 0) or os.O_RDONLY)
+    | getattr(os, "O_DIRECTORY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+# What opening a link with O_NOFOLLOW fails with: ELOOP for a file; ENOTDIR as a folder
+# (O_PATH | O_DIRECTORY), and EMLINK on FreeBSD.
+_A_LINK = (errno.ELOOP, errno.ENOTDIR, errno.EMLINK)
+
+
+def open_beneath(path: str, root: str) -> tuple[int, str]:
+    """A descriptor of the regular file `path` (absolute, or relative to the current
+    folder), opened only if it resolves, links followed, inside the folder `root`; and the
+    file's real path.
+
+    The path is resolved one component at a time from `/`, each opened relative to its
+    folder's descriptor with O_NOFOLLOW: a link is read and its target resolved in turn,
+    so the file opened is the one resolved, however the folders on the way change
+    meanwhile (a folder swapped for a link to elsewhere is met as that link). Only folders
+    are opened before the path is known to end inside `root`; the opened file's real path
+    is then checked again through its descriptor. `Unreadable` with `Reason.OUTSIDE` for a
+    path that ends outside `root`, whether the file exists or not (so nothing tells), else
+    as `open_regular`.
+    """
+    if "\0" in path or "\0" in root:
+        raise Unreadable(Reason.OTHER, "a file name cannot contain a NUL character")
+    real_root = os.path.realpath(root)
+    try:
+        start = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+        folders = [os.open("/", _FOLDER_FLAGS)]
+    except OSError as error:
+        raise unreadable(error) from None
+    names: list[str] = []  # the real path of folders[-1], one name per folder
+    todo = _components(start)  # what is left to resolve, the next component last
+    links = 0
+    try:
+        while todo:
+            name = todo.pop()
+            if name == "..":
+                if names:
+                    os.close(folders.pop())
+                    names.pop()
+                continue
+            last = not todo
+            here = "/" + "/".join([*names, name])
+            try:
+                if last and not _inside(here, real_root):
+                    # Never opened: only a link here may still lead inside.
+                    opened: int | str = _link_or_outside(folders[-1], name)
+                else:
+                    opened = _open_or_read_link(folders[-1], name, last)
+            except OSError as error:
+                if not _inside(_where(names, name, todo), real_root):
+                    raise Unreadable(Reason.OUTSIDE) from None
+                raise unreadable(error) from None
+            if isinstance(opened, str):  # a link: resolve its target in its place
+                links += 1
+                if links > MAX_LINKS:
+                    raise Unreadable(Reason.OTHER, "Too many levels of symbolic links")
+                if opened.startswith("/"):
+                    while names:
+                        os.close(folders.pop())
+                        names.pop()
+                todo += _components(opened)
+            elif last:
+                return _checked(opened, here, real_root), here
+            else:
+                folders.append(opened)
+                names.append(name)
+        where = "/" + "/".join(names)
+        raise Unreadable(Reason.DIRECTORY if _inside(where, real_root) else Reason.OUTSIDE)
+    finally:
+        for fd in folders:
+            os.close(fd)
+
+
+def _components(path: str) -> list[str]:
+    """The names of `path` to resolve, the first one last (`.` and empty names dropped)."""
+    return [name for name in reversed(path.split("/")) if name not in ("", ".")]
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _where(names: list[str], name: str, todo: list[str]) -> str:
+    """Where a path that cannot be resolved further would be: the names resolved, then the
+    rest as written (no link is left to follow in what does not exist)."""
+    return os.path.normpath("/" + "/".join([*names, name, *reversed(todo)]))
+
+
+def _link_or_outside(folder: int, name: str) -> str:
+    """The target of the link `name` in `folder`; `Unreadable(Reason.OUTSIDE)` if it is no
+    link (a file outside, which is not opened)."""
+    try:
+        return os.readlink(name, dir_fd=folder)
+    except OSError as error:
+        if error.errno == errno.EINVAL:
+            raise Unreadable(Reason.OUTSIDE) from None
+        raise
+
+
+def _open_or_read_link(folder: int, name: str, last: bool) -> int | str:
+    """`name` in `folder`, opened (to read, if `last`, else as a folder to resolve names
+    in) without following a link: its descriptor, or the link's target if it is one."""
+    flags = (READ_FLAGS if last else _FOLDER_FLAGS) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.open(name, flags, dir_fd=folder)
+    except OSError as error:
+        if error.errno not in _A_LINK:
+            raise
+        try:
+            return os.readlink(name, dir_fd=folder)
+        except OSError:  # not a link after all (a file where a folder is named)
+            raise error from None
+
+
+def _checked(fd: int, path: str, root: str) -> int:
+    """`fd`, once it is known to be a regular file whose real path, asked of the system
+    through the descriptor, is still inside `root` (else closed, and `Unreadable`)."""
+    try:
+        require_regular(fd)
+        real = _real_path(fd)
+        if real is None:  # no way to ask the descriptor: compare with the path resolved
+            same = os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+            real = path if same else None
+        if real is None or not _inside(real, root):
+            raise Unreadable(Reason.OUTSIDE)
+    except OSError as error:
+        os.close(fd)
+        raise unreadable(error) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _real_path(fd: int) -> str | None:
+    """The path the system has for the file open as `fd`: /proc on Linux, F_GETPATH on
+    macOS; None where neither answers."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        pass
+    if sys.platform == "darwin":
+        import fcntl
+
+        try:
+            raw = fcntl.fcntl(fd, fcntl.F_GETPATH, bytes(1024))  # type: ignore[attr-defined]
+        except OSError:
+            return None
+        return os.fsdecode(raw.split(b"\0", 1)[0])
+    return None
