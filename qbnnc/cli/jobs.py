@@ -12,7 +12,8 @@ from qbnnc.cli.args import (
     add_data_root,
     add_model_args,
     natural,
-    positive,
+    seed,
+    shots,
 )
 from qbnnc.cli.budget import load
 from qbnnc.cli.console import EXIT_OK, EXIT_PENDING, print_error, print_json, print_out
@@ -38,8 +39,10 @@ def _submit_parser() -> Parser:
     )
     add_model_args(p)
     add_backend(p, default=None, required=True)
-    p.add_argument("--shots", type=positive, default=1024, metavar="N", help="default 1024")
-    p.add_argument("--seed", type=natural, metavar="S", help="the backend's seed, if it has one")
+    p.add_argument(
+        "--shots", type=shots, default=1024, metavar="N", help="default 1024 (at most 10^9)"
+    )
+    p.add_argument("--seed", type=seed, metavar="S", help="the backend's seed, if it has one")
     p.add_argument(
         "-o", "--output", metavar="JOB.json", help="write the handle there (default: stdout)"
     )

@@ -12,7 +12,8 @@ from qbnnc.cli.args import (
     add_model_args,
     add_save,
     natural,
-    positive,
+    seed,
+    shots,
 )
 from qbnnc.cli.budget import compile_budget, estimate_hint, file_error, load, within_budget
 from qbnnc.cli.console import EXIT_OK, print_json, print_out
@@ -40,8 +41,10 @@ def _run_parser() -> Parser:
         ),
     )
     add_model_args(p)
-    p.add_argument("--shots", type=positive, default=1024, metavar="N", help="default 1024")
-    p.add_argument("--seed", type=natural, default=0, metavar="S", help="sampling seed (default 0)")
+    p.add_argument(
+        "--shots", type=shots, default=1024, metavar="N", help="default 1024 (at most 10^9)"
+    )
+    p.add_argument("--seed", type=seed, default=0, metavar="S", help="sampling seed (default 0)")
     p.add_argument(
         "--plot",
         metavar="FILE.png",

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from qbnnc.analysis.budget import Estimate
-from qbnnc.cli.args import Parser, add_backend, add_model_args, add_save, natural, positive
+from qbnnc.cli.args import (
+    Parser,
+    add_backend,
+    add_model_args,
+    add_save,
+    positive,
+    seed,
+    shots,
+)
 from qbnnc.cli.budget import load, within_budget
 from qbnnc.cli.console import EXIT_OK, print_json, print_out
 from qbnnc.cli.packages import require_backend
@@ -30,10 +38,10 @@ def _train_parser() -> Parser:
         ),
     )
     add_model_args(p, target=False)
-    p.add_argument("--seed", type=natural, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument(
         "--shots-per-round",
-        type=positive,
+        type=shots,
         default=1,
         metavar="N",
         help="measurements per circuit run (default 1, as in BBHT; each costs its iterations)",

@@ -47,6 +47,7 @@ from qbnnc.execution.backends import describe, is_built_in, resolve
 from qbnnc.execution.simulate import (
     MAX_SHOTS,
     RunResult,
+    check_seed,
     check_shots,
     measuring_nothing_expected,
     run,
@@ -299,8 +300,10 @@ def submit(
 
     `backend` None, `aer` or `generic` runs qbnnc's own simulation at once, as `run` does
     (a device target's circuit on the target's local emulator). Raises ValueError for
-    `shots` outside 1..`MAX_SHOTS` (TypeError when not a whole number)."""
+    `shots` outside 1..`MAX_SHOTS` or `seed` outside 0..`MAX_SEED` (TypeError when not a
+    whole number)."""
     check_shots(shots)
+    check_seed(seed)
     shots = int(shots)
     model = program.model
     if is_built_in(backend):

@@ -572,7 +572,10 @@ def _row(
 def bit_matrix(values: object, width: int, name: str) -> np.ndarray:
     """`values` as a rows x `width` uint8 array of 0s and 1s (a 1-D array is one column when
     `width` is 1). Booleans, integers and floats equal to 0 or 1 are accepted; anything
-    else is a `ValueError` naming `name`, the shape or the first bad value (row, column)."""
+    else is a `ValueError` naming `name`, the shape or the first bad value (row, column), as
+    is a masked array with a masked value (its mask would be lost, and the value under it
+    read)."""
+    refuse_masked(values, name)
     try:
         array = np.asarray(values)
     except Exception as error:  # noqa: BLE001 - ragged lists and the like
@@ -597,6 +600,17 @@ def bit_matrix(values: object, width: int, name: str) -> np.ndarray:
     return array.astype(np.uint8)
 
 
+def refuse_masked(values: object, name: str) -> None:
+    """ValueError if `values` is a masked array with a value masked: reading it as an
+    array would drop the mask and read whatever lies under it."""
+    if isinstance(values, np.ma.MaskedArray) and np.ma.getmaskarray(values).any():
+        row = np.argwhere(np.ma.getmaskarray(values))[0].tolist()
+        raise ValueError(
+            f"{name} is a masked array with masked (missing) values, the first at "
+            f"{tuple(row)}: fill them (values.filled(0)) or drop their rows"
+        )
+
+
 def array_examples(
     inputs: object, labels: object, n_inputs: int, n_labels: int, path: str | None = None
 ) -> list[Example]:
@@ -619,6 +633,32 @@ def array_examples(
 
 
 NPZ_KEYS = ("X", "y")  # the arrays of a .npz file unless the model names others
+
+
+def _read_array(data: bytes, fail: Callable[[str], CompileError]) -> np.ndarray:
+    """The array a `.npy` file's bytes hold, read without running anything: its header is
+    parsed first (NumPy's messages about a bad one would quote it), and an array of Python
+    objects, which loading could run code for, is refused."""
+    header = io.BytesIO(data)
+    try:
+        major, _ = np.lib.format.read_magic(header)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if major == 1
+            else np.lib.format.read_array_header_2_0
+        )
+        _, _, dtype = read_header(header)
+    except (ValueError, EOFError, OSError):
+        raise fail(
+            "its header is not an array header as numpy.save writes it (it does not parse, "
+            "or is over 10,000 bytes): save the array with numpy.save"
+        ) from None
+    if dtype.hasobject:
+        raise fail(
+            "it holds Python objects, which are never loaded (they could run code): save "
+            "an array of numbers (bool or int)"
+        )
+    return np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
 
 
 def _array_file(
@@ -662,7 +702,7 @@ def _array_file(
         )
     try:
         if suffix == ".npy":
-            array = np.load(io.BytesIO(data), allow_pickle=False)
+            array = _read_array(data, fail)
             try:
                 matrix = bit_matrix(array, n_inputs + n_labels, "the array")
             except ValueError as error:
@@ -697,17 +737,12 @@ def _array_file(
                 f"the archive has no array named {_quoted(missing)} ({has}): it needs the "
                 f"inputs and the labels under {_quoted(list(keys), 'and')} ({how})"
             )
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            inputs, labels = archive[keys[0]], archive[keys[1]]
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inputs, labels = (_read_array(archive.read(f"{key}.npy"), fail) for key in keys)
         return array_examples(inputs, labels, n_inputs, n_labels, path)
     except CompileError:
         raise
-    except ValueError as error:
-        if "allow_pickle" in str(error):
-            raise fail(
-                "it holds Python objects, which are never loaded (they could run code): save "
-                "an array of numbers (bool or int)"
-            ) from None
+    except ValueError as error:  # from array_examples: says what is wrong with the arrays
         raise fail(str(error)) from None
     except (OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
         kind = "NumPy .npy" if suffix == ".npy" else "NumPy .npz"
