@@ -2,10 +2,11 @@
 
 Random valid models must compile; random mutations of the shipped examples (deleted,
 duplicated and swapped tokens and lines, huge numbers, bad bytes, truncation, repeated
-blocks) must either compile or fail with located diagnostics and exit 1, never a
-traceback or internal error, and never leave a partial output file. Outputs are fuzzed
-too: every kind of destination (existing files, symlinks, the model itself, folders),
-standard output closed or full, and signals in the middle of a write. Job handles are
+blocks, terminal escapes and bidi controls) must either compile or fail with located
+diagnostics and exit 1, never a traceback or internal error, never a raw escape, and never
+leave a partial output file. Outputs are fuzzed too: every kind of destination (existing
+files, symlinks, the model itself, folders), standard output closed or full, and signals
+in the middle of a write. Job handles are
 fuzzed as hostile input to `qbnnc result`: one-line errors, never another file's content,
 never a raw control character. A longer campaign:
 QBNNC_FUZZ_EXAMPLES=20000 pytest tests/test_fuzz.py
@@ -42,6 +43,7 @@ CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u206
 NOISE = [
     b"", b"{", b"}", b"->", b"#", b"9" * 40, b"-1", b"\xff\xfe", b"\x00", b"\r", b"\t",
     b"layer", b"from", b"x[0]", b"pi/0", b"0*pi", b"accept", b"\xe2\x80\xa8", b"%",
+    b"# \x1b]0;t\x07", b"\x1b[2J", b"\xe2\x80\xae", b"# \xe2\x81\xa6", b"\x07", b"\xc2\x9b",
 ]  # fmt: skip
 
 
@@ -106,6 +108,7 @@ def test_mutants_compile_or_fail_with_located_errors(
     files = sorted(p.name for p in tmp.iterdir())
     assert code in (0, 1), err
     assert "Traceback" not in err and "internal error" not in err
+    assert not CONTROL.search(err), repr(err)  # a comment's ESC or U+202E is shown escaped
     if code == 0:
         assert "out.qasm" in files and (tmp / "out.qasm").read_text().startswith("OPENQASM 3.0;")
     else:
