@@ -3,6 +3,8 @@ through any name or link), and every writing option takes only its own suffixes.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,40 @@ def test_the_library_never_writes_over_a_file_the_model_was_read_from(tmp_path: 
     assert _snapshot(tmp_path) == before
     write_atomically(tmp_path / "other.png", "x", inputs=model.files_read)  # another file: fine
     assert (tmp_path / "other.png").read_text() == "x"
+
+
+# --- what an existing output keeps: owner and group as open() would, not its hard links -----
+
+AND221 = Path(__file__).resolve().parent.parent / "examples" / "paper" / "qbnn221_and.bnn"
+
+
+def test_an_existing_output_keeps_its_owner_and_group_where_the_writer_may_set_them(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out.qasm"
+    out.write_text("old")
+    if os.geteuid() == 0:  # root may give the file to anyone, and must keep its owner
+        os.chown(out, 12345, 23456)
+        owner = (12345, 23456)
+    else:  # anyone else may keep only an owner and group that are their own
+        owner = (os.geteuid(), os.getegid())
+    out.chmod(0o4640)  # a set-id bit too: the mode is set after the owner, which clears it
+    assert main([str(AND221), "-o", str(out)]) == 0
+    info = out.stat()
+    assert out.read_text().startswith("OPENQASM 3.0;")
+    assert (info.st_uid, info.st_gid) == owner
+    assert stat.S_IMODE(info.st_mode) == 0o4640
+
+
+def test_an_output_replaces_the_file_so_its_other_hard_links_keep_the_old_content(
+    tmp_path: Path,
+) -> None:
+    """Documented in docs/cli.md: rewriting in place would keep the links but could leave a
+    half-written file; the replaced file's other names keep what it held."""
+    out, alias = tmp_path / "out.qasm", tmp_path / "alias.qasm"
+    out.write_text("old")
+    alias.hardlink_to(out)
+    inode = out.stat().st_ino
+    assert main([str(AND221), "-o", str(out)]) == 0
+    assert out.read_text().startswith("OPENQASM 3.0;") and out.stat().st_ino != inode
+    assert alias.read_text() == "old" and alias.stat().st_nlink == 1

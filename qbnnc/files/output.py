@@ -4,9 +4,12 @@ A file is written whole or not at all: a temporary file beside the destination, 
 and fsynced, then renamed over it (and the folder fsynced), so a crash, a full disk, a
 signal or an error leaves either the old file or the new one, never a mix, and no
 temporary behind. The new file gets the mode a plain `open(path, "w")` would give it
-(the old file's mode, or 0666 less the umask). A symlink is written through to its
-target, as `open` would, instead of being replaced by a regular file. An output that is
-one of the inputs (the same file, by device and inode) is refused before any work.
+(the old file's mode, or 0666 less the umask), and the old file's owner and group where
+this process may set them (root always). A symlink is written through to its target, as
+`open` would, instead of being replaced by a regular file. A hard link is not: the file
+is replaced, not rewritten in place (which a crash could leave half written), so its other
+names keep the old content. An output that is one of the inputs (the same file, by device
+and inode) is refused before any work.
 
 Standard output is checked the same way: closed, full or failing, it is an error (exit 1),
 not a silent success.
@@ -138,15 +141,26 @@ def _replaces(dest: Path, source: str | os.PathLike[str] | FileId) -> str | None
     return f"the model '{printable(os.fspath(source))}' itself" if same else None
 
 
-def _new_file_mode(dest: Path) -> int:
-    """The mode `open(dest, "w")` leaves: an existing file keeps its own, a new one gets
-    0666 less the umask."""
-    try:
-        return stat.S_IMODE(os.stat(dest).st_mode)
-    except OSError:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return 0o666 & ~mask
+def _new_file_mode(old: os.stat_result | None) -> int:
+    """The mode `open(dest, "w")` leaves: an existing file (`old`) keeps its own, a new one
+    gets 0666 less the umask."""
+    if old is not None:
+        return stat.S_IMODE(old.st_mode)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _keep_owner(fd: int, old: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, as `open(dest, "w")` would leave
+    them, where this process may (root always; others their own groups): else it stays
+    the writer's, as any new file is."""
+    for uid in (old.st_uid, -1):
+        try:
+            os.fchown(fd, uid, old.st_gid)
+            return
+        except PermissionError:
+            continue
 
 
 def write_atomically(
@@ -170,7 +184,11 @@ def write_atomically(
 
 def _write_and_rename(path: str | os.PathLike[str], dest: Path, content: Content) -> None:
     folder = dest.parent
-    mode = _new_file_mode(dest)
+    try:
+        old: os.stat_result | None = os.stat(dest)
+    except OSError:
+        old = None
+    mode = _new_file_mode(old)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
@@ -179,6 +197,8 @@ def _write_and_rename(path: str | os.PathLike[str], dest: Path, content: Content
         ) from None
     try:
         try:
+            if old is not None:
+                _keep_owner(fd, old)  # before the mode: a chown clears set-id bits
             os.fchmod(fd, mode)
             f = os.fdopen(fd, "wb")
         except BaseException:
