@@ -144,6 +144,10 @@ BAD_FIELDS = {
     "shots true": ({"shots": True}, '"shots" must be a whole number, got true or false'),
     "iterations -1": ({"iterations": -1}, '"iterations" must be a whole number from 0'),
     "marked 9": ({"marked": 9}, '"marked" must be a whole number from 0 to 8'),
+    "marked beyond 2^5000": (
+        {"weights": [f"w{i}" for i in range(5000)], "marked": -1, "counts": None, "handle": "h"},
+        '"marked" must be a whole number from 0 to 2^5000',
+    ),
     "an unknown target": ({"target": "x"}, '"target" must be a target\'s name: generic,'),
     "a control character": ({"backend": "aer\x1b]0;x\x07"}, '"backend" must be 1 to 1000 print'),
     "a bidi override": ({"target": "generic\u202e"}, '"target" must be a target\'s name'),

@@ -222,12 +222,13 @@ def _kind(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-def _whole(value: object, what: str, low: int, high: int) -> None:
-    """`value` is a whole number (not true or false) in low..high; `what`: the key, quoted."""
+def _whole(value: object, what: str, low: int, high: int, shown: str = "") -> None:
+    """`value` is a whole number (not true or false) in low..high (`shown`: the bound as the
+    message says it, for one too long to print); `what`: the key, quoted."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{what} must be a whole number, got {_kind(value)}")
     if not low <= value <= high:
-        raise ValueError(f"{what} must be a whole number from {low} to {high}")
+        raise ValueError(f"{what} must be a whole number from {low} to {shown or high}")
 
 
 def _name(value: object, key: str, limit: int = MAX_NAME_CHARS) -> None:
@@ -261,7 +262,7 @@ def _check_job(job: Job) -> None:
     _whole(job.shots, '"shots"', 1, MAX_SHOTS)
     _whole(job.iterations, '"iterations"', 0, MAX_ITERATIONS)
     if job.marked is not None:
-        _whole(job.marked, '"marked"', 0, 2**n)
+        _whole(job.marked, '"marked"', 0, 2**n, f"2^{n}" if n > 64 else "")
     p = job.success_probability
     if p is not None:
         if isinstance(p, bool) or not isinstance(p, int | float):
