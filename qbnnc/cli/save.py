@@ -6,11 +6,15 @@ import argparse
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qbnnc.cli.args import UsageError
 from qbnnc.files.inputs import FileId
 from qbnnc.files.output import check_output, write_atomically
 from qbnnc.version import __version__
+
+if TYPE_CHECKING:
+    from qbnnc.reference.network import Network
 
 Inputs = Sequence[str | os.PathLike[str] | FileId]
 
@@ -25,12 +29,7 @@ def check_save(ns: argparse.Namespace, inputs: Inputs | None = None) -> None:
     check_output(ns.save, inputs=[ns.model] if inputs is None else inputs, option="--save")
 
 
-def save_network(
-    ns: argparse.Namespace,
-    network,  # noqa: ANN001 - a Network
-    how: str,
-    inputs: Inputs,
-) -> None:
+def save_network(ns: argparse.Namespace, network: Network, how: str, inputs: Inputs) -> None:
     """Write `network` as a .bnn model to --save (whole or not at all), over none of
     `inputs`."""
     comment = (
