@@ -11,11 +11,17 @@ MAX_SHOWN_LINE = 160
 
 def printable(text: str) -> str:
     """`text` with every control or other non-printable character written as its Python
-    escape (a newline as `\\n`), so that a path or name stays on one line wherever it is
-    shown: in a message, or in a comment of the output program."""
+    escape (a newline as `\\n`, ESC as `\\x1b`, a right-to-left override as `\\u202e`), so
+    that a path or name stays on one line wherever it is shown, in a message or in a
+    comment of the output program, and no terminal acts on what it holds."""
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def printable_lines(text: str) -> str:
+    """`text` as `printable` shows it, line by line (its line breaks kept)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -72,18 +78,23 @@ class Diagnostic:
         return cls(span.path, span.line, span.column, message, line_text)
 
     def render(self) -> str:
-        """`path:line:col: error: message`, then the source line and a caret.
+        """`path:line:col: error: message`, then the source line and a caret; every
+        character a terminal would act on is shown escaped (`printable`).
 
         Without a line, one line: `path: error: message`, or `qbnnc: error: message` when
         there is no path either (an option, a target, text compiled without a path).
         """
+        message = printable(self.message)
         if self.line <= 0:
-            return f"{printable(self.path or 'qbnnc')}: error: {self.message}"
+            return f"{printable(self.path or 'qbnnc')}: error: {message}"
         where = printable(self.path or "<input>")
-        text = f"{where}:{self.line}:{self.column}: error: {self.message}"
+        text = f"{where}:{self.line}:{self.column}: error: {message}"
         if self.source_line is not None:
-            shown = self.source_line.expandtabs(1)
-            column = max(self.column - 1, 0)
+            # Control and bidi characters (a comment's ESC or U+202E) escaped, the caret
+            # moved by what the escapes before it add.
+            line = self.source_line.expandtabs(1)
+            column = len(printable(line[: max(self.column - 1, 0)]))
+            shown = printable(line)
             if len(shown) > MAX_SHOWN_LINE:  # a window around the caret
                 start = max(0, min(column - MAX_SHOWN_LINE // 2, len(shown) - MAX_SHOWN_LINE))
                 end = start + MAX_SHOWN_LINE

@@ -29,7 +29,8 @@ def write(folder: Path, content: str | bytes, name: str = "d.csv") -> Path:
 
 def load(folder: Path, n: int = 2, k: int = 1, name: str = "d.csv") -> list[tuple]:
     model = str(folder / "m.bnn")
-    return [(e.inputs, e.label) for e in load_csv(name, model, n, k, MODEL_SPAN, MODEL_TEXT)]
+    loaded = load_csv(name, model, n, k, MODEL_SPAN, MODEL_TEXT)
+    return [(e.inputs, e.label) for e in loaded.examples]
 
 
 def failures(folder: Path, n: int = 2, k: int = 1, name: str = "d.csv") -> list[Diagnostic]:
@@ -62,7 +63,7 @@ def test_byte_order_mark_and_multiple_labels(tmp_path: Path) -> None:
 
 def test_example_spans_point_into_the_csv(tmp_path: Path) -> None:
     write(tmp_path, "a,b,c\n\n0,1,1\n")
-    examples = load_csv("d.csv", str(tmp_path / "m.bnn"), 2, 1, MODEL_SPAN)
+    examples = load_csv("d.csv", str(tmp_path / "m.bnn"), 2, 1, MODEL_SPAN).examples
     span = examples[0].span
     assert span is not None
     assert (span.path, span.line, span.column) == (str(tmp_path / "d.csv"), 3, 1)
@@ -159,7 +160,7 @@ def test_without_a_model_path_the_current_folder_is_used(
 ) -> None:
     write(tmp_path, "0,1,1\n")
     monkeypatch.chdir(tmp_path)
-    examples = load_csv("d.csv", None, 2, 1, None)
+    examples = load_csv("d.csv", None, 2, 1, None).examples
     assert [(e.inputs, e.label) for e in examples] == [((0, 1), (1,))]
     assert csv_path("/abs/d.csv", "models/m.bnn") == "/abs/d.csv"
 

@@ -2,15 +2,19 @@
 
 Random valid models must compile; random mutations of the shipped examples (deleted,
 duplicated and swapped tokens and lines, huge numbers, bad bytes, truncation, repeated
-blocks) must either compile or fail with located diagnostics and exit 1, never a
-traceback or internal error, and never leave a partial output file. Outputs are fuzzed
-too: every kind of destination (existing files, symlinks, the model itself, folders),
-standard output closed or full, and signals in the middle of a write. A longer campaign:
+blocks, terminal escapes and bidi controls) must either compile or fail with located
+diagnostics and exit 1, never a traceback or internal error, never a raw escape, and never
+leave a partial output file. Outputs are fuzzed too: every kind of destination (existing
+files, symlinks, the model itself, folders), standard output closed or full, and signals
+in the middle of a write. Job handles are
+fuzzed as hostile input to `qbnnc result`: one-line errors, never another file's content,
+never a raw control character. A longer campaign:
 QBNNC_FUZZ_EXAMPLES=20000 pytest tests/test_fuzz.py
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -24,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import qbnnc
 import qbnnc.pipeline.compiler
 from qbnnc.cli import main
 from qbnnc.testing import random_source
@@ -33,9 +38,12 @@ EXAMPLES = {p.name: p.read_bytes() for p in sorted(ROOT.glob("examples/**/*.bnn"
 CSV = (ROOT / "examples" / "csv" / "parity3.csv").read_bytes()
 BUDGET = int(os.environ.get("QBNNC_FUZZ_EXAMPLES", "1500"))
 LOCATED = re.compile(r"^\S.*?:(\d+:\d+:)? error: .+")
+# What a terminal would act on: control characters (but the line breaks) and bidi controls.
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 NOISE = [
     b"", b"{", b"}", b"->", b"#", b"9" * 40, b"-1", b"\xff\xfe", b"\x00", b"\r", b"\t",
     b"layer", b"from", b"x[0]", b"pi/0", b"0*pi", b"accept", b"\xe2\x80\xa8", b"%",
+    b"# \x1b]0;t\x07", b"\x1b[2J", b"\xe2\x80\xae", b"# \xe2\x81\xa6", b"\x07", b"\xc2\x9b",
 ]  # fmt: skip
 
 
@@ -100,6 +108,7 @@ def test_mutants_compile_or_fail_with_located_errors(
     files = sorted(p.name for p in tmp.iterdir())
     assert code in (0, 1), err
     assert "Traceback" not in err and "internal error" not in err
+    assert not CONTROL.search(err), repr(err)  # a comment's ESC or U+202E is shown escaped
     if code == 0:
         assert "out.qasm" in files and (tmp / "out.qasm").read_text().startswith("OPENQASM 3.0;")
     else:
@@ -302,3 +311,87 @@ def test_a_signal_during_a_write_leaves_the_old_file_and_no_temporary(
     assert ("interrupted" if signum == signal.SIGINT else f"terminated ({name})") in err
     assert out.read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.bnn", "out.qasm", "writing"]
+
+
+# --- job handles: untrusted input to `qbnnc result` -------------------------------------------
+
+SECRET = "root:$6$Fuzz-Secret-Hash:19000"
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(["\x1b]0;x\x07", "\u202e", "000", "(1, 2)", "generic", "aer"]),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+# Where a hostile handle's "model" may point ({dir}: the campaign's folder).
+MODEL_PATHS = [
+    "{dir}/m.bnn", "{dir}/secret", "{dir}/secret.bnn", "{dir}/link.bnn", "{dir}/fifo.bnn",
+    "/dev/zero", "{dir}", "{dir}/missing.bnn", "m.bnn", "", "{dir}/m.bnn\x00",
+]  # fmt: skip
+HANDLE_EDITS = st.one_of(
+    st.tuples(
+        st.just("set"), st.sampled_from(["format", *qbnnc.Job.__dataclass_fields__]), JSON_VALUES
+    ),
+    st.tuples(st.just("delete"), st.sampled_from([*qbnnc.Job.__dataclass_fields__]), st.none()),
+    st.tuples(st.just("add"), st.sampled_from(["data_root", "secret", SECRET, ""]), JSON_VALUES),
+    st.tuples(st.just("model"), st.sampled_from(MODEL_PATHS), st.none()),
+    st.tuples(
+        st.just("counts"),
+        st.dictionaries(
+            st.text("01a\u202e", max_size=5), st.integers(-3, 2**70) | st.floats(), max_size=4
+        ),
+        st.none(),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def job_scratch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """A folder with a model, its real handle, and files a handle must never show."""
+    folder = tmp_path_factory.mktemp("jobs")
+    (folder / "m.bnn").write_bytes(EXAMPLES["qbn31_task1.bnn"])
+    (folder / "secret").write_text(SECRET + "\n")
+    (folder / "secret.bnn").write_text(f"network n {{\n    {SECRET}\n}}\n")
+    (folder / "link.bnn").symlink_to(folder / "secret")
+    os.mkfifo(folder / "fifo.bnn")
+    program = qbnnc.compile_file(folder / "m.bnn")
+    return folder, qbnnc.submit(program, "aer", shots=30, seed=0).to_json()
+
+
+@settings(max_examples=max(BUDGET // 5, 50), deadline=None, suppress_health_check=ANY_HEALTH)
+@given(edits=st.lists(HANDLE_EDITS, min_size=1, max_size=4), cut=st.none() | st.integers(0, 900))
+def test_hostile_job_handles_are_one_line_errors_that_show_no_other_file(
+    edits: list[tuple[str, object, object]],
+    cut: int | None,
+    job_scratch: tuple[Path, dict[str, object]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder, handle = job_scratch
+    data = dict(handle)
+    for kind, key, value in edits:
+        if kind in ("set", "add"):
+            data[key] = value  # type: ignore[index]
+        elif kind == "delete":
+            data.pop(key, None)  # type: ignore[call-overload]
+        elif kind == "model":
+            data["model"] = str(key).format(dir=folder)
+        else:
+            data["counts"] = key
+    text = json.dumps(data)
+    path = folder / "job.json"
+    path.write_text(text if cut is None else text[:cut])
+    before = sorted(p.name for p in folder.iterdir())
+    code = main(["result", str(path)])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    assert "Traceback" not in err and "internal error" not in err
+    assert "Fuzz-Secret" not in out + err  # no file but the model's own .bnn is ever shown
+    assert not CONTROL.search(out + err), repr(out + err)
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing written
+    if code == 1:
+        assert LOCATED.match(err.splitlines()[0]), err

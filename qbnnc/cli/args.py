@@ -75,6 +75,24 @@ def positive(text: str) -> int:
     return value
 
 
+def shots(text: str) -> int:
+    """A number of shots: 1 to `MAX_SHOTS`."""
+    from qbnnc.execution.simulate import MAX_SHOTS
+
+    if (value := positive(text)) > MAX_SHOTS:
+        raise argparse.ArgumentTypeError(f"{value} is more than {MAX_SHOTS} (10^9)")
+    return value
+
+
+def seed(text: str) -> int:
+    """A seed: 0 to `MAX_SEED`."""
+    from qbnnc.execution.simulate import MAX_SEED
+
+    if (value := natural(text)) > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{value} is more than {MAX_SEED} (2^32 - 1)")
+    return value
+
+
 def natural(text: str) -> int:
     if (value := whole(text)) < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative")

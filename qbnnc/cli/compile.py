@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from qbnnc.cli.args import Parser, UsageError, add_data_root, add_optimize_for
@@ -11,7 +12,7 @@ from qbnnc.cli.packages import require_modules, require_target
 from qbnnc.cli.progress import Status, counting
 from qbnnc.cli.render import summary
 from qbnnc.files.output import check_output, require_stdout, write_atomically, write_stdout
-from qbnnc.pipeline.compiler import compile_model
+from qbnnc.pipeline.compiler import compile_model, read_source
 from qbnnc.version import __version__
 
 
@@ -46,7 +47,9 @@ def _compile_parser() -> Parser:
 
 def cmd_compile(argv: list[str]) -> int:
     ns = _compile_parser().parse_args(argv)
-    out = ns.output or str(Path(ns.model).with_suffix(".qasm"))
+    if ns.output is None and os.path.isdir(ns.model):
+        read_source(ns.model)  # refuses a folder, which has no name to put .qasm after
+    out = ns.output if ns.output is not None else str(Path(ns.model).with_suffix(".qasm"))
     suffix = Path(out).suffix
     # Everything that can be known before compiling is checked first: the output's format
     # and place (never over the model itself), the target, the packages.
@@ -64,6 +67,9 @@ def cmd_compile(argv: list[str]) -> int:
     if qir:
         require_modules("QIR output (.ll, .bc)", "pytket.qir", "pyqir")
     model = load(ns.model, ns.data_root)
+    inputs = model.files_read
+    if out != "-":  # nor over the data the model read, now that it is known
+        check_output(out, inputs=inputs, option="-o")
     hint = compile_budget(model, "program" if ns.flat or suffix == ".json" else "qasm")
     with Status(f"compiling {model.name}{hint}", delay=2.0) as status:
         program = compile_model(
@@ -86,7 +92,7 @@ def cmd_compile(argv: list[str]) -> int:
     if out == "-":
         write_stdout(text)
     else:
-        write_atomically(out, text, inputs=[ns.model])
+        write_atomically(out, text, inputs=inputs)
     return EXIT_OK
 
 

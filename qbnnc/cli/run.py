@@ -12,7 +12,8 @@ from qbnnc.cli.args import (
     add_model_args,
     add_save,
     natural,
-    positive,
+    seed,
+    shots,
 )
 from qbnnc.cli.budget import compile_budget, estimate_hint, file_error, load, within_budget
 from qbnnc.cli.console import EXIT_OK, print_json, print_out
@@ -40,8 +41,10 @@ def _run_parser() -> Parser:
         ),
     )
     add_model_args(p)
-    p.add_argument("--shots", type=positive, default=1024, metavar="N", help="default 1024")
-    p.add_argument("--seed", type=natural, default=0, metavar="S", help="sampling seed (default 0)")
+    p.add_argument(
+        "--shots", type=shots, default=1024, metavar="N", help="default 1024 (at most 10^9)"
+    )
+    p.add_argument("--seed", type=seed, default=0, metavar="S", help="sampling seed (default 0)")
     p.add_argument(
         "--plot",
         metavar="FILE.png",
@@ -80,6 +83,10 @@ def cmd_run(argv: list[str]) -> int:
         check_output(ns.plot, inputs=[ns.model], option="--plot")
     check_save(ns)
     model = load(ns.model, ns.data_root)
+    inputs = model.files_read
+    if ns.plot is not None:  # nor over the data the model read, now that it is known
+        check_output(ns.plot, inputs=inputs, option="--plot")
+    check_save(ns, inputs)
     hint = compile_budget(model, "program")
     with Status(f"compiling {model.name}{hint}") as status:
         program = compile_model(
@@ -107,7 +114,6 @@ def cmd_run(argv: list[str]) -> int:
                 ns.plot,
                 k,
                 lambda m: status(m + hints[1]),
-                inputs=[ns.model],
                 chosen=program.iterations,
             )
     # The shots are shown even when --save then fails: they say why nothing was saved.
@@ -125,7 +131,9 @@ def cmd_run(argv: list[str]) -> int:
                 f"nothing to save: no shot (of {plural(ns.shots, 'shot')}) measured a weight "
                 "string that the oracle marks; run more shots, or use `qbnnc train --save`",
             )
-        save_network(ns, Network.of(model, best.weights), f"measured most often ({best.weights})")
+        save_network(
+            ns, Network.of(model, best.weights), f"measured most often ({best.weights})", inputs
+        )
     return EXIT_OK
 
 

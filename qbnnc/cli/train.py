@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from qbnnc.analysis.budget import Estimate
-from qbnnc.cli.args import Parser, add_backend, add_model_args, add_save, natural, positive
+from qbnnc.cli.args import (
+    Parser,
+    add_backend,
+    add_model_args,
+    add_save,
+    positive,
+    seed,
+    shots,
+)
 from qbnnc.cli.budget import load, within_budget
 from qbnnc.cli.console import EXIT_OK, print_json, print_out
 from qbnnc.cli.packages import require_backend
@@ -30,10 +38,10 @@ def _train_parser() -> Parser:
         ),
     )
     add_model_args(p, target=False)
-    p.add_argument("--seed", type=natural, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--seed", type=seed, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument(
         "--shots-per-round",
-        type=positive,
+        type=shots,
         default=1,
         metavar="N",
         help="measurements per circuit run (default 1, as in BBHT; each costs its iterations)",
@@ -60,6 +68,8 @@ def cmd_train(argv: list[str]) -> int:
     require_backend("qbnnc train", ns.backend)
     check_save(ns)
     model = load(ns.model, ns.data_root)
+    inputs = model.files_read
+    check_save(ns, inputs)  # nor over the data the model read, now that it is known
     with Status(f"training {model.name}") as status:
         within_budget(_train_estimate(model, ns, aer), ns.model)
         result = train(
@@ -73,7 +83,7 @@ def cmd_train(argv: list[str]) -> int:
         )
     if ns.save is not None:
         found = f"{result.correct} of {plural(result.examples, 'example')} correct"
-        save_network(ns, result.network, f"trained ({found})")
+        save_network(ns, result.network, f"trained ({found})", inputs)
     if ns.json:
         print_json(result.to_json())
     else:

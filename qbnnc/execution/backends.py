@@ -62,6 +62,11 @@ def _error(message: str) -> CompileError:
     return CompileError.single(None, message)
 
 
+class UnknownBackend(CompileError, ValueError):
+    """A name that names no backend: a ValueError to the library's callers (an impossible
+    argument value), and to the command line a one-line error like any other."""
+
+
 @dataclass(frozen=True)
 class Vendor:
     """A `NAME[:DEVICE]` family: its packages and how a backend for a device is made (which
@@ -211,7 +216,8 @@ def is_built_in(backend: object) -> bool:
 def resolve(backend: str | Backend) -> Backend:
     """The pytket backend `backend` names (see the module docstring); a Backend as it is.
 
-    CompileError (one line) for an unknown name, a missing extension or missing credentials.
+    CompileError (one line) for a missing extension or missing credentials; for an unknown
+    name `UnknownBackend`, which is also a ValueError.
     """
     from pytket.backends import Backend
 
@@ -281,7 +287,9 @@ def describe(backend: Backend) -> str:
     return type(backend).__name__ + (f" ({device})" if device else "")
 
 
-def _unknown(backend: str, name: str, classes: list[str] | None, device: str = "") -> CompileError:
+def _unknown(
+    backend: str, name: str, classes: list[str] | None, device: str = ""
+) -> UnknownBackend:
     """`unknown backend 'NAME'`, the nearest known name (for a slip of the keyboard) and
     every backend there is; `classes`: the installed pytket backend classes (None: not
     looked for, as `NAME:DEVICE` is never a class)."""
@@ -296,10 +304,11 @@ def _unknown(backend: str, name: str, classes: list[str] | None, device: str = "
     families = ", ".join(v.syntax for v in VENDORS.values())
     installed = "" if classes is None else f" ({', '.join(classes) or 'none installed'})"
     where = f" in '{backend}'" if device else ""
-    return _error(
+    return UnknownBackend.single(
+        None,
         f"unknown backend '{name}'{where};{guess} the backends are: aer (the default), a "
         f"target's emulator ({', '.join(devices)}), {families}, or a pytket backend class "
-        f"that samples counts{installed}"
+        f"that samples counts{installed}",
     )
 
 

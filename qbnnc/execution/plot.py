@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from qbnnc.files.inputs import FileId
 from qbnnc.files.output import check_output, write_atomically
 from qbnnc.frontend.model import Model
 from qbnnc.reference.census import correct_counts
@@ -165,18 +166,19 @@ def plot(
     path: str | Path,
     iterations: int,
     progress: Callable[[str], None] | None = None,
-    inputs: Iterable[str | os.PathLike[str]] = (),
+    inputs: Iterable[str | os.PathLike[str] | FileId] = (),
     chosen: int | None = None,
 ) -> PlotData:
     """Simulate iterations 0..`iterations` of the model's circuit and draw them into `path`.
 
     `chosen`: the iteration count to mark (default: the model's, as `compile` chooses it).
     The PNG is written whole or not at all (`qbnnc.files.output.write_atomically`: a temporary
-    file beside it, then a rename), never over one of `inputs`. Returns the plotted data
-    (one curve per legend entry, then the marked iteration).
+    file beside it, then a rename), never over one of `inputs` nor a file the model was read
+    from. Returns the plotted data (one curve per legend entry, then the marked iteration).
     """
     from qbnnc.execution.simulate import iteration_distributions
 
+    inputs = [*inputs, *model.files_read]
     check_output(path, inputs)
     if chosen is None:
         from qbnnc.pipeline.compiler import choose_iterations, count_marked

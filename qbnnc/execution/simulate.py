@@ -465,6 +465,35 @@ class RunResult:
         }
 
 
+# More shots than any experiment takes (devices run 10^4 to 10^6); the samplers count in
+# 64-bit integers, which a far larger number would overflow.
+MAX_SHOTS = 10**9
+
+
+def check_shots(shots: object, name: str = "shots") -> None:
+    """TypeError unless `shots` is a whole number (an int or a NumPy integer, not a bool);
+    ValueError unless it is 1..`MAX_SHOTS`."""
+    if isinstance(shots, bool) or not isinstance(shots, int | np.integer):
+        raise TypeError(f"{name} must be a whole number, got {type(shots).__name__}")
+    if not 1 <= shots <= MAX_SHOTS:
+        raise ValueError(f"{name} must be from 1 to {MAX_SHOTS} (10^9), got {shots}")
+
+
+# Seeds reach the simulators' C++ as unsigned 32-bit or signed 64-bit integers: the range
+# every one of them takes.
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(seed: object) -> None:
+    """TypeError unless `seed` is None or a whole number; ValueError unless 0..`MAX_SEED`."""
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed must be a whole number or None, got {type(seed).__name__}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be from 0 to {MAX_SEED} (2^32 - 1), got {seed}")
+
+
 def run(
     program: Program,
     shots: int = 1024,
@@ -485,13 +514,21 @@ def run(
     `seed`. `backend`: a pytket `Backend` object or a name (`qbnnc.execution.backends`, e.g.
     `ibm:fake_torino`, `quantinuum:H2-1E`) runs the program's pytket circuit there instead:
     a device circuit as it is (optimisation level 0), any other compiled by the backend
-    (level 1). Raises ValueError for `shots < 1`, CompileError for a circuit too large to
-    simulate.
+    (level 1). Raises TypeError for a `program`, `shots` or `seed` of the wrong type,
+    ValueError for `shots` outside 1..`MAX_SHOTS` or `seed` outside 0..`MAX_SEED`,
+    CompileError for a circuit too large to simulate.
     """
     from qbnnc.execution.backends import describe, is_built_in, resolve
+    from qbnnc.pipeline.program import Program
 
-    if shots < 1:
-        raise ValueError("shots must be at least 1")
+    if not isinstance(program, Program):
+        raise TypeError(
+            f"program must be a qbnnc.Program (qbnnc.compile_file makes one), got "
+            f"{type(program).__name__}"
+        )
+    check_shots(shots)
+    check_seed(seed)
+    shots = int(shots)
     model = program.model
     if not is_built_in(backend):
         assert backend is not None

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from qbnnc.diagnostics import plural
 from qbnnc.execution.backends import describe, is_built_in, resolve
+from qbnnc.execution.simulate import check_shots
 from qbnnc.frontend.model import Accept, Model, Oracle
 from qbnnc.pipeline.compiler import compile_model
 from qbnnc.reference.evaluate import correct, weight_string
@@ -271,13 +272,17 @@ def train(
     compiled Program; its `accept` and `iterations` are not used (docs/train.md).
 
     Returns a `TrainResult` (the best weights, by string and by name, and how they were
-    found). Raises ValueError for `shots_per_round < 1`, CompileError for a backend that
-    is unknown or cannot run here, or a circuit too large to simulate.
+    found). Raises TypeError or ValueError for a `shots_per_round` (1..`MAX_SHOTS`) or
+    `budget` (at least 1) that is not a whole number in range, CompileError for a backend
+    that is unknown or cannot run here, or a circuit too large to simulate.
     """
     if not isinstance(model, Model):
         model = model.model
-    if shots_per_round < 1:
-        raise ValueError("shots_per_round must be at least 1")
+    check_shots(shots_per_round, "shots_per_round")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int)):
+        raise TypeError(f"budget must be a whole number of oracle calls or None, got {budget!r}")
+    if budget is not None and budget < 1:
+        raise ValueError(f"budget must be at least 1 oracle call, got {budget}")
     written = model  # the network found is saved with the oracle as written
     model = training_model(model)
     n, e = model.num_weights, model.num_examples

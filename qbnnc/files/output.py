@@ -4,9 +4,12 @@ A file is written whole or not at all: a temporary file beside the destination, 
 and fsynced, then renamed over it (and the folder fsynced), so a crash, a full disk, a
 signal or an error leaves either the old file or the new one, never a mix, and no
 temporary behind. The new file gets the mode a plain `open(path, "w")` would give it
-(the old file's mode, or 0666 less the umask). A symlink is written through to its
-target, as `open` would, instead of being replaced by a regular file. An output that is
-one of the inputs (the same file, by device and inode) is refused before any work.
+(the old file's mode, or 0666 less the umask), and the old file's owner and group where
+this process may set them (root always). A symlink is written through to its target, as
+`open` would, instead of being replaced by a regular file. A hard link is not: the file
+is replaced, not rewritten in place (which a crash could leave half written), so its other
+names keep the old content. An output that is one of the inputs (the same file, by device
+and inode) is refused before any work.
 
 Standard output is checked the same way: closed, full or failing, it is an error (exit 1),
 not a silent success.
@@ -24,7 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.diagnostics import CompileError, Diagnostic, printable
+from qbnnc.files.inputs import FileId
 
 Content = str | bytes | Callable[[BinaryIO], None]
 
@@ -87,55 +91,82 @@ def destination(path: str | os.PathLike[str]) -> Path:
 
 def check_output(
     path: str | os.PathLike[str],
-    inputs: Iterable[str | os.PathLike[str]] = (),
+    inputs: Iterable[str | os.PathLike[str] | FileId] = (),
     option: str | None = None,
 ) -> Path:
     """Refuse, before any work, an output that cannot or must not be written: a folder, a
-    missing folder, or one of the `inputs` itself (the same file, through any link).
+    missing folder, or one of the `inputs` itself (the same file by device and inode,
+    through any link or name). `inputs`: the files read, a plain path being the model.
     `option`: the command-line option that named `path`, which the refusal advises on.
 
     Returns where the output will land (see `destination`).
     """
     dest = destination(path)
     if dest.is_dir():
-        raise failure(f"cannot write '{path}': it is a directory")
+        raise failure(f"cannot write '{printable(str(path))}': it is a directory")
     for source in inputs:
-        if _same_file(dest, source):
+        clash = _replaces(dest, source)
+        if clash is not None:
             advice = f"; name another output file with {option}" if option else ""
             raise failure(
-                f"refusing to write '{path}': it is the model '{source}' itself, which the "
-                f"output would replace{advice}"
+                f"refusing to write '{printable(str(path))}': it is {clash}, which the output "
+                f"would replace{advice}"
             )
     folder = dest.parent
     if not folder.is_dir():
-        raise failure(f"cannot write '{path}': the folder '{folder}' does not exist")
+        raise failure(
+            f"cannot write '{printable(str(path))}': the folder '{printable(str(folder))}' "
+            "does not exist"
+        )
     if dest.exists() and not os.access(dest, os.W_OK):
-        raise failure(f"cannot write '{path}': Permission denied")
+        raise failure(f"cannot write '{printable(str(path))}': Permission denied")
     return dest
 
 
-def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+def _replaces(dest: Path, source: str | os.PathLike[str] | FileId) -> str | None:
+    """What writing `dest` would replace of `source` (`the model 'm.bnn' itself`), or None
+    when `dest` is another file (or none yet)."""
     try:
-        return os.path.samefile(a, b)
-    except OSError:  # either does not exist (yet)
-        return False
-
-
-def _new_file_mode(dest: Path) -> int:
-    """The mode `open(dest, "w")` leaves: an existing file keeps its own, a new one gets
-    0666 less the umask."""
+        info = os.stat(dest)
+    except OSError:  # no file there (yet): nothing to replace
+        return None
+    if isinstance(source, FileId):
+        if not source.is_file(info):
+            return None
+        return f"{source.role} '{printable(source.path)}'"
     try:
-        return stat.S_IMODE(os.stat(dest).st_mode)
+        same = os.path.samestat(info, os.stat(source))
     except OSError:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return 0o666 & ~mask
+        return None
+    return f"the model '{printable(os.fspath(source))}' itself" if same else None
+
+
+def _new_file_mode(old: os.stat_result | None) -> int:
+    """The mode `open(dest, "w")` leaves: an existing file (`old`) keeps its own, a new one
+    gets 0666 less the umask."""
+    if old is not None:
+        return stat.S_IMODE(old.st_mode)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _keep_owner(fd: int, old: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, as `open(dest, "w")` would leave
+    them, where this process may (root always; others their own groups): else it stays
+    the writer's, as any new file is."""
+    for uid in (old.st_uid, -1):
+        try:
+            os.fchown(fd, uid, old.st_gid)
+            return
+        except PermissionError:
+            continue
 
 
 def write_atomically(
     path: str | os.PathLike[str],
     content: Content,
-    inputs: Iterable[str | os.PathLike[str]] = (),
+    inputs: Iterable[str | os.PathLike[str] | FileId] = (),
 ) -> None:
     """Write the whole file or nothing (see the module docstring).
 
@@ -153,7 +184,11 @@ def write_atomically(
 
 def _write_and_rename(path: str | os.PathLike[str], dest: Path, content: Content) -> None:
     folder = dest.parent
-    mode = _new_file_mode(dest)
+    try:
+        old: os.stat_result | None = os.stat(dest)
+    except OSError:
+        old = None
+    mode = _new_file_mode(old)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
@@ -162,6 +197,8 @@ def _write_and_rename(path: str | os.PathLike[str], dest: Path, content: Content
         ) from None
     try:
         try:
+            if old is not None:
+                _keep_owner(fd, old)  # before the mode: a chown clears set-id bits
             os.fchmod(fd, mode)
             f = os.fdopen(fd, "wb")
         except BaseException:

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Literal
 
 from qbnnc.diagnostics import CompileError, Diagnostic, Span, plural, printable
+from qbnnc.files.inputs import FileId
 from qbnnc.frontend import syntax
 from qbnnc.frontend.data import array_examples, csv_path, load_csv
 from qbnnc.frontend.model import Accept, Angle, Example, Layer, Model, Oracle, Source, Spans
@@ -127,6 +128,7 @@ class _Checker:
         self.given_data = data
         self.path = path
         self.data_root = data_root
+        self.read_file: FileId | None = None  # the file `data from` read
         self.broken_words: frozenset[str] = frozenset()
         self.errors: list[Diagnostic] = []
         # Where each train setting was written, by its keyword (a field of `Spans`).
@@ -198,6 +200,7 @@ class _Checker:
             ),
             source=self.text,
             columns=next((s.columns for s in sources[:1]), None),
+            data_file=self.read_file,
         )
 
     def only_one(self, blocks: Sequence[syntax.Block], what: str, fix: str) -> None:
@@ -428,12 +431,13 @@ class _Checker:
         if block.columns is not None and not self.columns(block.columns, n, k):
             return None
         try:
-            examples = load_csv(
+            loaded = load_csv(
                 block.path, self.path, n, k, block.span, self.text, self.data_root, block.columns
             )
         except CompileError as error:
             self.errors += error.diagnostics
             return None
+        examples, self.read_file = loaded.examples, loaded.file
         if not examples:
             shown = csv_path(block.path, self.path)
             self.error(block.span, f"data file '{shown}' holds no examples: add rows to it")

@@ -5,8 +5,9 @@ The path is relative to the model's folder (to the current folder for a model co
 from text without a path), and the file must resolve, symbolic links followed, inside the
 data root: the model's folder unless the caller names a wider one. So a model from an
 untrusted source cannot make the compiler read, or quote in its messages, any file of the
-machine. Only regular files are opened, never blocking (no FIFO or device), and at most
-`MAX_DATA_BYTES` are read.
+machine, even while the folders on the way are swapped for links: the path is opened one
+component at a time from descriptors (`files.inputs.open_beneath`). Only regular files
+are opened, never blocking (no FIFO or device), and at most `MAX_DATA_BYTES` are read.
 
 `load_data_file` reads a file the user names instead (`qbnnc predict MODEL DATA`): relative
 to the current folder, anywhere, and by the model's column names only when a CSV file has
@@ -21,17 +22,24 @@ at some other file reveals nothing of its content.
 
 from __future__ import annotations
 
-import errno
 import io
 import os
 import re
-import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from qbnnc.diagnostics import CompileError, Diagnostic, Span, plural, printable
+from qbnnc.files.inputs import (
+    FileId,
+    Reason,
+    Unreadable,
+    open_beneath,
+    open_regular,
+    read_capped,
+)
 from qbnnc.frontend import syntax
 from qbnnc.frontend.model import Example
 
@@ -73,6 +81,14 @@ def _relative_to(model_path: str | None) -> str:
     return "the model's folder"
 
 
+@dataclass(frozen=True)
+class DataFile:
+    """The examples of a `data from` file, and which file it was (no output may replace it)."""
+
+    examples: list[Example]
+    file: FileId
+
+
 def load_csv(
     path_as_written: str,
     model_path: str | None,
@@ -82,7 +98,7 @@ def load_csv(
     source: str | None = None,
     data_root: str | os.PathLike[str] | None = None,
     columns: syntax.Columns | None = None,
-) -> list[Example]:
+) -> DataFile:
     """Examples of the data file, each `n_inputs` input bits then `n_labels` label bits.
 
     A CSV file is read by position, or by the header's names when `columns` names them; a
@@ -98,25 +114,22 @@ def load_csv(
             span, f"cannot read data file '{printable(shown)}': {problem}", source
         )
 
-    if "\0" in shown:
-        raise fail("a file name cannot contain a NUL character")
     root = data_root_of(model_path, data_root)
-    real = os.path.realpath(shown)
-    real_root = os.path.realpath(root)
-    if os.path.commonpath([real, real_root]) != real_root:
-        if data_root is not None:
-            where = "the data root"
-        elif model_path is None:
-            where = "the current folder"
-        else:
-            where = "the model's folder"
-        raise fail(
-            f"it is outside {where} '{printable(os.path.abspath(root))}': a model may only "
-            "read data inside that folder; move the file there, or allow a wider folder with "
-            "`--data-root DIR` (`data_root=` in the library)"
-        )
-    data = _read(real, fail, f"the path is relative to {_relative_to(model_path)}")
-    return _examples(data, shown, n_inputs, n_labels, columns, source, by_model=True)
+    if data_root is not None:
+        where = "the data root"
+    elif model_path is None:
+        where = "the current folder"
+    else:
+        where = "the model's folder"
+    outside = (
+        f"it is outside {where} '{printable(os.path.abspath(root))}': a model may only "
+        "read data inside that folder; move the file there, or allow a wider folder with "
+        "`--data-root DIR` (`data_root=` in the library)"
+    )
+    relative = f"the path is relative to {_relative_to(model_path)}"
+    data, info = _read(lambda: open_beneath(shown, root)[0], fail, relative, outside)
+    examples = _examples(data, shown, n_inputs, n_labels, columns, source, by_model=True)
+    return DataFile(examples, FileId.of(shown, "the model's data file", info))
 
 
 DATA_SUFFIXES = (".csv", ".npy", ".npz")  # the data files `qbnnc predict` reads
@@ -138,7 +151,7 @@ def load_data_file(
             None, f"cannot read data file '{printable(path)}': {problem}", None
         )
 
-    data = _read(os.path.realpath(path), fail, "the path is relative to the current folder")
+    data, _ = _read(lambda: open_regular(path), fail, "the path is relative to the current folder")
     return _examples(data, path, n_inputs, n_labels, names, None, by_model=False)
 
 
@@ -186,45 +199,42 @@ def _examples(
     return examples
 
 
-def _read(real: str, fail, relative: str) -> bytes:
-    """The bytes of the regular file `real`, at most `MAX_DATA_BYTES`. Opened without
-    blocking and checked after opening, so a FIFO or a device is never read. `relative`:
-    what a missing file's path is relative to, as the message says it."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+def _read(
+    open_file: Callable[[], int],
+    fail: Callable[[str], CompileError],
+    relative: str,
+    outside: str = "",
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file `open_file` opens, at most `MAX_DATA_BYTES`, and the
+    file's `fstat` (which file it was); every failure is `fail(problem)`. `relative`: what a
+    missing file's path is relative to, `outside`: why a file outside its folder is
+    refused, as the message says them."""
     try:
-        fd = os.open(real, flags | getattr(os, "O_NOFOLLOW", 0))
-    except FileNotFoundError:
-        raise fail(f"no such file ({relative})") from None
-    except IsADirectoryError:
-        raise fail("it is a directory, not a file") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:  # swapped for a link since it was resolved
-            raise fail("it is not a regular file") from None
-        raise fail(str(error.strerror or error)) from None
+        fd = open_file()
+    except Unreadable as error:
+        raise fail(_problem(error, relative, outside)) from None
     try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise fail("it is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise fail("it is not a regular file (a device, FIFO or socket): save the data in one")
-        if info.st_size > MAX_DATA_BYTES:
-            raise fail(_too_large(f"{info.st_size} bytes"))
-        chunks: list[bytes] = []
-        size = 0
-        while size <= MAX_DATA_BYTES:
-            try:
-                chunk = os.read(fd, min(1 << 20, MAX_DATA_BYTES + 1 - size))
-            except OSError as error:
-                raise fail(str(error.strerror or error)) from None
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > MAX_DATA_BYTES:  # it grew while being read
-            raise fail(_too_large(f"more than {MAX_DATA_BYTES} bytes"))
-        return b"".join(chunks)
+        return read_capped(fd, MAX_DATA_BYTES), info
+    except Unreadable as error:
+        raise fail(_problem(error, relative, outside)) from None
+    except OSError as error:
+        raise fail(str(error.strerror or error)) from None
     finally:
         os.close(fd)
+
+
+def _problem(error: Unreadable, relative: str, outside: str) -> str:
+    """What is wrong with a data file that could not be read, as a message says it."""
+    if error.reason is Reason.MISSING:
+        return f"no such file ({relative})"
+    if error.reason is Reason.OUTSIDE:
+        return outside
+    if error.reason is Reason.SPECIAL:
+        return "it is not a regular file (a device, FIFO or socket): save the data in one"
+    if error.reason is Reason.TOO_LARGE:
+        return _too_large(error.detail)
+    return str(error)
 
 
 def _too_large(size: str) -> str:
@@ -562,7 +572,10 @@ def _row(
 def bit_matrix(values: object, width: int, name: str) -> np.ndarray:
     """`values` as a rows x `width` uint8 array of 0s and 1s (a 1-D array is one column when
     `width` is 1). Booleans, integers and floats equal to 0 or 1 are accepted; anything
-    else is a `ValueError` naming `name`, the shape or the first bad value (row, column)."""
+    else is a `ValueError` naming `name`, the shape or the first bad value (row, column), as
+    is a masked array with a masked value (its mask would be lost, and the value under it
+    read)."""
+    refuse_masked(values, name)
     try:
         array = np.asarray(values)
     except Exception as error:  # ragged lists and the like
@@ -587,6 +600,17 @@ def bit_matrix(values: object, width: int, name: str) -> np.ndarray:
     return array.astype(np.uint8)
 
 
+def refuse_masked(values: object, name: str) -> None:
+    """ValueError if `values` is a masked array with a value masked: reading it as an
+    array would drop the mask and read whatever lies under it."""
+    if isinstance(values, np.ma.MaskedArray) and np.ma.getmaskarray(values).any():
+        row = np.argwhere(np.ma.getmaskarray(values))[0].tolist()
+        raise ValueError(
+            f"{name} is a masked array with masked (missing) values, the first at "
+            f"{tuple(row)}: fill them (values.filled(0)) or drop their rows"
+        )
+
+
 def array_examples(
     inputs: object, labels: object, n_inputs: int, n_labels: int, path: str | None = None
 ) -> list[Example]:
@@ -609,6 +633,32 @@ def array_examples(
 
 
 NPZ_KEYS = ("X", "y")  # the arrays of a .npz file unless the model names others
+
+
+def _read_array(data: bytes, fail: Callable[[str], CompileError]) -> np.ndarray:
+    """The array a `.npy` file's bytes hold, read without running anything: its header is
+    parsed first (NumPy's messages about a bad one would quote it), and an array of Python
+    objects, which loading could run code for, is refused."""
+    header = io.BytesIO(data)
+    try:
+        major, _ = np.lib.format.read_magic(header)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if major == 1
+            else np.lib.format.read_array_header_2_0
+        )
+        _, _, dtype = read_header(header)
+    except (ValueError, EOFError, OSError):
+        raise fail(
+            "its header is not an array header as numpy.save writes it (it does not parse, "
+            "or is over 10,000 bytes): save the array with numpy.save"
+        ) from None
+    if dtype.hasobject:
+        raise fail(
+            "it holds Python objects, which are never loaded (they could run code): save "
+            "an array of numbers (bool or int)"
+        )
+    return np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
 
 
 def _array_file(
@@ -652,7 +702,7 @@ def _array_file(
         )
     try:
         if suffix == ".npy":
-            array = np.load(io.BytesIO(data), allow_pickle=False)
+            array = _read_array(data, fail)
             try:
                 matrix = bit_matrix(array, n_inputs + n_labels, "the array")
             except ValueError as error:
@@ -687,17 +737,12 @@ def _array_file(
                 f"the archive has no array named {_quoted(missing)} ({has}): it needs the "
                 f"inputs and the labels under {_quoted(list(keys), 'and')} ({how})"
             )
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            inputs, labels = archive[keys[0]], archive[keys[1]]
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inputs, labels = (_read_array(archive.read(f"{key}.npy"), fail) for key in keys)
         return array_examples(inputs, labels, n_inputs, n_labels, path)
     except CompileError:
         raise
-    except ValueError as error:
-        if "allow_pickle" in str(error):
-            raise fail(
-                "it holds Python objects, which are never loaded (they could run code): save "
-                "an array of numbers (bool or int)"
-            ) from None
+    except ValueError as error:  # from array_examples: says what is wrong with the arrays
         raise fail(str(error)) from None
     except (OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
         kind = "NumPy .npy" if suffix == ".npy" else "NumPy .npz"

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Literal
 
 from qbnnc.diagnostics import Span, plural
+from qbnnc.files.inputs import FileId
 from qbnnc.frontend.syntax import Columns
 
 Encoding = Literal["xnor", "xor"]
@@ -153,6 +154,8 @@ class Model:
     source: str | None = field(default=None, compare=False, repr=False)
     # The header columns `data from` names (`a, b -> y`), if any: `predict` reads by them too.
     columns: Columns | None = field(default=None, compare=False, repr=False)
+    # The file `data from` read, which no output may replace (None: the data are inline).
+    data_file: FileId | None = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
         layers = ", ".join(f"{layer.name}[{layer.width}]" for layer in self.layers)
@@ -161,6 +164,13 @@ class Model:
             f"layers {layers}, {plural(self.num_weights, 'weight')}, "
             f"{plural(self.num_examples, 'example')}>"
         )
+
+    @property
+    def files_read(self) -> tuple[str | FileId, ...]:
+        """The files the model was read from, which no output may replace: its own path
+        and the file its `data from` read."""
+        own = () if self.path is None else (self.path,)
+        return own if self.data_file is None else (*own, self.data_file)
 
     @property
     def output_width(self) -> int:

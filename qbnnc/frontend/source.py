@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from qbnnc.diagnostics import CompileError, Diagnostic, printable
+from qbnnc.files.inputs import Reason, Unreadable, read_regular
 from qbnnc.frontend.check import check
 from qbnnc.frontend.model import Model
 from qbnnc.frontend.parse import parse_recovering
@@ -48,40 +49,20 @@ def read_source(path: str | os.PathLike[str]) -> str:
     shown = os.fspath(path)
     if not isinstance(shown, str):
         raise TypeError("path must name the file as text, not bytes")
-    if "\0" in shown:
-        raise _error(shown, "cannot read the file: a file name cannot contain a NUL character")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(shown, flags)  # never blocks, even on a FIFO
-    except IsADirectoryError:
-        raise _error(shown, "is a directory, not a .bnn file") from None
-    except OSError as e:
-        raise _error(shown, f"cannot read the file: {e.strerror or e}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise _error(shown, "is a directory, not a .bnn file")
-        if not stat.S_ISREG(info.st_mode):
+        data, _ = read_regular(shown, MAX_SOURCE_BYTES)
+    except Unreadable as e:
+        if e.reason is Reason.DIRECTORY:
+            raise _error(shown, "is a directory, not a .bnn file") from None
+        if e.reason is Reason.SPECIAL:
             raise _error(
                 shown,
                 "cannot read the model: it is not a regular file (a device, FIFO or socket); "
                 "save the model in a file",
-            )
-        if info.st_size > MAX_SOURCE_BYTES:
-            raise _too_large(shown, f"{info.st_size} bytes")
-        data = b""
-        while len(data) <= MAX_SOURCE_BYTES:
-            try:
-                chunk = os.read(fd, MAX_SOURCE_BYTES + 1 - len(data))
-            except OSError as e:
-                raise _error(shown, f"cannot read the file: {e.strerror or e}") from None
-            if not chunk:
-                break
-            data += chunk
-        if len(data) > MAX_SOURCE_BYTES:  # it grew while being read
-            raise _too_large(shown, f"more than {MAX_SOURCE_BYTES} bytes")
-    finally:
-        os.close(fd)
+            ) from None
+        if e.reason is Reason.TOO_LARGE:
+            raise _too_large(shown, e.detail) from None
+        raise _error(shown, f"cannot read the file: {e}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -154,6 +135,28 @@ def load_model(
         return check(
             file, source, shown, data_root=data_root, syntax_errors=syntax_errors, data=data
         )
+
+
+def load_named_model(
+    path: str, data_root: str | os.PathLike[str] | None = None, fix: str = ""
+) -> Model:
+    """The model at `path` when someone other than the user named it (a job handle): read
+    only if it is a `.bnn` file (a regular file, capped as `read_source` reads it), and
+    quoted in diagnostics only if it parses as a model, so that naming another file of the
+    machine shows nothing of it. `fix`: what the user can do instead, added to the one-line
+    error for a file that is not a model. Otherwise as `load_model`."""
+    if os.path.splitext(path)[1] != ".bnn":
+        raise _error(path, f"is not a .bnn model, so it is not read{fix}")
+    try:
+        source = read_source(path)
+    except CompileError as e:
+        raise CompileError([replace(d, message=d.message + fix) for d in e.diagnostics]) from None
+    with _collection_paused():
+        file, syntax_errors = parse_recovering(source, path)
+        if syntax_errors:  # the messages would quote the file's lines and words
+            raise _error(path, f"does not parse as a .bnn model, so it is not shown{fix}")
+        check_data_root(data_root)
+        return check(file, source, path, data_root=data_root)
 
 
 @contextmanager

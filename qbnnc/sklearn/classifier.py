@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - exercised by hiding the package in the
 from qbnnc.diagnostics import CompileError
 from qbnnc.execution.simulate import check_width
 from qbnnc.execution.train import blind_program, train, training_model
-from qbnnc.frontend.data import bit_matrix
+from qbnnc.frontend.data import bit_matrix, refuse_masked
 from qbnnc.pipeline.compiler import load_model
 from qbnnc.reference.network import Network
 
@@ -43,8 +43,8 @@ class QBNNClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters (stored as given; nothing is checked until `fit`):
 
-    hidden: the widths of the hidden layers, e.g. `(2,)`; `()` is a single layer of output
-        neurons reading the features directly.
+    hidden: the widths of the hidden layers, e.g. `(2,)` (a number: one hidden layer); `()`
+        is a single layer of output neurons reading the features directly.
     thresholds: one threshold per layer (hidden layers, then the output layer), an int or
         None for the default strict majority `floor(fan_in / 2) + 1`; None: all default.
     encoding: "xnor" (a line counts when it equals its weight bit, the BNN convention) or
@@ -83,8 +83,11 @@ class QBNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _text(self, features: int, outputs: int) -> str:
         """The `.bnn` network (no data: the arrays are handed to the checker)."""
-        widths = [int(w) for w in self.hidden] + [outputs]
+        widths = [*_widths(self.hidden), outputs]
         thresholds = list(self.thresholds) if self.thresholds is not None else [None] * len(widths)
+        for threshold in thresholds:
+            if threshold is not None and not _whole(threshold):
+                raise ValueError(f"thresholds must hold whole numbers or None, got {threshold!r}")
         if len(thresholds) != len(widths):
             raise ValueError(
                 f"thresholds has {len(thresholds)} entries for {len(widths)} layers "
@@ -106,6 +109,8 @@ class QBNNClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any) -> QBNNClassifier:  # scikit-learn's names
         """Train on `X` (rows x features, values 0 and 1) and labels `y`."""
+        refuse_masked(X, "X")
+        refuse_masked(y, "y")
         X, y = check_X_y(X, y, dtype=None)
         check_classification_targets(y)
         self.n_features_in_ = X.shape[1]
@@ -158,3 +163,20 @@ def _bits(X: np.ndarray, features: int) -> np.ndarray:
             f"QBNNClassifier reads bits: {error}; put a binariser before it, e.g. "
             "make_pipeline(Binarizer(threshold=...), QBNNClassifier())"
         ) from None
+
+
+def _whole(value: object) -> bool:
+    """Whether `value` is a whole number (a Python or NumPy integer, not a bool)."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _widths(hidden: object) -> list[int]:
+    """The hidden layers' widths: a whole number (one layer) or a tuple or list of them,
+    each at least 1 (a string such as "2" is refused, not read digit by digit)."""
+    layers = [hidden] if _whole(hidden) else hidden
+    if not isinstance(layers, tuple | list) or not all(_whole(w) and w >= 1 for w in layers):
+        raise ValueError(
+            f"hidden must be the widths of the hidden layers, a tuple of whole numbers of at "
+            f"least 1 such as (2,), got {hidden!r}"
+        )
+    return [int(w) for w in layers]
