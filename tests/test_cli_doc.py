@@ -52,7 +52,7 @@ def test_every_json_field_is_documented_and_names_schema_and_weights() -> None:
     outputs = {
         "stats --json": program.stats(),
         "run --json": qbnnc.run(program, shots=20, seed=0).to_json(),
-        "train --json": qbnnc.train(program.model, seed=0).to_json(),
+        "train --json": qbnnc.train(program.model, seed=0, method="quantum").to_json(),
     }
     for section, data in outputs.items():
         assert _fields(data) == _documented_fields(section), section

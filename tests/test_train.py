@@ -379,7 +379,7 @@ def test_train_counts_past_the_compilers_census_limit() -> None:
     [
         {"shots_per_round": 0},
         {"budget": 0},
-        {"method": "cpsat"},
+        {"method": "fastest"},
         {"max_iterations": -1},
         {"confidence": 1.0},
         {"max_minutes": 0},
@@ -432,7 +432,7 @@ def test_train_cli_options_reach_the_search(capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--method", "cpsat", "invalid choice: 'cpsat'"),
+        ("--method", "fastest", "invalid choice: 'fastest'"),
         ("--max-minutes", "0", "0 is not a positive number of minutes"),
         ("--max-minutes", "-5", "-5 is not a positive number of minutes"),
         ("--max-minutes", "inf", "inf is not a positive number of minutes"),
