@@ -507,3 +507,35 @@ def test_a_round_too_large_for_memory_or_the_budget_is_refused_up_front(
         f"{AND221}: error: a round of 65 shots costs at least 65 checks, more than the whole "
         "budget of 64 oracle-call equivalents: use fewer --shots-per-round or a larger --budget\n"
     )
+
+
+class _Tty:
+    """A terminal that keeps what is written to it."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_the_cli_draws_the_estimate_then_a_bar_for_each_stage() -> None:
+    from qbnnc.cli.progress import Status, bar
+
+    tty = _Tty()
+    with Status("training iris", delay=0, stream=tty) as status:
+        show = bar(status)
+        show(Progress("estimate", 0.0, "training 21 weights: about 1 s, 80 MiB"))
+        assert tty.text.endswith(
+            "qbnnc: training iris: training 21 weights: about 1 s, 80 MiB (0 s)"
+        )
+        show(Progress("count", 0.5, "counting 2,097,152 weight strings"))
+        assert "counting 2,097,152 weight strings [##########          ] 50%" in tty.text
+        show(Progress("search", 0.05, "round 3: threshold 15"))
+        assert "round 3: threshold 15 [#                   ] 5%" in tty.text
