@@ -30,8 +30,9 @@ def _train_parser() -> Parser:
             "Find weights with the most correct examples when their number is unknown: "
             "thresholds climb from a random guess (Durr-Hoyer minimum finding), each searched "
             "by Boyer-Brassard-Hoyer-Tapp's exponential search (iteration bound growing by "
-            "6/5). Each round compiles the circuit that marks `correct >= best seen + 1` (the "
-            "model's accept and iterations are not used), runs it, and checks each measured "
+            "6/5). Each round runs the circuit that marks `correct >= best seen + 1` (the "
+            "model's accept and iterations are not used; the default backend draws from its "
+            "exact distribution, Grover's formula over the census) and checks each measured "
             "weight string on the data. Stops when every example is classified, or when a "
             f"threshold has failed the rounds that find a string reaching it with probability "
             f"{CONFIDENCE:.1%} whatever their number, or at the budget. Where that rule alone "
@@ -56,7 +57,8 @@ def _train_parser() -> Parser:
         choices=METHODS,
         default="auto",
         help="quantum: the search; exhaustive: check every weight string classically; auto "
-        "(default): exhaustive where the search's stopping rule alone would cost more",
+        "(default): exhaustive where the search's stopping rule alone would cost more, unless "
+        "--backend names where the search should run",
     )
     p.add_argument(
         "--budget",
