@@ -63,7 +63,7 @@ def _prepared(path: Path, engine: str) -> str:
 
 def _run(src: str, path: Path, namespace: dict) -> dict:
     namespace["__name__"] = "__main__"
-    exec(compile(src, str(path), "exec"), namespace)  # noqa: S102 - the authors' script
+    exec(compile(src, str(path), "exec"), namespace)  # the authors' script
     namespace["eng"].flush()
     return namespace
 

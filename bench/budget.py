@@ -52,7 +52,7 @@ def main() -> None:
     ns = p.parse_args()
     paths = sorted(ROOT.glob("examples/**/*.bnn"))
 
-    def run(program, shots: int, seed: int) -> object:  # noqa: ANN001 - a Program
+    def run(program, shots: int, seed: int) -> object:  # a Program
         n = program.model.num_weights
         return sample(statevector_probabilities(program.qasm3(), n), shots, seed)
 

@@ -143,7 +143,7 @@ def qiskit_neuron_toffolis(fan_in: int) -> int:
     return sum(_qiskit_toffolis(part) for part in (adder, compare))
 
 
-def _qiskit_toffolis(circuit) -> int:  # noqa: ANN001
+def _qiskit_toffolis(circuit) -> int:
     count = 0
     for inst in circuit.decompose().data:
         op = inst.operation

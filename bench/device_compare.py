@@ -38,13 +38,13 @@ TARGETS = ("ibm-torino", "quantinuum-h2")
 QISKIT_RUNS = tuple((level, seed) for level in (2, 3) for seed in (1, 2, 3))
 
 
-def counts(qc: Any) -> tuple[int, int]:  # noqa: ANN401 - a Qiskit circuit
+def counts(qc: Any) -> tuple[int, int]:  # a Qiskit circuit
     """(two-qubit gates, depth) by the convention in the module docstring."""
     two = sum(1 for inst in qc.data if inst.operation.name != "barrier" and len(inst.qubits) == 2)
     return two, qc.depth()
 
 
-def qiskit_best(flat: Any, target: str) -> tuple[int, int]:  # noqa: ANN401
+def qiskit_best(flat: Any, target: str) -> tuple[int, int]:
     from pytket.extensions.qiskit import tk_to_qiskit
     from qiskit import transpile
 
@@ -61,7 +61,7 @@ def qiskit_best(flat: Any, target: str) -> tuple[int, int]:  # noqa: ANN401
     )
 
 
-def pytket_default(flat: Any, target: str) -> tuple[int, int, float]:  # noqa: ANN401
+def pytket_default(flat: Any, target: str) -> tuple[int, int, float]:
     from pytket.extensions.qiskit import IBMQBackend, tk_to_qiskit
 
     c = flat.copy()

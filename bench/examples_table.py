@@ -17,7 +17,7 @@ from qbnnc.frontend.model import Oracle
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def row(name: str, program) -> str:  # noqa: ANN001
+def row(name: str, program) -> str:
     s = program.stats()
     return (
         f"| {name} | {s['oracle']} | {s['weight_qubits']} | {s['qubits']} | {s['iterations']} "
@@ -32,7 +32,7 @@ def main() -> None:
         name = str(path.relative_to(ROOT / "examples"))
         try:
             program = compile_file(path)
-        except Exception as e:  # noqa: BLE001 - a benchmark reports, it does not stop
+        except Exception as e:  # a benchmark reports, it does not stop
             print(f"| {name} | error: {e} |", file=sys.stderr)
             continue
         print(row(name, program))

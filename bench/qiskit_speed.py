@@ -23,7 +23,7 @@ import qbnnc
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def best_time(run, repeat: int) -> tuple[float, object]:  # noqa: ANN001
+def best_time(run, repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
         start = time.perf_counter()
@@ -45,7 +45,7 @@ def main() -> None:
     build_flat, flat = best_time(lambda: qiskit.qasm3.loads(flat_text), 1)
     sim = AerSimulator()
 
-    def run(c):  # noqa: ANN001, ANN202
+    def run(c):
         return lambda: sim.run(c, shots=ns.shots, seed_simulator=1).result().get_counts()
 
     aer_qiskit, counts = best_time(run(circuit), ns.repeat)

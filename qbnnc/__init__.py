@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from qbnnc.diagnostics import CompileError, Diagnostic  # noqa: E402
-from qbnnc.execution.jobs import Job, result, submit  # noqa: E402
-from qbnnc.execution.simulate import run  # noqa: E402
-from qbnnc.execution.train import train  # noqa: E402
-from qbnnc.frontend.model import Model  # noqa: E402
-from qbnnc.pipeline.compiler import compile, compile_file, compile_model, load_model  # noqa: E402
-from qbnnc.pipeline.program import Program  # noqa: E402
-from qbnnc.reference.network import Evaluation, Network  # noqa: E402
+from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.execution.jobs import Job, result, submit
+from qbnnc.execution.simulate import run
+from qbnnc.execution.train import train
+from qbnnc.frontend.model import Model
+from qbnnc.pipeline.compiler import compile, compile_file, compile_model, load_model
+from qbnnc.pipeline.program import Program
+from qbnnc.reference.network import Evaluation, Network
 from qbnnc.version import __version__
 
 __all__ = [

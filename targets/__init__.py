@@ -2,15 +2,17 @@
 
 The registry below is plain data: listing the targets (`qbnnc targets`) imports no vendor
 library, and a target's module (with its vendor imports) loads only when that target is
-chosen. Each module has `prepare(program, target) -> Program`; device modules also have
-`emulator(target)`.
+chosen. A target takes the compiler's `TrainingCircuit` and returns its circuit for the
+target (`compile_for`): a gate-set target's module has `expand(training, target) ->
+TrainingCircuit`, a device target's `device_circuit(training, target) -> pytket.Circuit`;
+a device target's local emulator comes from its `emulator_module`'s `emulator(target)`.
 
 | target | module | result |
 | --- | --- | --- |
 | `generic` | (none) | the compiler's own circuit: stdgates.inc plus `ctrl @` gates |
 | `clifford+t` | `clifford_t` | every gate expanded by `qbnnc.decompose`, ancillas added |
-| `quantinuum-*` | `quantinuum` | `Program.device`: a pytket circuit valid for the H-series device |
-| `ibm-*` | `ibm` | `Program.device`: a pytket circuit in the device's ISA, on its coupling map |
+| `quantinuum-*` | `quantinuum` | a pytket circuit valid for the H-series device (PECOS: `pecos`) |
+| `ibm-*` | `ibm` | a pytket circuit in the device's ISA, on its coupling map |
 """
 
 from __future__ import annotations
@@ -21,12 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.diagnostics import CompileError, Diagnostic, plural
+from qbnnc.synthesis.training import TrainingCircuit
 
 if TYPE_CHECKING:
+    import pytket
     from pytket.backends import Backend
-
-    from qbnnc.pipeline.program import Program
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Target:
     device: str | None = None  # the vendor's device (or fake backend) name
     emulated: str = "Aer statevector, exact (via OpenQASM 3)"
     emulator_requires: tuple[Requirement, ...] = ()  # what its local emulator needs besides
+    emulator_module: str | None = None  # qbnnc.targets.<module> with `emulator`; None: `module`
 
     def missing(self) -> list[str]:
         """The pip packages this target needs that are not installed."""
@@ -109,6 +112,7 @@ TARGETS: dict[str, Target] = {
             "Quantinuum's emulator PECOS (pytket-pecos) with H1-1's published gate and "
             "measurement errors, sampled",
             PECOS_PACKAGES,
+            "pecos",
         ),
         Target(
             "quantinuum-h2",
@@ -123,6 +127,7 @@ TARGETS: dict[str, Target] = {
             "Quantinuum's emulator PECOS (pytket-pecos) with H2-1's published gate and "
             "measurement errors, sampled",
             PECOS_PACKAGES,
+            "pecos",
         ),
         Target(
             "ibm-torino",
@@ -196,47 +201,62 @@ def _check_installed(target: Target) -> None:
         raise CompileError([Diagnostic(None, 0, 0, message)])
 
 
-def _load(target: Target) -> Any:  # noqa: ANN401 - a target module
-    """Import the target's module, after checking that its vendor packages are installed."""
+def _load(target: Target, module: str | None = None) -> Any:  # a target module
+    """Import the target's module (or `module`), after checking that the target's vendor
+    packages are installed."""
     _check_installed(target)
-    assert target.module is not None
-    return importlib.import_module(f"{__name__}.{target.module}")
+    name = module or target.module
+    assert name is not None
+    return importlib.import_module(f"{__name__}.{name}")
 
 
-def check_width(program: Program, target: Target) -> None:
-    """A circuit wider than the device is an error naming both numbers."""
-    width = program.circuit.num_qubits
+def check_width(training: TrainingCircuit, target: Target) -> None:
+    """A circuit wider than the device is an error naming both numbers and each register,
+    at the line its widest register comes from (the network for the weights)."""
+    width = training.num_qubits
     if target.max_qubits is not None and width > target.max_qubits:
-        raise CompileError(
-            [
-                Diagnostic(
-                    program.model.path,
-                    0,
-                    0,
-                    f"the circuit needs {width} qubits but target '{target.name}' "
-                    f"({target.device}) has {target.max_qubits}; pick a larger device "
-                    "(`qbnnc targets`) or shrink the model",
-                )
-            ]
+        registers = training.circuit.registers
+        widest = max(registers, key=lambda r: r.size, default=None)
+        sizes = ", ".join(f"{r.name} {r.size}" for r in registers)
+        raise training.origin.error(
+            (widest and widest.span) or training.origin.network,
+            f"the circuit needs {plural(width, 'qubit')} ({sizes}) but target "
+            f"'{target.name}' ({target.device}) has {target.max_qubits}; pick a larger device "
+            "(`qbnnc targets`) or shrink the model",
         )
 
 
-def prepare(program: Program, target: str) -> Program:
-    """The program compiled for `target` (the generic target is the compiler's own)."""
-    spec = get_target(target)
+@dataclass(frozen=True)
+class Compiled:
+    """A training circuit compiled for a target (`compile_for`)."""
+
+    target: Target
+    training: TrainingCircuit  # in the target's gates; its header names a non-generic target
+    device: pytket.Circuit | None = None  # a device target's circuit, valid for the device
+
+
+def compile_for(training: TrainingCircuit, name: str) -> Compiled:
+    """`training` compiled for target `name`: the generic target is the compiler's own
+    circuit, a gate-set target expands it, a device target compiles it with the vendor's
+    toolchain. CompileError for an unknown target, a missing package, a circuit the target
+    cannot hold or express."""
+    spec = get_target(name)
     if spec.module is None:
-        return replace(program, target=spec.name)
+        return Compiled(spec, training)
     named = spec.name + (f" ({spec.device})" if spec.device else "")
-    header = replace(program.training.header, target=named)
-    program = replace(program, training=replace(program.training, header=header))
-    check_width(program, spec)
-    return _load(spec).prepare(replace(program, target=spec.name), spec)
+    training = replace(training, header=replace(training.header, target=named))
+    check_width(training, spec)
+    module = _load(spec)
+    if spec.device is None:
+        return Compiled(spec, module.expand(training, spec))
+    return Compiled(spec, training, module.device_circuit(training, spec))
 
 
 def emulator(name: str) -> Backend | None:
     """A pytket backend that emulates target `name` locally, or None where none exists.
 
-    For a device target, run `program.device` (already valid for the device) on it, e.g.
+    For a device target, run the program's device circuit (`program.device`, already valid
+    for the device) on it, e.g.
     `backend.run_circuit(backend.get_compiled_circuit(program.device, 0), n_shots=1000)`.
     IBM targets get Aer with the fake device's noise model; Quantinuum targets PECOS with
     the device's published error rates (pytket-pecos, an error naming the pip line when it
@@ -244,11 +264,9 @@ def emulator(name: str) -> Backend | None:
     OpenQASM 3, `qbnnc.simulate`).
     """
     spec = get_target(name)
-    if spec.module is None:
+    if spec.device is None:
         return None
-    module = _load(spec)
-    make = getattr(module, "emulator", None)
-    return make(spec) if make is not None else None
+    return _load(spec, spec.emulator_module).emulator(spec)
 
 
 def _packages(target: Target) -> str:

@@ -9,24 +9,21 @@ error at the model's oracle line, since only the phase oracle writes such angles
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.synthesis.decompose import RotationError, prepare_clifford_t
+from qbnnc.synthesis.training import TrainingCircuit
 
 if TYPE_CHECKING:
-    from qbnnc.pipeline.program import Program
     from qbnnc.targets import Target
 
 
-def prepare(program: Program, target: Target) -> Program:
-    """The program with its circuit expanded into Clifford+T."""
-    model = program.model
+def expand(training: TrainingCircuit, target: Target) -> TrainingCircuit:
+    """The training circuit expanded into Clifford+T."""
     try:
-        circuit = prepare_clifford_t(program.circuit)
+        circuit = prepare_clifford_t(training.circuit)
     except RotationError as e:
-        oracle = model.oracle
+        oracle = training.header.oracle
         hint = ""
         if oracle.kind == "phase":
             hint = (
@@ -34,14 +31,9 @@ def prepare(program: Program, target: Target) -> Program:
                 "needs rotations finer than pi/4: use a step that is a multiple of pi/4 with "
                 "precision 3 or less, or `oracle counter`)"
             )
-        raise CompileError(
-            [
-                Diagnostic.at(
-                    model.spans.get("oracle") or model.spans.get("train"),
-                    f"target '{target.name}' cannot express this circuit exactly: {e}{hint}",
-                    model.source,
-                )
-            ]
+        raise training.origin.error(
+            training.origin.oracle,
+            f"target '{target.name}' cannot express this circuit exactly: {e}{hint}",
         ) from None
-    # The header already names the target (targets.prepare); only the qubits change.
-    return replace(program, training=program.training.with_circuit(circuit))
+    # The header already names the target (targets.compile_for); only the qubits change.
+    return training.with_circuit(circuit)

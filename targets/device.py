@@ -1,5 +1,5 @@
 """What every device target shares: flat or segment-wise compilation, choosing among
-candidate compilations, the Program, the QASM view.
+candidate compilations, the vendor's validation, the QASM view.
 
 Flat first. A vendor's toolchain compiles the flat circuit; optimisation (and routing)
 across the seams between repeated blocks is what makes it better than compiling each block
@@ -24,29 +24,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pytket.circuit import Bit, Circuit, OpType, Qubit
 
 from qbnnc.diagnostics import CompileError, Diagnostic
 from qbnnc.synthesis.circuit import (
     Call,
-    IfBit,
     Measure,
     Op,
     Register,
     flat_size,
     invert,
-    measuring_blocks,
 )
 from qbnnc.synthesis.circuit import Circuit as IrCircuit
-from qbnnc.synthesis.training import TrainingCircuit
+from qbnnc.synthesis.training import Header, TrainingCircuit
 from qbnnc.targets.pytket_circuit import qubit_names, to_pytket
 
 if TYPE_CHECKING:
     from pytket.backends import Backend
+    from qiskit import QuantumCircuit
 
-    from qbnnc.pipeline.program import Program
     from qbnnc.targets import Target
 
 Segment = tuple[tuple[Op, ...], int]  # operations, and how many times they run in a row
@@ -70,13 +68,9 @@ RESYNTHESIS_TIMEOUT = 3600
 def segments(training: TrainingCircuit) -> tuple[list[Segment], list[Measure]] | None:
     """The body as segments (the preparation, the iteration with its repeat count) and the
     final measurements; None if anything measures earlier."""
-    circuit = training.circuit
-    measuring = measuring_blocks(circuit)
-    loop = training.iteration
-    if (loop is not None and loop.block in measuring) or any(
-        isinstance(op, Measure | IfBit) for op in training.preparation
-    ):
+    if training.measures_early:
         return None
+    loop = training.iteration
     out: list[Segment] = [(training.preparation, 1)] if training.preparation else []
     if loop is not None and training.iterations:
         out.append(((loop,), training.iterations))
@@ -205,13 +199,13 @@ class _Pieces:
         return out
 
 
-def with_device(program: Program, target: Target, backend: Backend, device: Circuit) -> Program:
-    """The program carrying `device`, which the vendor's own `valid_circuit` must accept."""
+def validated(device: Circuit, backend: Backend, target: Target) -> Circuit:
+    """`device`, which the vendor's own `valid_circuit` must accept."""
     if not backend.valid_circuit(device):
         raise CompileError(
             [
                 Diagnostic(
-                    program.model.path,
+                    None,
                     0,
                     0,
                     f"internal: the circuit compiled for {target.name} fails the backend's "
@@ -219,7 +213,7 @@ def with_device(program: Program, target: Target, backend: Backend, device: Circ
                 )
             ]
         )
-    return replace(program, device=device)
+    return device
 
 
 def two_qubit_gates(circuit: Circuit) -> int:
@@ -246,7 +240,7 @@ def physical_index(qubit: Qubit) -> int | None:
     return qubit.index[0] if qubit.reg_name == "node" else None
 
 
-def to_qiskit(device: Circuit) -> Any:  # noqa: ANN401 - a Qiskit QuantumCircuit
+def to_qiskit(device: Circuit) -> QuantumCircuit:
     """The device circuit as Qiskit sees it, converted by pytket-qiskit's `tk_to_qiskit`.
 
     A routed circuit's qubit `node[i]` becomes Qiskit's qubit i, the circuit as wide as the
@@ -288,13 +282,13 @@ def compacted(device: Circuit) -> tuple[Circuit, dict[Qubit, Qubit]]:
     return out, renamed
 
 
-def used_qubits(qc: Any) -> int:  # noqa: ANN401 - a Qiskit QuantumCircuit
+def used_qubits(qc: QuantumCircuit) -> int:
     """Qubits some instruction acts on (a physical circuit also has the idle ones below its
     highest qubit)."""
     return len({q for inst in qc.data if inst.operation.name != "barrier" for q in inst.qubits})
 
 
-def qasm3(program: Program, target: Target) -> str:
+def qasm3(device: Circuit, header: Header) -> str:
     """The device circuit as OpenQASM 3, printed by Qiskit's exporter (pytket writes none).
 
     The circuit goes to Qiskit by `to_qiskit`: a routed (IBM) circuit is on physical qubits,
@@ -307,7 +301,6 @@ def qasm3(program: Program, target: Target) -> str:
 
     from qbnnc.targets.qasm3 import comment as as_comment
 
-    device = program.device
     text = qiskit.qasm3.dumps(to_qiskit(device))
     where = measured_from(device)
 
@@ -317,10 +310,10 @@ def qasm3(program: Program, target: Target) -> str:
 
     measured = tuple(
         f"weights[{i}] <- {name(where[Bit('weights', i)])}"
-        for i in range(program.model.num_weights)
+        for i in range(header.weights)
         if Bit("weights", i) in where
     )
-    header = replace(program.training.header, sections=(("measured from:", measured),))
+    header = replace(header, sections=(("measured from:", measured),))
     comment = as_comment(header.lines())
     head, sep, rest = text.partition('include "stdgates.inc";\n')
     if not sep:

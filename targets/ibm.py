@@ -47,18 +47,17 @@ from pytket.passes import (
 )
 from pytket.placement import NoiseAwarePlacement
 
-from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.synthesis.training import TrainingCircuit
 from qbnnc.targets.device import (
     RESYNTHESIS_TIMEOUT,
     best,
     compile_segmented,
     flat_body,
     measured,
-    with_device,
+    validated,
 )
 
 if TYPE_CHECKING:
-    from qbnnc.pipeline.program import Program
     from qbnnc.targets import Target
 
 # Single- and two-qubit gates an IBM ISA may have; the device's own set is the intersection.
@@ -170,37 +169,30 @@ def resynthesised(body: Circuit) -> Circuit:
     return c
 
 
-def prepare(program: Program, target: Target) -> Program:
-    """The program with `device`: its circuit on the device's coupling map and in its ISA,
-    the best of the candidates in this module's docstring."""
+def device_circuit(training: TrainingCircuit, target: Target) -> Circuit:
+    """The training circuit on the device's coupling map and in its ISA, the best of the
+    candidates in this module's docstring."""
     assert target.device is not None
-    model = program.model
     b = backend(target.device)
-    if model.uncompute == "measure" and not b.backend_info.supports_fast_feedforward:
-        raise CompileError(
-            [
-                Diagnostic.at(
-                    model.spans.get("uncompute"),
-                    f"target '{target.name}' cannot run gates conditioned on a mid-circuit "
-                    "measurement (its configuration has no fast feed-forward); use "
-                    "`uncompute unitary` for this target",
-                    model.source,
-                )
-            ]
+    if training.measures_early and not b.backend_info.supports_fast_feedforward:
+        raise training.origin.error(
+            training.origin.uncompute,
+            f"target '{target.name}' cannot run gates conditioned on a mid-circuit "
+            "measurement (its configuration has no fast feed-forward); use "
+            "`uncompute unitary` for this target",
         )
-    training = program.training
     body = flat_body(training)
     if body is None:
         optimise, finish = compilation(b)
         device = compile_segmented(training, _apply(optimise), _apply(finish))
-        return with_device(program, target, b, device)
+        return validated(device, b, target)
     flat = measured(body.copy(), training)
     pauli = measured(resynthesised(body), training)
     candidates = [
         *(partial(qiskit_compiled, flat, b, level, seed) for level, seed in QISKIT_RUNS),
         *(partial(qiskit_compiled, pauli, b, level, seed) for level, seed in RESYNTHESISED_RUNS),
     ]
-    return with_device(program, target, b, best(candidates))
+    return validated(best(candidates), b, target)
 
 
 def _apply(p: SequencePass) -> Callable[[Circuit], Circuit]:

@@ -60,7 +60,7 @@ def logged_in() -> bool:
 
     try:
         return bool(read_token("refresh_token"))
-    except Exception:  # noqa: BLE001 - a missing or unreadable token file: not logged in
+    except Exception:  # a missing or unreadable token file: not logged in
         return False
 
 
@@ -85,7 +85,7 @@ class NexusBackend(CompiledAsDevice):
         circuits: Sequence[Circuit],
         n_shots: int | Sequence[int | None] | None = None,
         valid_check: bool = True,
-        **kwargs: Any,  # noqa: ANN401 - pytket's kwargs; none are used
+        **kwargs: Any,  # pytket's kwargs; none are used
     ) -> list[ResultHandle]:
         import qnexus as qnx
 
@@ -115,7 +115,7 @@ class NexusBackend(CompiledAsDevice):
         name = getattr(status.status, "name", str(status.status))
         return CircuitStatus(_STATUS.get(name, StatusEnum.ERROR), str(status.message or ""))
 
-    def get_result(self, handle: ResultHandle, **kwargs: Any) -> BackendResult:  # noqa: ANN401
+    def get_result(self, handle: ResultHandle, **kwargs: Any) -> BackendResult:
         import qnexus as qnx
 
         job = qnx.jobs.get(id=str(handle[0]))

@@ -20,7 +20,7 @@ register. So the registers' values are read as integers here, bit i of register 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from pytket.backends import CircuitStatus, ResultHandle, StatusEnum
@@ -30,7 +30,14 @@ from pytket.circuit import Circuit
 from pytket.extensions.quantinuum import QuantinuumAPIOffline, QuantinuumBackend
 from pytket.utils.outcomearray import OutcomeArray
 
+from qbnnc.diagnostics import CompileError, Diagnostic
+from qbnnc.targets import needs_packages
 from qbnnc.targets.quantinuum import CompiledAsDevice
+
+if TYPE_CHECKING:
+    from pytket.backends import Backend
+
+    from qbnnc.targets import Target
 
 
 def noise_parameters(device: QuantinuumBackend) -> dict[str, Any]:
@@ -47,7 +54,7 @@ def noise_parameters(device: QuantinuumBackend) -> dict[str, Any]:
     }
 
 
-def _error_model(params: dict[str, Any]) -> Any:  # noqa: ANN401 - a PECOS error model
+def _error_model(params: dict[str, Any]) -> Any:  # a PECOS error model
     try:  # PECOS >= 0.10 moved error models to pecos.noise
         from pecos.noise.generic_error_model import GenericErrorModel
     except ImportError:
@@ -73,7 +80,7 @@ class PecosBackend(CompiledAsDevice):
         circuits: Sequence[Circuit],
         n_shots: int | Sequence[int | None] | None = None,
         valid_check: bool = True,
-        **kwargs: Any,  # noqa: ANN401 - pytket's kwargs; `seed` is read
+        **kwargs: Any,  # pytket's kwargs; `seed` is read
     ) -> list[ResultHandle]:
         from pytket_pecos import Emulator
 
@@ -120,3 +127,17 @@ def _result(circuit: Circuit, raw: dict[str, list[str]], shots: int) -> BackendR
         for shot in range(shots)
     ]
     return BackendResult(c_bits=bits, shots=OutcomeArray.from_readouts(readouts))
+
+
+def emulator(target: Target) -> Backend:
+    """Quantinuum's emulator PECOS with the device's published error rates (`PecosBackend`).
+
+    pytket-pecos is optional (the `quantinuum` extra installs it): without it, emulating is
+    an error naming the pip line, not a silent noiseless stand-in.
+    """
+    assert target.device is not None
+    missing = [r.pip for r in target.emulator_requires if not r.installed()]
+    if missing:
+        who = f"emulating target '{target.name}' (Quantinuum's emulator PECOS)"
+        raise CompileError([Diagnostic(None, 0, 0, needs_packages(who, missing, target.extra))])
+    return PecosBackend(target.device)

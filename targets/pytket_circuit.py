@@ -76,7 +76,7 @@ def to_json(circuit: Circuit) -> str:
     """
     ids: dict[str, str] = {}
 
-    def renumber(value: Any) -> Any:  # noqa: ANN401 - JSON data
+    def renumber(value: Any) -> Any:  # JSON data
         if isinstance(value, list):
             return [renumber(v) for v in value]
         if not isinstance(value, dict):
@@ -165,7 +165,7 @@ def half_turns(gate: Gate) -> float:
     return gate.angle.value / math.pi
 
 
-def add_gate(out: Circuit, gate: Gate, args: list[UnitID], **condition: Any) -> None:  # noqa: ANN401
+def add_gate(out: Circuit, gate: Gate, args: list[UnitID], **condition: Any) -> None:
     """Append one IR gate (`ctrl(k) @ name(angle)`) to `out` on `args` (`condition`:
     pytket's `condition_bits` and `condition_value`, for a classically controlled gate)."""
     if gate.name not in BASE:

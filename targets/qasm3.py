@@ -12,7 +12,7 @@ inside them stay gate calls), and the iteration loop's body holds the inlined st
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import openqasm3
 import openqasm3.ast as ast
@@ -29,6 +29,9 @@ from qbnnc.synthesis.circuit import (
     flatten,
     measuring_blocks,
 )
+
+# How a qubit index is written: a gate's parameter (`a`) or a program qubit (`w[3]`).
+QubitRef = Callable[[int], ast.Identifier | ast.IndexedIdentifier]
 
 # stdgates.inc names for a base gate with a given number of controls.
 _NAMED = {
@@ -121,7 +124,9 @@ def _definition(block: Block) -> ast.QuantumGateDefinition:
     return ast.QuantumGateDefinition(_id(block.name), [], [_id(p) for p in params], body)
 
 
-def _main(circuit: Circuit, qubit_ref, blocks: dict[str, Block], inline: frozenset[str]):  # noqa: ANN001, ANN202
+def _main(
+    circuit: Circuit, qubit_ref: QubitRef, blocks: dict[str, Block], inline: frozenset[str]
+) -> list[ast.Statement]:
     statements: list[ast.Statement] = []
     for op in circuit.body:
         if isinstance(op, Call) and op.repeat > 1:
@@ -198,7 +203,9 @@ def _fast_body(ops: tuple[Op, ...], params: list[str]) -> Iterator[str]:
             raise ValueError("measurements are never inside a gate definition")
 
 
-def _structured(op: Op, ref, blocks: dict[str, Block], inline: frozenset[str]):  # noqa: ANN001, ANN202
+def _structured(
+    op: Op, ref: QubitRef, blocks: dict[str, Block], inline: frozenset[str]
+) -> list[ast.Statement]:
     """Statements for `op`: a gate call, or the body of a measuring block written in place."""
     if not (isinstance(op, Call) and op.block in inline):
         return list(_statements(op, ref))
@@ -209,7 +216,7 @@ def _structured(op: Op, ref, blocks: dict[str, Block], inline: frozenset[str]): 
     return out
 
 
-def _program_qubits(circuit: Circuit):  # noqa: ANN202
+def _program_qubits(circuit: Circuit) -> QubitRef:
     names: list[ast.IndexedIdentifier] = []
     for reg in circuit.registers:
         names += [_indexed(reg.name, i) for i in range(reg.size)]
@@ -220,13 +227,13 @@ def _program_qubits(circuit: Circuit):  # noqa: ANN202
     return ref
 
 
-def _statements(op: Op, ref) -> Iterable[ast.Statement]:  # noqa: ANN001
+def _statements(op: Op, ref: QubitRef) -> Iterable[ast.Statement]:
     if isinstance(op, Call):
         return [_call(Call(op.block, op.qubits, op.inverse), ref)] * op.repeat
     return [_statement(op, ref)]
 
 
-def _statement(op: Gate | Measure | IfBit, ref) -> ast.Statement:  # noqa: ANN001
+def _statement(op: Gate | Measure | IfBit, ref: QubitRef) -> ast.Statement:
     if isinstance(op, IfBit):
         return ast.BranchingStatement(
             _indexed(op.register, op.index), [_statement(g, ref) for g in op.body], []
@@ -243,7 +250,7 @@ def _statement(op: Gate | Measure | IfBit, ref) -> ast.Statement:  # noqa: ANN00
     return ast.QuantumGate(modifiers, _id(named or op.name), args, [ref(q) for q in op.qubits])
 
 
-def _call(op: Call, ref) -> ast.QuantumGate:  # noqa: ANN001
+def _call(op: Call, ref: QubitRef) -> ast.QuantumGate:
     modifiers = [ast.QuantumGateModifier(ast.GateModifierName.inv, None)] if op.inverse else []
     return ast.QuantumGate(modifiers, _id(op.block), [], [ref(q) for q in op.qubits])
 

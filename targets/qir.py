@@ -1,6 +1,6 @@
 """QIR output (`-o train.ll`, `-o train.bc`) through pytket-qir.
 
-The program's pytket circuit (the device circuit for a device target, else the flat
+A program's pytket circuit (the device circuit for a device target, else the flat
 circuit of the compiler's gates) is brought into the gates pytket-qir converts: boxes
 decomposed, then a rebase to Clifford+T plus rotations, CX and CZ (a device circuit's
 PhasedX and ZZPhase are QIR gates already and stay). pytket-qir converts only circuits
@@ -15,14 +15,9 @@ pyqir (`pyqir.Module.from_ir` / `from_bitcode`), which the tests check for every
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pytket.circuit import Circuit, OpType
 from pytket.passes import AutoRebase, DecomposeBoxes, FlattenRelabelRegistersPass, SequencePass
 from pytket.qir import QIRFormat, QIRProfile, pytket_to_qir
-
-if TYPE_CHECKING:
-    from qbnnc.pipeline.program import Program
 
 # Gates pytket-qir converts, of those a rebase can target.
 QIR_GATES = frozenset(
@@ -31,9 +26,9 @@ QIR_GATES = frozenset(
 )
 
 
-def circuit(program: Program) -> Circuit:
-    """The program's circuit in QIR's gates, registers flattened."""
-    out = program.pytket(flat=True)
+def circuit(program: Circuit) -> Circuit:
+    """A copy of the program's pytket circuit in QIR's gates, registers flattened."""
+    out = program.copy()
     SequencePass([DecomposeBoxes(), AutoRebase(set(QIR_GATES))]).apply(out)
     # pytket-qir addresses qubits as one array: the named registers (w, work...) become
     # q[0..n-1]; classical registers keep their names (the output labels say `weights`).
@@ -41,12 +36,13 @@ def circuit(program: Program) -> Circuit:
     return out
 
 
-def qir(program: Program, binary: bool = False) -> str | bytes:
-    """The program as QIR: LLVM text (`.ll`), or bitcode (`.bc`) when `binary`."""
-    profile = QIRProfile.ADAPTIVE if program.model.uncompute == "measure" else QIRProfile.BASE
+def qir(program: Circuit, name: str, adaptive: bool, binary: bool = False) -> str | bytes:
+    """The program's pytket circuit as QIR module `name`: LLVM text (`.ll`), or bitcode
+    (`.bc`) when `binary`; the adaptive profile when it measures mid-circuit, else base."""
+    profile = QIRProfile.ADAPTIVE if adaptive else QIRProfile.BASE
     out = pytket_to_qir(
         circuit(program),
-        program.model.name,
+        name,
         QIRFormat.BINARY if binary else QIRFormat.STRING,
         profile=profile,
     )

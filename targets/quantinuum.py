@@ -32,20 +32,16 @@ from pytket.extensions.quantinuum import (
 from pytket.passes import AutoSquash, BasePass, RemoveRedundancies, SequencePass
 from pytket.predicates import Predicate
 
-from qbnnc.diagnostics import CompileError, Diagnostic
-from qbnnc.targets import needs_packages
+from qbnnc.synthesis.training import TrainingCircuit
 from qbnnc.targets.device import (
     RESYNTHESIS_TIMEOUT,
     compile_segmented,
     flat_body,
     measured,
-    with_device,
+    validated,
 )
 
 if TYPE_CHECKING:
-    from pytket.backends import Backend
-
-    from qbnnc.pipeline.program import Program
     from qbnnc.targets import Target
 
 HIGHEST_LEVEL = 3  # the flat circuit
@@ -61,8 +57,8 @@ def backend(device: str) -> QuantinuumBackend:
     )
 
 
-def prepare(program: Program, target: Target) -> Program:
-    """The program with `device`: its circuit compiled for the H-series device."""
+def device_circuit(training: TrainingCircuit, target: Target) -> Circuit:
+    """The training circuit compiled for the H-series device."""
     assert target.device is not None
     b = backend(target.device)
 
@@ -75,30 +71,13 @@ def prepare(program: Program, target: Target) -> Program:
         SequencePass([RemoveRedundancies(), squash, RemoveRedundancies()]).apply(whole)
         return whole
 
-    training = program.training
     body = flat_body(training)
     if body is None:
         device = compile_segmented(training, optimise, finish)
     else:
         compiled = b.get_compiled_circuit(body, HIGHEST_LEVEL, timeout=RESYNTHESIS_TIMEOUT)
         device = measured(compiled, training)
-    return with_device(program, target, b, device)
-
-
-def emulator(target: Target) -> Backend:
-    """Quantinuum's emulator PECOS with the device's published error rates (`pecos.py`).
-
-    pytket-pecos is optional (the `quantinuum` extra installs it): without it, emulating is
-    an error naming the pip line, not a silent noiseless stand-in.
-    """
-    assert target.device is not None
-    missing = [r.pip for r in target.emulator_requires if not r.installed()]
-    if missing:
-        who = f"emulating target '{target.name}' (Quantinuum's emulator PECOS)"
-        raise CompileError([Diagnostic(None, 0, 0, needs_packages(who, missing, target.extra))])
-    from qbnnc.targets.pecos import PecosBackend
-
-    return PecosBackend(target.device)
+    return validated(device, b, target)
 
 
 class CompiledAsDevice(Backend):

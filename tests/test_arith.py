@@ -8,11 +8,7 @@ import pytest
 
 from qbnnc.synthesis.arith import (
     Lit,
-    add_constant,
-    at_least_into,
     bit_reverse,
-    cubes_at_least,
-    majority,
     mcx,
     threshold,
 )
@@ -41,47 +37,6 @@ def test_mcx_with_polarities_is_and_of_literals(n: int) -> None:
 
 def test_mcx_of_contradictory_literals_is_nothing() -> None:
     assert mcx([Lit(0), Lit(0, True)], 1) == []
-
-
-@pytest.mark.parametrize("bits", [1, 2, 3, 4])
-def test_cubes_cover_exactly_the_range(bits: int) -> None:
-    for lo in range(2**bits + 1):
-        covered = []
-        for cube in cubes_at_least(lo, bits):
-            covered += [v for v in range(2**bits) if all((v >> i) & 1 == b for i, b in cube)]
-        assert sorted(covered) == list(range(lo, 2**bits))
-
-
-@pytest.mark.parametrize(("bits", "amount"), [(1, 1), (2, 1), (3, 1), (3, 3), (3, 5), (4, 6)])
-def test_controlled_add_constant(bits: int, amount: int) -> None:
-    register = list(range(bits))
-    control = bits
-    gates = add_constant(register, [Lit(control)], amount)
-    for state in range(2 ** (bits + 1)):
-        out = run_classical(gates, state)
-        v = _value(state, register)
-        expect = (v + amount) % 2**bits if (state >> control) & 1 else v
-        assert _value(out, register) == expect
-        assert (out >> control) & 1 == (state >> control) & 1
-
-
-@pytest.mark.parametrize("lo", range(0, 9))
-def test_at_least_into(lo: int) -> None:
-    register = [0, 1, 2]
-    for state in range(16):
-        out = run_classical(at_least_into(register, lo, 3), state)
-        assert out == state ^ (int(_value(state, register) >= lo) << 3)
-
-
-def test_majority_uses_one_toffoli_and_restores_inputs() -> None:
-    for polarity in itertools.product([False, True], repeat=3):
-        lits = [Lit(q, neg) for q, neg in enumerate(polarity)]
-        gates = majority(lits, 3)
-        assert sum(1 for g in gates if g.name == "x" and g.controls == 2) == 1
-        for state in range(16):
-            values = [((state >> q) & 1) ^ neg for q, neg in enumerate(polarity)]
-            out = run_classical(gates, state)
-            assert out == state ^ (int(sum(values) >= 2) << 3)
 
 
 @pytest.mark.parametrize("n", range(1, 7))

@@ -43,7 +43,7 @@ AUTHORS = {
 }  # fmt: skip
 
 
-def _authors(stem: str, iterations: int = 1):  # noqa: ANN202
+def _authors(stem: str, iterations: int = 1):
     path = PAPER / f"{stem}.bnn"
     model = load_model(path.read_text(), str(path))
     return model, authors_circuit(model, count_marked(model), iterations)

@@ -119,8 +119,9 @@ def test_the_spec_example() -> None:
         "y[0].h[1]",
     ]
     assert (m.path, m.source) == ("and.bnn", text)
-    assert sorted(m.spans) == ["accept", "data", "iterations", "network", "oracle", "train"]
-    assert (m.spans["network"].line, m.spans["oracle"].line, m.spans["oracle"].column) == (
+    assert m.spans.written() == ("network", "data", "train", "oracle", "accept", "iterations")
+    assert m.spans.network and m.spans.oracle
+    assert (m.spans.network.line, m.spans.oracle.line, m.spans.oracle.column) == (
         5,
         20,
         5,
@@ -134,7 +135,7 @@ def test_defaults() -> None:
     assert m.oracle == Oracle("counter")
     assert m.accept == Accept("all", 1, "all")
     assert (m.iterations, m.expect, m.uncompute) == (None, None, "unitary")
-    assert sorted(m.spans) == ["data", "network"]
+    assert m.spans.written() == ("network", "data")
 
 
 @pytest.mark.parametrize(("fan_in", "threshold"), [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3)])
@@ -241,8 +242,8 @@ def test_oracle_phase_exactly_at_the_limit() -> None:
 def test_settings_and_their_spans() -> None:
     m = model(SIMPLE, "00 -> 1\n00 -> 0", "iterations 0\nexpect 4\nuncompute measure")
     assert (m.iterations, m.expect, m.uncompute) == (0, 4, "measure")
-    assert sorted(m.spans) == ["data", "expect", "iterations", "network", "train", "uncompute"]
-    assert m.spans["expect"].line == 11
+    assert m.spans.written() == ("network", "data", "train", "iterations", "expect", "uncompute")
+    assert m.spans.expect is not None and m.spans.expect.line == 11
 
 
 def test_expect_beside_explicit_iterations_is_accepted_and_kept() -> None:

@@ -325,7 +325,7 @@ def test_a_failing_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) ->
     out = tmp_path / "out.qasm"
     out.write_text("precious")
 
-    def fill(f) -> None:  # noqa: ANN001 - half a file, then the disk is full
+    def fill(f) -> None:  # half a file, then the disk is full
         f.write(b"OPENQASM 3.0;\n")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -338,7 +338,7 @@ def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
     """Make `modules` look uninstalled to qbnnc's up-front checks."""
     real = importlib.util.find_spec
 
-    def find_spec(name: str, package: str | None = None):  # noqa: ANN202
+    def find_spec(name: str, package: str | None = None):
         if any(name == m or name.startswith(m + ".") for m in modules):
             return None
         return real(name, package)

@@ -35,7 +35,7 @@ def _counter(text: str, uncompute: str = "unitary") -> str:
     return re.sub(r"oracle phase[^\n]*", f"oracle counter\n    uncompute {uncompute}", text)
 
 
-def _per_iteration(circuit: Circuit, key) -> int:  # noqa: ANN001
+def _per_iteration(circuit: Circuit, key) -> int:
     block = circuit.block("grover_iteration")
     once = (Call(block.name, tuple(range(block.arity))),)
     one = Circuit(circuit.num_qubits, circuit.blocks, once, (), ())

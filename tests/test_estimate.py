@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qbnnc.analysis.stats import logical_counts, stats
+from qbnnc.analysis.stats import logical_counts
 from qbnnc.cli import main
 from qbnnc.pipeline.compiler import compile_file
 
@@ -24,13 +24,13 @@ def test_logical_counts_map_each_gate_once(path: Path) -> None:
     `clifford+t` target (with the expansion's ancillas)."""
     program = compile_file(path)
     counts = logical_counts(program.circuit)
-    table = stats(program)
+    table = program.stats()
     assert counts.ccz_count + counts.ccix_count == table["toffoli_count"]
     assert counts.rotation_count == table["rotations"]
     assert counts.measurement_count == table["gates"]["measure"]
     if table["t_count"] is not None:  # no rotation left: Clifford+T expresses it
         assert 7 * counts.ccz_count + 4 * counts.ccix_count + counts.t_count == table["t_count"]
-        assert counts.num_qubits == stats(compile_file(path, target="clifford+t"))["qubits"]
+        assert counts.num_qubits == compile_file(path, target="clifford+t").stats()["qubits"]
 
 
 @pytest.mark.parametrize(

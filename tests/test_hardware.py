@@ -251,20 +251,20 @@ class _RemoteAer:
         self.aer = AerBackend()
         self.polls = 0
 
-    def get_compiled_circuit(self, circuit, optimisation_level):  # noqa: ANN001, ANN201
+    def get_compiled_circuit(self, circuit, optimisation_level):
         return self.aer.get_compiled_circuit(circuit, optimisation_level)
 
-    def process_circuit(self, circuit, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def process_circuit(self, circuit, **kwargs):
         return self.aer.process_circuit(circuit, **kwargs)
 
-    def circuit_status(self, handle):  # noqa: ANN001, ANN201
+    def circuit_status(self, handle):
         from pytket.backends import CircuitStatus, StatusEnum
 
         self.polls += 1
         done = self.polls > 1
         return CircuitStatus(StatusEnum.COMPLETED if done else StatusEnum.QUEUED, "in queue")
 
-    def get_result(self, handle):  # noqa: ANN001, ANN201
+    def get_result(self, handle):
         return self.aer.get_result(handle)
 
 

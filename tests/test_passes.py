@@ -28,7 +28,7 @@ from qbnnc.passes import (
     share_identical_neurons,
     simplify_thresholds,
 )
-from qbnnc.pipeline.compiler import compile_model, load_model
+from qbnnc.pipeline.compiler import compile_model, load_model, specialised
 from qbnnc.reference.evaluate import forward
 from qbnnc.synthesis.specialise import Variant, specialise
 from qbnnc.testing import random_source
@@ -46,7 +46,7 @@ def _assert_same(before: Dataflow, after: Dataflow, num_weights: int) -> None:
 
 
 @pytest.mark.parametrize("p", DEFAULT_PIPELINE, ids=lambda p: p.__name__)
-def test_each_pass_alone_preserves_evaluation(p) -> None:  # noqa: ANN001
+def test_each_pass_alone_preserves_evaluation(p) -> None:
     for model in MODELS:
         df = build_dataflow(model)
         out = p(df)
@@ -190,7 +190,7 @@ def test_specialise_reproduces_every_row_by_masks_and_structures(optimize: bool)
         df = build_dataflow(model)
         if optimize:
             df = run_passes(df)
-        variants = specialise(df, optimize)
+        variants = specialised(df, optimize)
         rows = sorted(r for v in variants for r in v.rows.tolist())
         assert rows == list(range(df.data.rows))
         for w in range(2**model.num_weights):

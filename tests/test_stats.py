@@ -55,7 +55,7 @@ def qiskit_counts(qasm: str) -> dict[str, object]:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_example_counts_equal_the_loaded_program(path: Path) -> None:
     program = compile_file(path)
-    got = stats(program)
+    got = stats(program.training, program.census)
     want = qiskit_counts(program.qasm3())  # structured; the random models check --flat too
     assert {k: got[k] for k in want} == want
     # Exact whether blocks are summarised by matrices or walked with a time vector.
@@ -66,7 +66,7 @@ def test_example_counts_equal_the_loaded_program(path: Path) -> None:
 @pytest.mark.parametrize("seed", range(16))
 def test_random_model_counts_equal_the_loaded_program(seed: int) -> None:
     program = compile(random_source(random.Random(5000 + seed), max_weights=6))
-    got = stats(program)
+    got = stats(program.training, program.census)
     for flat in (False, True):
         want = qiskit_counts(program.qasm3(flat=flat))
         assert {k: got[k] for k in want} == want
@@ -75,7 +75,7 @@ def test_random_model_counts_equal_the_loaded_program(seed: int) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_costs_equal_the_sum_over_the_flat_circuit(path: Path) -> None:
     program = compile_file(path)
-    got = stats(program)
+    got = stats(program.training, program.census)
     ops = list(flatten(program.circuit))
     gate_ts = [t_count(op) for op in ops]
     assert got["toffoli_count"] == sum(toffoli_count(op) for op in ops)
@@ -88,8 +88,9 @@ def test_success_probability_is_the_simulated_one(path: Path) -> None:
     program = compile_file(path)
     marked = correct_counts(program.model) >= program.model.accept.min_correct
     simulated = float(distribution(program)[marked].sum())
-    assert stats(program)["success_probability"] == pytest.approx(simulated, abs=1e-9)
-    assert stats(program)["marked"] == int(marked.sum())
+    table = stats(program.training, program.census)
+    assert table["success_probability"] == pytest.approx(simulated, abs=1e-9)
+    assert table["marked"] == int(marked.sum())
 
 
 def test_a_million_iterations_are_counted_without_flattening() -> None:
@@ -126,7 +127,7 @@ def test_json_has_every_key_of_outputs_md_and_is_deterministic(
 
 def test_an_oracle_call_runs_each_example_forward_twice() -> None:
     and221 = next(p for p in PAPER if "221" in p.stem)
-    assert stats(compile_file(and221))["forward_passes_per_iteration"] == 2 * 4
+    assert compile_file(and221).stats()["forward_passes_per_iteration"] == 2 * 4
 
 
 def test_human_table_names_every_count(capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,9 +156,9 @@ def test_unknown_counts_are_null_when_the_weights_are_too_many_to_count(
 
 def test_clifford_t_target_counts_agree_with_the_cost_model() -> None:
     and221 = next(p for p in PAPER if "221" in p.stem)
-    generic = stats(compile_file(and221))
+    generic = compile_file(and221).stats()
     program = compile_file(and221, target="clifford+t")
-    got = stats(program)
+    got = stats(program.training, program.census)
     want = qiskit_counts(program.qasm3())
     assert {k: got[k] for k in want} == want
     assert got["gates"].get("t", 0) + got["gates"].get("tdg", 0) == generic["t_count"]

@@ -75,7 +75,7 @@ def pytket_distribution(circuit: Circuit, num_weights: int) -> np.ndarray:
     return qiskit_distribution(tk_to_qiskit(c), num_weights)
 
 
-def qiskit_distribution(qc, num_weights: int) -> np.ndarray:  # noqa: ANN001 - a Qiskit circuit
+def qiskit_distribution(qc, num_weights: int) -> np.ndarray:  # a Qiskit circuit
     """P(weights = w) for a Qiskit circuit measuring `weights` at the end, by statevector."""
     from qiskit import transpile
     from qiskit_aer import AerSimulator
@@ -162,8 +162,12 @@ def test_circuit_wider_than_the_device_names_both_numbers(
     monkeypatch.setitem(
         targets.TARGETS, "ibm-torino", replace(targets.TARGETS["ibm-torino"], max_qubits=5)
     )
-    with pytest.raises(CompileError, match=r"needs 7 qubits but target 'ibm-torino' .* has 5"):
+    want = r"needs 7 qubits \(w 3, table 1, phase_register 3\) but target 'ibm-torino' .* has 5"
+    with pytest.raises(CompileError, match=want) as error:
         compile_file(SMALL, target="ibm-torino")
+    # At the line the widest register (the weights, `w`) comes from: the network block.
+    (where,) = error.value.diagnostics
+    assert (where.line, where.column, where.source_line) == (5, 1, "network qbn31 {")
 
 
 def test_registry_limits_are_the_vendors() -> None:

@@ -28,7 +28,7 @@ from qbnnc.execution.train import (
     train,
     training_model,
 )
-from qbnnc.frontend.model import Accept
+from qbnnc.frontend.model import Accept, Model
 from qbnnc.pipeline.compiler import load_model, read_source
 from qbnnc.reference.census import census, correct_counts
 from qbnnc.reference.evaluate import correct, weight_string
@@ -43,7 +43,7 @@ PARITY3 = ROOT / "examples" / "csv" / "parity3.bnn"
 IRIS = ROOT / "examples" / "iris.bnn"
 
 
-def _model(path: Path):  # noqa: ANN202
+def _model(path: Path) -> Model:
     return load_model(read_source(path), str(path))
 
 

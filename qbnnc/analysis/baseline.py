@@ -47,7 +47,7 @@ from qbnnc.synthesis.circuit import Call, Circuit, Gate, Measure, Op, Register, 
 from qbnnc.synthesis.grover import header
 from qbnnc.synthesis.lower import Blocks
 from qbnnc.synthesis.oracle import phase_readout
-from qbnnc.synthesis.training import TrainingCircuit
+from qbnnc.synthesis.training import Origin, TrainingCircuit
 
 
 def authors_circuit(model: Model, census: Census | None, iterations: int) -> TrainingCircuit:
@@ -127,10 +127,10 @@ def authors_circuit(model: Model, census: Census | None, iterations: int) -> Tra
         oracle=oracle.block,
         diffusion=diffusion.block,
         forward=(forward.block,),
-        oracle_plan="authors' phase estimation",
         # Every example's pass, computed and undone, in 2^P - 1 controlled runs, twice.
         forward_passes_per_iteration=2 * (2**precision - 1) * examples,
         header=header(model, circuit, iterations),
+        origin=Origin.of(model),
     )
 
 

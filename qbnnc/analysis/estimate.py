@@ -10,13 +10,10 @@ factories and qubit models. qbnnc only picks the configurations and reads the an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qbnnc.analysis.stats import LogicalCounts, logical_counts
-from qbnnc.diagnostics import CompileError, Diagnostic
-
-if TYPE_CHECKING:
-    from qbnnc.pipeline.program import Program
+from qbnnc.synthesis.training import TrainingCircuit
 
 # The estimator's standard qubit models (`qdk.estimator.QubitParams`), gate-based then
 # Majorana; the first is its default.
@@ -124,26 +121,26 @@ class EstimateResult:
 
 
 def estimate(
-    program: Program,
+    training: TrainingCircuit,
     configs: tuple[Configuration, ...] = (Configuration(GATE_BASED[0], SURFACE),),
     error_budget: float = DEFAULT_ERROR_BUDGET,
 ) -> EstimateResult:
-    """Physical resources of `program` under each configuration (CompileError when the
-    estimator finds none, e.g. a budget no code distance it allows can meet)."""
+    """Physical resources of `training` (a generic target's: `program.training`) under each
+    configuration (CompileError when the estimator finds none, e.g. a budget no code
+    distance it allows can meet)."""
     from importlib.metadata import version
 
     from qdk.estimator import EstimatorError
     from qdk.estimator import LogicalCounts as QdkLogicalCounts
 
-    if program.model.num_weights == 0:
-        model = program.model
-        raise CompileError.single(
-            model.spans.get("network"),
+    origin = training.origin
+    if training.header.weights == 0:
+        raise origin.error(
+            origin.network,
             "every layer is fixed, so the training circuit is empty and needs no resources "
             "to estimate; remove `fixed` from a layer to estimate training it",
-            model.source,
         )
-    counts = logical_counts(program.circuit)
+    counts = logical_counts(training.circuit)
     logical = QdkLogicalCounts(counts.to_estimator())
     out = []
     for config in configs:
@@ -151,21 +148,14 @@ def estimate(
             result = logical.estimate(config.params(error_budget))
         except EstimatorError as e:  # a BaseException in qdk: caught here, by name
             message = " ".join(str(e).split())
-            raise CompileError(
-                [
-                    Diagnostic(
-                        program.model.path,
-                        0,
-                        0,
-                        f"the resource estimator found no estimate for {config.qubit_params} "
-                        f"with the {config.qec_scheme} and error budget {error_budget:g}: "
-                        f"{message}",
-                    )
-                ]
+            raise origin.error(
+                None,
+                f"the resource estimator found no estimate for {config.qubit_params} "
+                f"with the {config.qec_scheme} and error budget {error_budget:g}: {message}",
             ) from None
         out.append(_read(config, result))
     return EstimateResult(
-        model=program.model.name,
+        model=training.header.model,
         estimator=f"Microsoft Resource Estimator (qdk {version('qdk')})",
         error_budget=error_budget,
         counts=counts,
@@ -173,7 +163,7 @@ def estimate(
     )
 
 
-def _read(config: Configuration, result: Any) -> PhysicalEstimate:  # noqa: ANN401
+def _read(config: Configuration, result: Any) -> PhysicalEstimate:
     physical = result["physicalCounts"]
     breakdown = physical["breakdown"]
     logical_qubit = result["logicalQubit"]

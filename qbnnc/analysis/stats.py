@@ -1,4 +1,4 @@
-"""Resource counts of a compiled program, taken from the structured circuit without flattening it.
+"""Resource counts of a training circuit, taken from the structured circuit without flattening it.
 
 Every count walks the blocks once (per direction) and multiplies through calls and repeats, so a
 circuit with billions of flat gates is counted in time proportional to its structured size.
@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qbnnc.reference.census import Census
+from qbnnc.reference.grover_formula import success_probability
 from qbnnc.synthesis.circuit import (
     Call,
     Circuit,
@@ -42,9 +44,10 @@ from qbnnc.synthesis.decompose import (
     t_count,
     toffoli_count,
 )
+from qbnnc.synthesis.training import TrainingCircuit
 
 if TYPE_CHECKING:
-    from qbnnc.pipeline.program import Program
+    import pytket
 
 # Keys `qbnnc stats --json` always has (its documented contract, docs/stats.md), in the
 # order the table prints them.
@@ -437,31 +440,34 @@ def _depth(circuit: Circuit, matrix_arity: int, budget: int) -> int:
 SCHEMA_STATS = "qbnnc.stats/1"
 
 
-def stats(program: Program) -> dict[str, Any]:
-    """Every key of `qbnnc stats --json` (docs/stats.md), plus the classical baseline."""
-    device = getattr(program, "device", None)
-    model = program.model
-    if device is not None:
-        counts = device_counts(device)
-    else:
-        counts = _circuit_counts(program.circuit)
-    n, e = model.num_weights, model.num_examples
-    per_iteration = program.training.forward_passes_per_iteration
+def stats(
+    training: TrainingCircuit,
+    census: Census | None,
+    target: str = "generic",
+    device: pytket.Circuit | None = None,
+) -> dict[str, Any]:
+    """Every key of `qbnnc stats --json` (docs/stats.md), plus the classical baseline, for
+    `training` compiled for `target` (`device`: a device target's circuit, which is then
+    what is counted), with `census` the exact count (None: not counted)."""
+    counts = _circuit_counts(training.circuit) if device is None else device_counts(device)
+    header = training.header
+    n, e, k = header.weights, header.examples, training.iterations
+    per_iteration = training.forward_passes_per_iteration
     out: dict[str, Any] = {
         "schema": SCHEMA_STATS,
-        "weight_names": list(model.weight_names),
+        "weight_names": list(header.weight_names),
         "qubits": counts.pop("qubits"),
         "weight_qubits": n,
         "examples": e,
-        "iterations": program.iterations,
-        "marked": program.marked,
-        "success_probability": program.success_probability,
+        "iterations": k,
+        "marked": None if census is None else census.marked,
+        "success_probability": None if census is None else success_probability(census.marked, n, k),
         **counts,
-        "target": program.target,
-        "oracle": model.oracle.kind,
-        "oracle_calls": program.iterations,
+        "target": target,
+        "oracle": header.oracle.kind,
+        "oracle_calls": k,
         "forward_passes_per_iteration": per_iteration,
-        "circuit_forward_passes": program.iterations * per_iteration,
+        "circuit_forward_passes": k * per_iteration,
         # Exact while it prints as a JSON number (2^n x examples); past 2^1000 null, with
         # its base-2 logarithm beside it either way.
         "classical_evaluations": (1 << n) * e if n + e.bit_length() <= 1000 else None,
@@ -483,7 +489,7 @@ def _circuit_counts(circuit: Circuit) -> dict[str, Any]:
     }
 
 
-def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Circuit
+def device_counts(device: pytket.Circuit) -> dict[str, Any]:
     """Counts of a device-compiled (flat) pytket circuit, under the names its written program
     has: the program `-o` writes for a device target is this circuit converted by
     `tk_to_qiskit`, so the counts are taken from that conversion (PhasedX is `r`, ZZPhase
@@ -518,7 +524,7 @@ def device_counts(device: Any) -> dict[str, Any]:  # noqa: ANN401 - a pytket Cir
     }
 
 
-def _eighth_turns(angle: Any) -> bool:  # noqa: ANN401 - a Qiskit parameter (float or symbol)
+def _eighth_turns(angle: Any) -> bool:  # a Qiskit parameter (float or symbol)
     """Whether an angle in radians is a multiple of pi/4 (a Clifford+T phase)."""
     try:
         value = float(angle) / (math.pi / 4)

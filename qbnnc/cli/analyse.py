@@ -30,7 +30,7 @@ def _stats_parser() -> Parser:
 
 
 def cmd_stats(argv: list[str]) -> int:
-    from qbnnc.analysis.stats import render, stats
+    from qbnnc.analysis.stats import render
 
     ns = _stats_parser().parse_args(argv)
     require_stdout()
@@ -42,7 +42,7 @@ def cmd_stats(argv: list[str]) -> int:
             model, target=ns.target, optimize=not ns.no_opt, optimize_for=ns.optimize_for
         )
         status("counting")
-        table = stats(program)
+        table = program.stats()
     if ns.json:
         print_json(table)
     else:
@@ -106,7 +106,7 @@ def cmd_estimate(argv: list[str]) -> int:
     with Status(f"compiling {model.name}") as status:
         program = compile_model(model, optimize=not ns.no_opt, optimize_for=ns.optimize_for)
         status("estimating")
-        result = estimate(program, configs, ns.error_budget)
+        result = estimate(program.training, configs, ns.error_budget)
     if ns.json:
         print_json(result.to_json())
     else:

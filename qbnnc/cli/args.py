@@ -20,7 +20,7 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: error: {message}\n{self.format_usage().rstrip()}")
 
-    def _print_message(self, message: str, file=None) -> None:  # noqa: ANN001
+    def _print_message(self, message: str, file=None) -> None:
         """--help and --version: a closed or full standard output is an error, not silence."""
         if not message:
             return

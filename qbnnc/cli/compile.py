@@ -90,7 +90,7 @@ def cmd_compile(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _flat_output(program, status: Status, pytket: bool, build: bool = True) -> str:  # noqa: ANN001
+def _flat_output(program, status: Status, pytket: bool, build: bool = True) -> str:
     """The flat OpenQASM 3 or the pytket JSON, after checking its budget (only the check
     when not `build`)."""
     from qbnnc.analysis.budget import estimate_flat

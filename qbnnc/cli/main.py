@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _internal(e)
         print_error(f"qbnnc: error: {missing_package(pip)}")
         return EXIT_ERROR
-    except Exception as e:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as e:  # the last line of defence against tracebacks
         return _internal(e)
 
 

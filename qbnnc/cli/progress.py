@@ -18,7 +18,7 @@ class Status:
     long stage (such as compiling a large model) gives no news of its own.
     """
 
-    def __init__(self, message: str, delay: float = 1.5, stream=None) -> None:  # noqa: ANN001
+    def __init__(self, message: str, delay: float = 1.5, stream=None) -> None:
         import threading
         import time
 

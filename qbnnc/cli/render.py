@@ -34,17 +34,11 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
             f"  layer {layer.name}[{layer.width}] from {sources}: fan-in {layer.fan_in}, "
             f"threshold {layer.threshold}{fixed}"
         )
-    oracle = model.oracle
-    oracle_text = (
-        "counter"
-        if oracle.kind == "counter"
-        else f"phase, precision {oracle.precision}, step {oracle.step}"
-    )
     n = model.num_weights
     lines += [
         f"weights: {n} trainable ({power_of_two(n)} weight string{'s' if n else ''})",
         f"examples: {model.num_examples}",
-        f"oracle: {oracle_text}",
+        f"oracle: {model.oracle}",
         f"accept: {describe_accept(model.accept.written, model.accept.min_correct)}",
     ]
     how = (
@@ -72,7 +66,7 @@ def summary(model: Model, progress: Callable[[int, int], None] | None = None) ->
     return "\n".join(lines)
 
 
-def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunResult
+def render_run(result, rows: int = 32) -> str:  # a simulate.RunResult
     """`qbnnc run` without --json: a header and the measured weight strings."""
     p = result.success_probability
     expected = "unknown" if p is None else f"{p:.4f}"
@@ -104,7 +98,7 @@ def render_run(result, rows: int = 32) -> str:  # noqa: ANN001 - a simulate.RunR
     return "\n".join(lines)
 
 
-def render_predict(name: str, data: str, result) -> str:  # noqa: ANN001 - an Evaluation
+def render_predict(name: str, data: str, result) -> str:  # an Evaluation
     """`qbnnc predict` without --json: the accuracy, then the confusion table."""
     lines = [
         f"{name} on {data}: {result.correct} of {result.examples} correct "

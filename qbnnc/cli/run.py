@@ -129,9 +129,7 @@ def cmd_run(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _run_estimates(  # noqa: ANN001
-    program, plot_iterations: int | None, backend: bool = False
-) -> list[Estimate]:
+def _run_estimates(program, plot_iterations: int | None, backend: bool = False) -> list[Estimate]:
     """The budgets of `run` (and of its --plot): the statevector's width and memory, and
     the flat operations simulated. Device targets run on their emulator: width only; a
     chosen backend has its own limits (and a device no statevector)."""

@@ -19,7 +19,7 @@ def check_save(ns: argparse.Namespace) -> None:
     check_output(ns.save, inputs=[ns.model], option="--save")
 
 
-def save_network(ns: argparse.Namespace, network, how: str) -> None:  # noqa: ANN001 - a Network
+def save_network(ns: argparse.Namespace, network, how: str) -> None:  # a Network
     """Write `network` as a .bnn model to --save (whole or not at all)."""
     comment = (
         f"The network {how} by qbnnc {__version__} from {Path(ns.model).name}.\n"

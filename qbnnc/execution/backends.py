@@ -118,7 +118,7 @@ def _pecos(device: str) -> Backend:
 # --- IBM --------------------------------------------------------------------------------------
 
 
-def _fake(name: str) -> Any:  # noqa: ANN401 - a qiskit-ibm-runtime fake backend
+def _fake(name: str) -> Any:  # a qiskit-ibm-runtime fake backend
     """qiskit-ibm-runtime's fake device `fake_torino` (or `FakeTorino`), or None."""
     from qiskit_ibm_runtime import fake_provider
 
@@ -135,10 +135,10 @@ class _FakeService:
     qiskit-ibm-runtime fake device; qiskit-ibm-runtime's own QiskitRuntimeLocalService
     takes no `use_fractional_gates` and instantiates every fake device to find one."""
 
-    def __init__(self, fake: Any) -> None:  # noqa: ANN401
+    def __init__(self, fake: Any) -> None:
         self.fake = fake
 
-    def backend(self, name: str, **kwargs: Any) -> Any:  # noqa: ANN401
+    def backend(self, name: str, **kwargs: Any) -> Any:
         return self.fake
 
 
@@ -165,7 +165,7 @@ def _ibm(device: str, emulate: bool = False) -> Backend:
         return IBMQEmulatorBackend(fake.name, service=_FakeService(fake))  # type: ignore[arg-type]
     try:
         return (IBMQEmulatorBackend if emulate else IBMQBackend)(device)
-    except Exception as e:  # noqa: BLE001 - no account, no network, no such device
+    except Exception as e:  # no account, no network, no such device
         raise _ibm_account_error(e) from None
 
 
@@ -320,7 +320,7 @@ def _backend_class(name: str) -> Callable[[], Backend]:
     for info in modules:
         try:
             module = importlib.import_module(f"pytket.extensions.{info.name}")
-        except Exception:  # noqa: BLE001, S112 - a broken extension is skipped, not fatal
+        except Exception:  # a broken extension is skipped, not fatal
             continue
         for attr in sorted(dir(module)):
             cls = getattr(module, attr)
@@ -348,7 +348,7 @@ def _backend_class(name: str) -> Callable[[], Backend]:
 def _make(cls: type[Backend], attr: str) -> Backend:
     try:
         return cls()
-    except Exception as e:  # noqa: BLE001 - e.g. a backend that needs arguments
+    except Exception as e:  # e.g. a backend that needs arguments
         raise _error(
             f"backend {attr} cannot be made without arguments ({e}); name a device "
             f"(e.g. {', '.join(v.example for v in VENDORS.values())}) or pass a "

@@ -148,7 +148,7 @@ STANDARD_GATES = frozenset(
 )
 
 
-def inline(circuit):  # noqa: ANN001, ANN201 - qiskit types stay out of this module's imports
+def inline(circuit):  # qiskit types stay out of this module's imports
     """Unroll constant `for` loops and inline gate definitions, leaving standard gates.
 
     Qiskit's transpiler re-synthesises nested definitions inside a loop body from scratch
@@ -172,7 +172,7 @@ def inline(circuit):  # noqa: ANN001, ANN201 - qiskit types stay out of this mod
     return out
 
 
-def unroll(circuit):  # noqa: ANN001, ANN201
+def unroll(circuit):
     """The loaded program as Qiskit would run it flat: loops unrolled, and only the program's
     own gate definitions inlined (also inside `if` branches); library gates (mcx, c3z...)
     and `if` statements stay as loaded.
@@ -183,7 +183,7 @@ def unroll(circuit):  # noqa: ANN001, ANN201
 
     out = circuit.copy_empty_like()
 
-    def place(source, qubits, clbits) -> None:  # noqa: ANN001
+    def place(source, qubits, clbits) -> None:
         for inst in source.data:
             op = inst.operation
             qs = [qubits[source.find_bit(q).index] for q in inst.qubits]
@@ -220,7 +220,7 @@ def statevector_probabilities(qasm: str, num_weights: int) -> np.ndarray:
     return _aer_run(circuit)["weights"]
 
 
-def _aer():  # noqa: ANN202
+def _aer():
     """Aer's statevector simulator, set for these circuits.
 
     Gate fusion merges runs of Toffolis and CNOTs into dense unitaries on up to 5 qubits,
@@ -234,7 +234,7 @@ def _aer():  # noqa: ANN202
     )
 
 
-def _aer_run(circuit) -> dict[str, Any]:  # noqa: ANN001
+def _aer_run(circuit) -> dict[str, Any]:
     from qiskit import transpile
 
     sim = _aer()
@@ -608,8 +608,8 @@ def _emulate(
 
 
 def run_pytket(
-    backend: Any,  # noqa: ANN401 - a pytket Backend
-    circuit: Any,  # noqa: ANN401 - a pytket Circuit
+    backend: Any,  # a pytket Backend
+    circuit: Any,  # a pytket Circuit
     num_weights: int,
     shots: int,
     seed: int | None,
@@ -639,7 +639,7 @@ def measuring_nothing_expected(num_weights: int) -> Iterator[None]:
         yield
 
 
-def weight_counts(result: Any, num_weights: int) -> Counter[int]:  # noqa: ANN401 - BackendResult
+def weight_counts(result: Any, num_weights: int) -> Counter[int]:  # BackendResult
     """The measured weight strings of a pytket BackendResult (bit i = weight i)."""
     from pytket.circuit import Bit
 

@@ -326,7 +326,7 @@ class PytketSampler(Sampler):
     def __init__(
         self,
         model: Model,
-        backend: Any,  # noqa: ANN401 - a pytket Backend
+        backend: Any,  # a pytket Backend
         name: str,
         optimize: bool = True,
     ) -> None:

@@ -15,7 +15,7 @@ from typing import Literal
 from qbnnc.diagnostics import CompileError, Diagnostic, Span, plural, printable
 from qbnnc.frontend import syntax
 from qbnnc.frontend.data import array_examples, csv_path, load_csv
-from qbnnc.frontend.model import Accept, Angle, Example, Layer, Model, Oracle, Source
+from qbnnc.frontend.model import Accept, Angle, Example, Layer, Model, Oracle, Source, Spans
 
 # A phase register this wide already needs 2^64 controlled sweeps; beyond it 2^P itself
 # is impractical to compute with, so larger precisions are refused outright.
@@ -129,7 +129,8 @@ class _Checker:
         self.data_root = data_root
         self.broken_words: frozenset[str] = frozenset()
         self.errors: list[Diagnostic] = []
-        self.spans: dict[str, Span] = {}
+        # Where each train setting was written, by its keyword (a field of `Spans`).
+        self.setting_spans: dict[str, Span] = {}
 
     def error(self, span: Span | None, message: str) -> None:
         self.errors.append(Diagnostic.at(span, message, self.text))
@@ -149,7 +150,6 @@ class _Checker:
 
         network: _Network | None = None
         if networks:
-            self.spans["network"] = networks[0].span
             network = self.network(networks[0])
         elif file.complete:
             self.file_error(
@@ -166,7 +166,6 @@ class _Checker:
             widths = (network.input_width, network.output_width) if network else (None, None)
             examples = self.arrays(self.given_data, *widths) or None
         elif sources:
-            self.spans["data"] = sources[0].span
             examples = self.data(sources[0], network)
         elif file.complete:
             self.file_error(
@@ -174,7 +173,6 @@ class _Checker:
             )
         settings = _Train()
         if trains:
-            self.spans["train"] = trains[0].span
             settings = self.train(trains[0], network, examples)
         if self.errors or network is None or examples is None or network.input is None:
             return None
@@ -192,7 +190,12 @@ class _Checker:
             expect=settings.expect,
             uncompute=settings.uncompute,
             path=self.path,
-            spans=dict(self.spans),
+            spans=Spans(
+                network=networks[0].span,
+                data=sources[0].span if self.given_data is None else None,
+                train=trains[0].span if trains else None,
+                **self.setting_spans,
+            ),
             source=self.text,
             columns=next((s.columns for s in sources[:1]), None),
         )
@@ -498,7 +501,7 @@ class _Checker:
                 )
                 continue
             seen[key] = setting.span
-            self.spans[key] = setting.span
+            self.setting_spans[key] = setting.span
             if isinstance(setting, syntax.OracleCounter):
                 result.oracle = Oracle("counter")
             elif isinstance(setting, syntax.OraclePhase):

@@ -186,7 +186,7 @@ def _examples(
     return examples
 
 
-def _read(real: str, fail, relative: str) -> bytes:  # noqa: ANN001
+def _read(real: str, fail, relative: str) -> bytes:
     """The bytes of the regular file `real`, at most `MAX_DATA_BYTES`. Opened without
     blocking and checked after opening, so a FIFO or a device is never read. `relative`:
     what a missing file's path is relative to, as the message says it."""
@@ -565,7 +565,7 @@ def bit_matrix(values: object, width: int, name: str) -> np.ndarray:
     else is a `ValueError` naming `name`, the shape or the first bad value (row, column)."""
     try:
         array = np.asarray(values)
-    except Exception as error:  # noqa: BLE001 - ragged lists and the like
+    except Exception as error:  # ragged lists and the like
         raise ValueError(f"{name} is not an array of 0s and 1s: {error}") from None
     if array.ndim == 1 and width == 1:
         array = array.reshape(-1, 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Literal
 
@@ -91,6 +91,11 @@ class Oracle:
     precision: int | None = None  # phase only: qubits of the phase register
     step: Angle | None = None  # phase only: phase added per correct example
 
+    def __str__(self) -> str:
+        if self.kind == "counter":
+            return "counter"
+        return f"phase, precision {self.precision}, step {self.step}"
+
 
 @dataclass(frozen=True)
 class Accept:
@@ -99,6 +104,25 @@ class Accept:
     kind: Literal["all", "correct", "accuracy"]
     min_correct: int
     written: str  # as the user wrote it, for summaries
+
+
+@dataclass(frozen=True)
+class Spans:
+    """Where each block and train setting of the model was written (None: not written), so
+    that a later stage can point at the line that caused an error."""
+
+    network: Span | None = None
+    data: Span | None = None
+    train: Span | None = None
+    oracle: Span | None = None
+    accept: Span | None = None
+    iterations: Span | None = None
+    expect: Span | None = None
+    uncompute: Span | None = None
+
+    def written(self) -> tuple[str, ...]:
+        """The names of the blocks and settings written, in declaration order."""
+        return tuple(f.name for f in fields(self) if getattr(self, f.name) is not None)
 
 
 def describe_accept(written: str, min_correct: int) -> str:
@@ -125,9 +149,7 @@ class Model:
     expect: int | None
     uncompute: Literal["unitary", "measure"]
     path: str | None = field(default=None, compare=False)
-    # Where each block and train setting was written ("network", "data", "train", "oracle",
-    # "accept", "iterations", "expect", "uncompute"), so later stages can point at it.
-    spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
+    spans: Spans = field(default_factory=Spans, compare=False)
     source: str | None = field(default=None, compare=False, repr=False)
     # The header columns `data from` names (`a, b -> y`), if any: `predict` reads by them too.
     columns: Columns | None = field(default=None, compare=False, repr=False)

@@ -11,6 +11,7 @@ from qbnnc.ir.dataflow import (
     Correct,
     Dataflow,
     FixedBit,
+    NodeKind,
     TrainingSet,
     WeightBit,
     Xor,
@@ -33,13 +34,15 @@ def build_dataflow(model: Model) -> Dataflow:
 
     Input bit i is `Column(i)`, label bit k is `Column(input_width + k)`. A line contributes
     to a neuron through Xor (encoding xor) or XNOR (encoding xnor) with its weight; a neuron
-    is AtLeast(threshold); the sink ANDs output == label.
+    is AtLeast(threshold); the sink ANDs output == label. Each node carries the span of
+    the layer it belongs to (the inputs the network's, the labels and the sink the data's).
     """
     g = new_graph()
     negated = model.encoding == "xnor"
+    network, data = model.spans.network, model.spans.data
     values: dict[str, list[int]] = {
         model.input_name: [
-            add_node(g, Column(i), label=f"{model.input_name}[{i}]")
+            add_node(g, Column(i), label=f"{model.input_name}[{i}]", span=network)
             for i in range(model.input_width)
         ]
     }
@@ -47,25 +50,30 @@ def build_dataflow(model: Model) -> Dataflow:
     for layer in model.layers:
         lines = [v for s in layer.sources for v in values[s.name]]
         outputs = []
+        span = layer.span
         for j in range(layer.width):
             terms = []
             for i, (line, name) in enumerate(zip(lines, layer.line_names, strict=True)):
                 if layer.fixed is not None:
-                    w = add_node(g, FixedBit(layer.fixed[j][i]), label=f"{layer.name}[{j}].w{i}")
+                    weight: NodeKind = FixedBit(layer.fixed[j][i])
+                    label = f"{layer.name}[{j}].w{i}"
                 else:
-                    w = add_node(g, WeightBit(index), label=f"{layer.name}[{j}].{name}")
+                    weight, label = WeightBit(index), f"{layer.name}[{j}].{name}"
                     index += 1
-                terms.append(add_node(g, Xor(negated), (line, w), label=f"{layer.name}[{j}].l{i}"))
-            outputs.append(add_node(g, AtLeast(layer.threshold), terms, label=f"{layer.name}[{j}]"))
+                w = add_node(g, weight, label=label, span=span)
+                xor = add_node(g, Xor(negated), (line, w), f"{layer.name}[{j}].l{i}", span)
+                terms.append(xor)
+            outputs.append(add_node(g, AtLeast(layer.threshold), terms, f"{layer.name}[{j}]", span))
         values[layer.name] = outputs
     matches = [
         add_node(
             g,
             Xor(True),
-            (y, add_node(g, Column(model.input_width + k), label=f"label[{k}]")),
+            (y, add_node(g, Column(model.input_width + k), label=f"label[{k}]", span=data)),
             label=f"match[{k}]",
+            span=data,
         )
         for k, y in enumerate(values[model.layers[-1].name])
     ]
-    add_node(g, Correct(), matches, label="correct")
+    add_node(g, Correct(), matches, label="correct", span=data)
     return Dataflow(g, model.num_weights, model.num_examples, training_set(model))

@@ -4,8 +4,10 @@ The graph is a networkx DiGraph of typed nodes over one symbolic example: `Colum
 column i of the training set (an input bit, a label bit, or a per-example value that a
 pass computed), so the graph's size follows the network, not rows x network. Each node
 has attributes `op` (a frozen node kind below), `args` (its operand node ids, in order;
-edges mirror them) and `label` (a name for people: "h[1]"). The one sink is `Correct`:
-1 when every output bit of the example matches its label.
+edges mirror them), `label` (a name for people: "h[1]") and `span` (where in the model it
+was written: its layer, the data for the labels; None when unknown), which a pass that
+rewrites a node keeps. The one sink is `Correct`: 1 when every output bit of the example
+matches its label.
 
 `TrainingSet` holds the rows: a bit matrix with one column per `Column` leaf, and each
 row's multiplicity and the original examples it stands for (identical rows merge).
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
+
+from qbnnc.diagnostics import Span
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,10 @@ class Dataflow:
     def label(self, node: int) -> str:
         return self.graph.nodes[node]["label"]
 
+    def span(self, node: int) -> Span | None:
+        """Where `node` was written in the model (its layer; the data for the labels)."""
+        return self.graph.nodes[node].get("span")
+
     @property
     def sink(self) -> int:
         (sink,) = (n for n, d in self.graph.nodes(data=True) if isinstance(d["op"], Correct))
@@ -167,13 +175,19 @@ def new_graph() -> nx.DiGraph:
     return nx.DiGraph()
 
 
-def add_node(graph: nx.DiGraph, op: NodeKind, args: Iterable[int] = (), label: str = "") -> int:
+def add_node(
+    graph: nx.DiGraph,
+    op: NodeKind,
+    args: Iterable[int] = (),
+    label: str = "",
+    span: Span | None = None,
+) -> int:
     """Add a node with the next free id and its operand edges; return its id."""
     # A counter on the graph, not max(ids): building must stay linear in the graph's size.
     node = graph.graph.get("next_id", 0)
     graph.graph["next_id"] = node + 1
     args = tuple(args)
-    graph.add_node(node, op=op, args=args, label=label)
+    graph.add_node(node, op=op, args=args, label=label, span=span)
     for a in args:
         graph.add_edge(a, node)
     return node

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from qbnnc.ir.dataflow import NodeKind
+from qbnnc.ir.dataflow import NodeKind, add_node
 
 
 def set_args(g: nx.DiGraph, node: int, args: tuple[int, ...]) -> None:
@@ -52,11 +52,8 @@ def replace_many(g: nx.DiGraph, mapping: dict[int, int]) -> None:
 
 
 def ensure_node(g: nx.DiGraph, op: NodeKind, label: str) -> int:
-    """A leaf node of kind `op`, reusing an existing one."""
+    """A leaf node of kind `op`, reusing an existing one (a new one was written nowhere)."""
     for node, data in g.nodes(data=True):
         if data["op"] == op and not data["args"]:
             return node
-    node = g.graph.get("next_id", 0)
-    g.graph["next_id"] = node + 1
-    g.add_node(node, op=op, args=(), label=label)
-    return node
+    return add_node(g, op, (), label)

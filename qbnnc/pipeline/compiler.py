@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 
 from qbnnc.diagnostics import CompileError, Diagnostic, Span
 from qbnnc.frontend.model import Model
-from qbnnc.frontend.source import load_model, read_source  # noqa: F401 (re-exported)
+from qbnnc.frontend.source import load_model, read_source  # re-exported
 from qbnnc.ir.build_dataflow import build_dataflow
-from qbnnc.passes import run_passes
+from qbnnc.ir.dataflow import Dataflow
+from qbnnc.passes import VARIANT_PIPELINE, run_passes
 from qbnnc.pipeline.program import Program
 from qbnnc.reference.census import MAX_COUNTED_WEIGHTS, Census, census
 from qbnnc.reference.grover_formula import optimal_iterations
 from qbnnc.synthesis.grover import build_circuit
 from qbnnc.synthesis.oracle import OptimizeFor, phase_readout
 from qbnnc.synthesis.peephole import peephole
+from qbnnc.synthesis.specialise import Variant, specialise
 from qbnnc.synthesis.uncompute import measure_uncompute
-from qbnnc.targets import get_target
+from qbnnc.targets import compile_for, get_target
 
 OPTIMIZE_FOR = ("qubits", "gates")  # the values of synthesis.oracle.OptimizeFor
 
@@ -50,9 +53,8 @@ def count_marked(model: Model, progress: Callable[[int, int], None] | None = Non
     return census(model, progress=progress)
 
 
-def _error(model: Model, key: str, message: str) -> CompileError:
-    span = model.spans.get(key) or Span(model.path, 0, 0)
-    return CompileError([Diagnostic.at(span, message, model.source)])
+def _error(model: Model, span: Span | None, message: str) -> CompileError:
+    return CompileError([Diagnostic.at(span or Span(model.path, 0, 0), message, model.source)])
 
 
 def choose_iterations(model: Model, tally: Census | None) -> int:
@@ -64,7 +66,7 @@ def choose_iterations(model: Model, tally: Census | None) -> int:
     if tally is None:
         raise _error(
             model,
-            "iterations" if "iterations" in model.spans else "train",
+            model.spans.iterations or model.spans.train,
             f"iterations auto needs the number of marked weight strings, and {model.num_weights} "
             f"weights are too many to count (the limit is {MAX_COUNTED_WEIGHTS}); write "
             f"`iterations K` or `expect M`",
@@ -78,7 +80,7 @@ def check_reachable(model: Model, tally: Census | None) -> None:
         return
     raise _error(
         model,
-        "accept",
+        model.spans.accept,
         f"no weight string meets `accept {model.accept.written}`: the best any weight string "
         f"reaches is {tally.best} of {model.num_examples} examples; "
         f"write `accept correct >= {tally.best}`",
@@ -108,7 +110,7 @@ def check_size(model: Model, limit: int | None = None) -> None:
     if lines > limit:
         raise _error(
             model,
-            "network",
+            model.spans.network,
             f"the model is too large to compile: its layers have {lines} weighted lines, above "
             f"the limit of {limit}; use smaller layers",
         )
@@ -116,11 +118,22 @@ def check_size(model: Model, limit: int | None = None) -> None:
     if bits > MAX_DATA_BITS:
         raise _error(
             model,
-            "data",
+            model.spans.data,
             f"the training set is too large to compile: {model.num_examples} rows x "
             f"{model.input_width + model.output_width} bits = {bits} bits, above the limit of "
             f"{MAX_DATA_BITS}; use fewer rows",
         )
+
+
+def specialised(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
+    """The row structures of `df` (`specialise`); with `optimize`, the graph of each whose
+    columns were folded to constants is simplified by the variant passes."""
+    variants = specialise(df)
+    if not optimize:
+        return variants
+    return tuple(
+        replace(v, df=run_passes(v.df, VARIANT_PIPELINE)) if v.folded else v for v in variants
+    )
 
 
 def compile_model(
@@ -151,14 +164,14 @@ def compile_model(
     df = build_dataflow(model)
     if optimize:
         df = run_passes(df)
-    training = build_circuit(model, df, tally, iterations, optimize_for, optimize)
+    training = build_circuit(model, df, specialised(df, optimize), tally, iterations, optimize_for)
     training = training.with_circuit(peephole(training.circuit))
     if model.uncompute == "measure":
         training = training.with_circuit(measure_uncompute(training.circuit))
-    program = Program(model, training, tally, iterations, target)
-    from qbnnc.targets import prepare
-
-    return prepare(program, target)
+    compiled = compile_for(training, target)
+    return Program(
+        model, compiled.training, tally, iterations, compiled.target.name, compiled.device
+    )
 
 
 def compile(

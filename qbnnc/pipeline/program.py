@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qbnnc.diagnostics import CompileError, Diagnostic, plural
+from qbnnc.diagnostics import plural
 from qbnnc.frontend.model import Model
 from qbnnc.reference.census import Census
 from qbnnc.reference.grover_formula import success_probability
@@ -87,10 +87,9 @@ class Program:
         from qbnnc.targets.qasm3 import emit
 
         if self.device is not None:
-            from qbnnc.targets import get_target
             from qbnnc.targets.device import qasm3
 
-            return qasm3(self, get_target(self.target))  # a device circuit is flat already
+            return qasm3(self.device, self.training.header)  # a device circuit is flat already
         if flat:
             self.require_flat_fits("--flat OpenQASM 3")
         return emit(self.circuit, self.training.header.lines(), flat=flat)
@@ -99,17 +98,12 @@ class Program:
         """Refuse to write out a flat circuit too big for memory, naming its size."""
         size = flat_size(self.circuit)
         if size > MAX_FLAT_OPERATIONS:
-            where = self.model.spans.get("iterations") or self.model.spans.get("network")
-            raise CompileError(
-                [
-                    Diagnostic.at(
-                        where,
-                        f"the flat circuit would have {size} operations (limit "
-                        f"{MAX_FLAT_OPERATIONS}), too many for {what}; write the structured "
-                        f"OpenQASM 3 (without --flat), or count it with `qbnnc stats`",
-                        self.model.source,
-                    )
-                ]
+            origin = self.training.origin
+            raise origin.error(
+                origin.iterations or origin.network,
+                f"the flat circuit would have {size} operations (limit "
+                f"{MAX_FLAT_OPERATIONS}), too many for {what}; write the structured "
+                f"OpenQASM 3 (without --flat), or count it with `qbnnc stats`",
             )
 
     def pytket(self, flat: bool = False) -> pytket.Circuit:
@@ -129,7 +123,7 @@ class Program:
         """The program as QIR through pytket-qir: LLVM text, or bitcode when `binary`."""
         from qbnnc.targets.qir import qir
 
-        return qir(self, binary)
+        return qir(self.pytket(flat=True), self.model.name, self.training.measures_early, binary)
 
     def stats(self) -> dict[str, Any]:
         """The resource counts of `qbnnc stats --json` (docs/stats.md), counted through
@@ -137,7 +131,7 @@ class Program:
         Toffolis, T count, rotations, depth, the marked count, the classical baseline."""
         from qbnnc.analysis.stats import stats
 
-        return stats(self)
+        return stats(self.training, self.census, self.target, self.device)
 
     def qiskit(self) -> qiskit.QuantumCircuit:
         """The program as a flat Qiskit `QuantumCircuit` that `AerSimulator().run(circuit)`

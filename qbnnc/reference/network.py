@@ -73,7 +73,7 @@ class Network:
             for j, row in enumerate(layer.fixed or ())
         }
 
-    def predict(self, X: object) -> np.ndarray:  # noqa: N803 - the usual name for inputs
+    def predict(self, X: object) -> np.ndarray:  # the usual name for inputs
         """The output bits for each row of `X` (rows x input bits, 0/1): shape (rows,) for a
         one-bit output, else (rows, output bits); dtype uint8."""
         from qbnnc.frontend.data import bit_matrix
@@ -90,7 +90,7 @@ class Network:
             out = values[inverse.reshape(-1)]
         return out[:, 0] if self.model.output_width == 1 else out
 
-    def evaluate(self, X: object, y: object) -> Evaluation:  # noqa: N803
+    def evaluate(self, X: object, y: object) -> Evaluation:
         """Accuracy (every output bit right) and confusion table on `X`, labels `y`."""
         from qbnnc.frontend.data import bit_matrix
 

@@ -103,7 +103,7 @@ class QBNNClassifier(ClassifierMixin, BaseEstimator):
         lines += ["}", "train {", f"    oracle {self.oracle}", "}"]
         return "\n".join(lines) + "\n"
 
-    def fit(self, X: Any, y: Any) -> QBNNClassifier:  # noqa: N803 - scikit-learn's names
+    def fit(self, X: Any, y: Any) -> QBNNClassifier:  # scikit-learn's names
         """Train on `X` (rows x features, values 0 and 1) and labels `y`."""
         X, y = check_X_y(X, y, dtype=None)
         check_classification_targets(y)
@@ -132,7 +132,7 @@ class QBNNClassifier(ClassifierMixin, BaseEstimator):
         self.oracle_calls_ = result.oracle_calls
         return self
 
-    def predict(self, X: Any) -> np.ndarray:  # noqa: N803
+    def predict(self, X: Any) -> np.ndarray:
         """The class of each row of `X` (rows x features, values 0 and 1)."""
         check_is_fitted(self, "network_")
         X = check_array(X, dtype=None)
@@ -148,7 +148,7 @@ class QBNNClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[codes]
 
 
-def _bits(X: np.ndarray, features: int) -> np.ndarray:  # noqa: N803
+def _bits(X: np.ndarray, features: int) -> np.ndarray:
     try:
         return bit_matrix(X, features, "X")
     except ValueError as error:

@@ -99,44 +99,6 @@ def mcp(lits_in: Sequence[Lit], angle: Angle) -> list[Gate]:
     return _conjugate(lits, Gate("p", qubits, controls=len(lits) - 1, angle=angle))
 
 
-def cubes_at_least(lo: int, bits: int) -> list[list[tuple[int, int]]]:
-    """[lo, 2^bits) as disjoint cubes: each a list of (bit position, value) it fixes."""
-    cubes = []
-    v = lo
-    while v < (1 << bits):
-        size = (v & -v) if v else (1 << bits)
-        free = size.bit_length() - 1
-        cubes.append([(i, (v >> i) & 1) for i in range(free, bits)])
-        v += size
-    return cubes
-
-
-def cube_lits(register: Sequence[int], cube: list[tuple[int, int]]) -> list[Lit]:
-    return [Lit(register[i], value == 0) for i, value in cube]
-
-
-def add_constant(register: Sequence[int], controls: Sequence[Lit], amount: int) -> list[Gate]:
-    """register += amount (mod 2^len), controlled by AND(controls). Little-endian register."""
-    ops: list[Gate] = []
-    b = len(register)
-    for j in range(b):
-        if not (amount >> j) & 1:
-            continue
-        # +2^j: bit i flips when bits j..i-1 all carry; top bit first, so carries still hold.
-        for i in reversed(range(j, b)):
-            carry = [Lit(register[k]) for k in range(j, i)]
-            ops += mcx([*controls, *carry], register[i])
-    return ops
-
-
-def at_least_into(register: Sequence[int], lo: int, target: int) -> list[Gate]:
-    """target ^= [register >= lo]."""
-    ops: list[Gate] = []
-    for cube in cubes_at_least(lo, len(register)):
-        ops += mcx(cube_lits(register, cube), target)
-    return ops
-
-
 def threshold(
     lits: Sequence[Lit], t: int, out: int, borrow: Borrow, release: Release
 ) -> list[Gate]:
@@ -330,16 +292,6 @@ def _cancel_pairs(gates: list[Gate]) -> list[Gate]:
         else:
             out.append(g)
     return out
-
-
-def majority(lits: Sequence[Lit], out: int) -> list[Gate]:
-    """out ^= MAJ(a, b, c) = ((a xor c) and (b xor c)) xor c, with one Toffoli."""
-    a, b, c = lits
-    spread = [cx(c.qubit, a.qubit), cx(c.qubit, b.qubit)]
-    a2 = Lit(a.qubit, a.negated != c.negated)
-    b2 = Lit(b.qubit, b.negated != c.negated)
-    core = [*mcx([a2, b2], out), cx(c.qubit, out)] + ([x(out)] if c.negated else [])
-    return [*spread, *core, *inverse(spread)]
 
 
 # --- The fused popcount-and-compare tree -------------------------------------------------

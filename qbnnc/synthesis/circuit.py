@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from qbnnc.diagnostics import Span
 from qbnnc.frontend.model import Angle
 
 # Base gates of stdgates.inc that the IR uses; `controls` adds `ctrl @` controls in front.
@@ -123,12 +124,14 @@ class Block:
 
 @dataclass(frozen=True)
 class Register:
-    """A named group of qubits, for the header comment and for readers of the program."""
+    """A named group of qubits, for the header comment and for readers of the program;
+    `span`: where in the model the qubits come from (not part of equality)."""
 
     name: str
     start: int
     size: int
     role: str
+    span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

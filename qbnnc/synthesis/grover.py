@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qbnnc.frontend.model import Model
 from qbnnc.ir.dataflow import Dataflow
 from qbnnc.reference.census import Census
@@ -18,23 +20,24 @@ from qbnnc.synthesis.circuit import (
 )
 from qbnnc.synthesis.lower import Blocks, Pool, Template, lower_template
 from qbnnc.synthesis.oracle import OptimizeFor, Sweep, build_oracle
-from qbnnc.synthesis.specialise import Variant, specialise
+from qbnnc.synthesis.specialise import Variant
 from qbnnc.synthesis.tables import Tables, build_tables
-from qbnnc.synthesis.training import Header, TrainingCircuit
+from qbnnc.synthesis.training import Header, Origin, TrainingCircuit
 from qbnnc.version import __version__
 
 
 def build_circuit(
     model: Model,
     df: Dataflow,
+    variants: tuple[Variant, ...],
     census: Census | None,
     iterations: int,
     optimize_for: OptimizeFor = "qubits",
-    optimize: bool = True,
 ) -> TrainingCircuit:
     """The whole training circuit; the weights are measured into `weights` in canonical order.
 
-    Each structure of the rows (`specialise`) gets its forward pass lowered once; the
+    Each structure of the rows (`variants`, from `specialise(df)`) gets its forward pass
+    lowered once; the
     oracle runs it for every row under that row's X mask. The diffusion's multi-controlled
     Z is an AND tree (n - 3 temporary ANDs and a CCZ) over work qubits the oracle has
     returned.
@@ -48,7 +51,6 @@ def build_circuit(
     if n == 0:
         return _search_of_one(model, iterations)
     weights = list(range(n))
-    variants = specialise(df, optimize)
     tables = build_tables([v.df for v in variants], n)
     blocks, templates = _templates(variants, tables, n, optimize_for)
     sweep = Sweep(df.data, variants, templates, n, tables)
@@ -71,16 +73,17 @@ def build_circuit(
     iteration = blocks.call("grover_iteration", [oracle.call, diffusion])
     loop = Call(iteration.block, iteration.qubits, repeat=iterations)
     measurement = tuple(Measure(q, "weights", i) for i, q in enumerate(weights))
-    registers = [Register("w", 0, n, "trainable weights, canonical order")]
+    origin = Origin.of(model)
+    registers = [Register("w", 0, n, "trainable weights, canonical order", origin.network)]
     if tables.end > n:
         role = "first-layer neuron values shared by all rows, updated as the masks flip"
-        registers.append(Register("table", n, tables.end - n, role))
+        registers.append(Register("table", n, tables.end - n, role, tables.span))
     if oracle.register is not None:
-        registers.append(oracle.register)
+        registers.append(replace(oracle.register, span=origin.oracle))
     end = registers[-1].start + registers[-1].size
     if pool.high > end:
         role = "neuron outputs, correct bits, AND targets and scratch; reused"
-        registers.append(Register("work", end, pool.high - end, role))
+        registers.append(Register("work", end, pool.high - end, role, origin.network))
     body = (*hadamards, *((loop,) if iterations else ()), *measurement)
     circuit = Circuit(
         num_qubits=pool.high,
@@ -102,9 +105,9 @@ def build_circuit(
         oracle=oracle.call.block,
         diffusion=diffusion.block,
         forward=forward,
-        oracle_plan=oracle.plan,
         forward_passes_per_iteration=oracle.forward_passes,
         header=header(model, circuit, iterations),
+        origin=origin,
     )
 
 
@@ -127,9 +130,9 @@ def _search_of_one(model: Model, iterations: int) -> TrainingCircuit:
         oracle=None,
         diffusion=None,
         forward=(),
-        oracle_plan="none",
         forward_passes_per_iteration=0,
         header=header(model, circuit, iterations),
+        origin=Origin.of(model),
     )
 
 
@@ -157,12 +160,6 @@ def _templates(
 
 
 def header(model: Model, circuit: Circuit, iterations: int) -> Header:
-    oracle = model.oracle
-    oracle_text = (
-        "counter"
-        if oracle.kind == "counter"
-        else f"phase, precision {oracle.precision}, step {oracle.step}"
-    )
     return Header(
         version=__version__,
         model=model.name,
@@ -171,7 +168,7 @@ def header(model: Model, circuit: Circuit, iterations: int) -> Header:
         examples=model.num_examples,
         qubits=circuit.num_qubits,
         iterations=iterations,
-        oracle=oracle_text,
+        oracle=model.oracle,
         accept=model.accept.written,
         min_correct=model.accept.min_correct,
         registers=circuit.registers,

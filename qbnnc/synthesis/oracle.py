@@ -57,7 +57,6 @@ OptimizeFor = Literal["gates", "qubits"]
 class OracleCircuit:
     call: Call
     register: Register | None  # a named register (counter, phase register) if the oracle has one
-    plan: str
     forward_passes: int  # forward passes one oracle call runs (each row's, computed and undone)
 
 
@@ -255,7 +254,7 @@ def _tally_oracle(
     )
     pool.give(held_bits)
     body = sweep.around([*keep, *([blocks.call("at_least", flip)] if flip else []), *invert(keep)])
-    return OracleCircuit(blocks.call("oracle", body), None, "tally", 2 * visited)
+    return OracleCircuit(blocks.call("oracle", body), None, 2 * visited)
 
 
 def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -> OracleCircuit:
@@ -295,7 +294,6 @@ def _streaming_counter(model: Model, sweep: Sweep, blocks: Blocks, pool: Pool) -
     return OracleCircuit(
         blocks.call("oracle", oracle),
         Register("counter", register[0], len(register), role),
-        "counter",
         2 * visited,
     )
 
@@ -341,7 +339,6 @@ def _phase_oracle(
     return OracleCircuit(
         blocks.call("oracle", oracle),
         Register("phase_register", start, width, role),
-        "phase",
         2 * visited,
     )
 
@@ -356,7 +353,7 @@ def phase_readout(model: Model, census: Census | None) -> list[int]:
     assert step is not None and p is not None
     k = model.accept.min_correct
     counts = census.reachable if census else tuple(range(model.num_examples + 1))
-    where = model.spans.get("oracle")
+    where = model.spans.oracle
 
     def fail(message: str) -> CompileError:
         return CompileError([Diagnostic.at(where, message, model.source)])

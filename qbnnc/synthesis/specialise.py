@@ -26,6 +26,7 @@ from qbnnc.ir.dataflow import (
     TrainingSet,
     WeightBit,
     Xor,
+    verify,
 )
 from qbnnc.ir.rewrite import replace_many, replace_uses_at, set_op
 
@@ -44,10 +45,12 @@ class Mask:
 class Variant:
     """Rows whose forward passes share one structure, and what differs between them.
 
-    `df` has no columns left (leaves are weights and constants) and one symbolic row.
-    `rows` are rows of the training set in sweep order (consecutive masks differ little);
-    `polarity[i, c]` is row rows[i]'s bit of polarity column c. The sink's argument k reads
-    as negated in a row when `sink_flips[k]` = (c, neg) and polarity[i, c] xor neg is 1.
+    `df` has no columns left (leaves are weights and constants) and one symbolic row;
+    `folded`: some of its columns were folded to constants, which the variant passes
+    (`passes.VARIANT_PIPELINE`, scheduled by the compiler) then simplify. `rows` are rows
+    of the training set in sweep order (consecutive masks differ little); `polarity[i, c]`
+    is row rows[i]'s bit of polarity column c. The sink's argument k reads as negated in a
+    row when `sink_flips[k]` = (c, neg) and polarity[i, c] xor neg is 1.
     """
 
     df: Dataflow
@@ -55,6 +58,7 @@ class Variant:
     polarity: np.ndarray
     masks: tuple[Mask, ...]
     sink_flips: tuple[tuple[int, bool] | None, ...]
+    folded: bool = False
 
     def sink_negations(self, i: int) -> tuple[bool, ...]:
         """Which sink arguments read negated in the variant's i-th row."""
@@ -64,11 +68,8 @@ class Variant:
         )
 
 
-def specialise(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
-    """The variants of a dataflow: one per distinct structure, rows in sweep order.
-
-    With `optimize` each variant's graph has its constants folded (`VARIANT_PIPELINE`).
-    """
+def specialise(df: Dataflow) -> tuple[Variant, ...]:
+    """The variants of a dataflow: one per distinct structure, rows in sweep order."""
     g = df.graph
     sink = df.sink
     readers = {n: list(g.successors(n)) for n in g}
@@ -111,7 +112,7 @@ def specialise(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
         for k, (value, _, _) in flips.items():
             # A value that is itself a masked line reads as its weight (the mask flips it).
             replace_uses_at(graph, sink, k, _weight_of(df, value) if value in masks else value)
-        variant = _simplified(df, graph, optimize and bool(values))
+        variant = _one_row(df, graph)
         order = _sweep_order(columns[rows][:, polar], df.data.multiplicity[rows])
         rows = rows[order]
         out.append(
@@ -124,6 +125,7 @@ def specialise(df: Dataflow, optimize: bool = True) -> tuple[Variant, ...]:
                     (where[flips[k][1]], flips[k][2]) if k in flips else None
                     for k in range(len(df.args(sink)))
                 ),
+                bool(values),
             )
         )
     return tuple(out)
@@ -184,11 +186,8 @@ def _sweep_order(bits: np.ndarray, multiplicity: np.ndarray) -> np.ndarray:
     return order[np.argsort(multiplicity[order], kind="stable")]
 
 
-def _simplified(df: Dataflow, graph: nx.DiGraph, optimize: bool) -> Dataflow:
-    """The variant's graph on one symbolic row; with `optimize`, its constants folded (an
-    optimised graph whose rows differ only in masks has none to fold)."""
-    from qbnnc.passes import VARIANT_PIPELINE, run_passes
-
+def _one_row(df: Dataflow, graph: nx.DiGraph) -> Dataflow:
+    """The variant's graph on one symbolic row, its dead nodes removed (weights stay)."""
     one = TrainingSet(np.zeros((1, 0), dtype=np.uint8), ((0,),))
     sink = df.sink
     live = nx.ancestors(graph, sink) | {sink}
@@ -197,4 +196,6 @@ def _simplified(df: Dataflow, graph: nx.DiGraph, optimize: bool) -> Dataflow:
     )
     assert not any(isinstance(op, Column) for _, op in graph.nodes(data="op"))
     assert isinstance(df.op(sink), Correct)
-    return run_passes(Dataflow(graph, df.num_weights, 1, one), VARIANT_PIPELINE if optimize else ())
+    variant = Dataflow(graph, df.num_weights, 1, one)
+    verify(variant)
+    return variant

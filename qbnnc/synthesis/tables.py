@@ -14,8 +14,9 @@ rows (the issue's "four minterms of two weights") is one shared gate.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from qbnnc.diagnostics import Span
 from qbnnc.ir.dataflow import AtLeast, Dataflow, Not, WeightBit
 from qbnnc.synthesis.arith import Lit, cx, threshold_fresh, x
 from qbnnc.synthesis.circuit import Gate
@@ -35,6 +36,7 @@ class Table:
     lit: Lit
     compute: tuple[Gate, ...]
     updates: dict[int, tuple[Gate, ...]]
+    span: Span | None = field(default=None, compare=False)  # the neuron's layer
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ class Tables:
     @property
     def compute(self) -> list[Gate]:
         return [g for tables in self.by_variant for t in tables for g in t.compute]
+
+    @property
+    def span(self) -> Span | None:
+        """Where the first tabulated neuron was written (its layer); None without tables."""
+        return next((t.span for tables in self.by_variant for t in tables), None)
 
     def values(self, variant: int) -> dict[int, Lit]:
         return {t.node: t.lit for t in self.by_variant[variant]}
@@ -74,7 +81,7 @@ def build_tables(dfs: list[Dataflow], start: int) -> Tables:
             fresh = threshold_fresh(lits, threshold, pool.take, pool.give)
             pool.give([q for q in fresh.held if q != fresh.lit.qubit])
             updates = _updates(lits, threshold, fresh.lit.qubit)
-            tables.append(Table(node, fresh.lit, tuple(fresh.ops), updates))
+            tables.append(Table(node, fresh.lit, tuple(fresh.ops), updates, df.span(node)))
         by_variant.append(tuple(tables))
     return Tables(start, pool.high, tuple(by_variant))
 

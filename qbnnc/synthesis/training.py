@@ -9,11 +9,11 @@ structure from block names or header text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from qbnnc.diagnostics import printable
-from qbnnc.frontend.model import describe_accept
-from qbnnc.synthesis.circuit import Call, Circuit, Measure, Op, Register
+from qbnnc.diagnostics import CompileError, Diagnostic, Span, printable
+from qbnnc.frontend.model import Model, Oracle, describe_accept
+from qbnnc.synthesis.circuit import Call, Circuit, IfBit, Measure, Op, Register, measuring_blocks
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Header:
     examples: int
     qubits: int
     iterations: int
-    oracle: str  # e.g. "counter" or "phase, precision 3, step pi/4"
+    oracle: Oracle
     accept: str  # as written
     min_correct: int
     registers: tuple[Register, ...]
@@ -61,6 +61,36 @@ class Header:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where the parts of a training circuit were written in its model, role by role, so that
+    an error found after synthesis (a device too small, a rotation a gate set cannot
+    express, a flat circuit too large) points at the line that caused it."""
+
+    path: str | None = None
+    source: str | None = field(default=None, repr=False)  # the model's text: the line shown
+    network: Span | None = None  # the weights, the forward passes and their work qubits
+    oracle: Span | None = None  # the oracle and its register (the train block by default)
+    iterations: Span | None = None  # the loop's count: `iterations`, `expect` or the train block
+    uncompute: Span | None = None  # the mid-circuit measurements of `uncompute measure`
+
+    @classmethod
+    def of(cls, model: Model) -> Origin:
+        spans = model.spans
+        return cls(
+            model.path,
+            model.source,
+            spans.network,
+            spans.oracle or spans.train,
+            spans.iterations or spans.expect or spans.train,
+            spans.uncompute,
+        )
+
+    def error(self, span: Span | None, message: str) -> CompileError:
+        """An error at `span` (one of the fields), or about the model's file when None."""
+        return CompileError([Diagnostic.at(span or Span(self.path, 0, 0), message, self.source)])
+
+
+@dataclass(frozen=True)
 class TrainingCircuit:
     """A training program and its parts' roles.
 
@@ -72,6 +102,8 @@ class TrainingCircuit:
     A network with no trainable weight (every layer fixed) searches one weight string, the
     empty one: its iteration acts on no qubit, so `iteration`, `oracle` and `diffusion` are
     None and the circuit is empty whatever `iterations` says.
+
+    `origin` is where each role was written in the model (not part of equality).
     """
 
     circuit: Circuit
@@ -82,13 +114,22 @@ class TrainingCircuit:
     oracle: str | None
     diffusion: str | None
     forward: tuple[str, ...]
-    oracle_plan: str
     forward_passes_per_iteration: int
     header: Header
+    origin: Origin = field(default=Origin(), compare=False)
 
     @property
     def num_qubits(self) -> int:
         return self.circuit.num_qubits
+
+    @property
+    def measures_early(self) -> bool:
+        """Whether anything is measured before the final measurements (`uncompute measure`:
+        mid-circuit measurements and gates conditioned on them)."""
+        loop = self.iteration
+        return (loop is not None and loop.block in measuring_blocks(self.circuit)) or any(
+            isinstance(op, Measure | IfBit) for op in self.preparation
+        )
 
     @property
     def iteration_ops(self) -> tuple[Op, ...]:
