@@ -76,9 +76,11 @@ def test_the_library_refuses_shots_and_seeds_it_cannot_take(program: qbnnc.Progr
 
 
 def test_train_refuses_a_budget_or_shots_that_are_no_count(program: qbnnc.Program) -> None:
-    with pytest.raises(ValueError, match="budget must be at least 1 oracle call, got -5"):
+    with pytest.raises(
+        ValueError, match="budget must be at least 1 oracle-call equivalent, got -5"
+    ):
         qbnnc.train(program.model, budget=-5)
-    with pytest.raises(TypeError, match="budget must be a whole number of oracle calls"):
+    with pytest.raises(TypeError, match="budget must be a whole number of oracle-call equivalents"):
         qbnnc.train(program.model, budget=2.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="shots_per_round must be from 1 to"):
         qbnnc.train(program.model, shots_per_round=0)

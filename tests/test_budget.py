@@ -36,9 +36,9 @@ def test_estimates_grow_with_the_work() -> None:
     assert estimate_run(21, 1000, 6).seconds > estimate_run(20, 1000, 6).seconds
     assert estimate_plot(12, 6, 300, 100, 6).seconds > estimate_plot(12, 6, 300, 10, 6).seconds
     assert estimate_flat(10**6, pytket=True).seconds > estimate_flat(10**6).seconds
-    small = estimate_train(12, 300, 6, 4, 231, 1)
-    assert estimate_train(12, 300, 6, 4, 231, 10**9).memory > 100 * GIB > small.memory
-    assert estimate_train(12, 300, 6, 4, 10**12, 1).seconds > 3600 > small.seconds
+    small = estimate_train(12, 300, checks=231, shots_per_round=1)
+    assert estimate_train(12, 300, 231, shots_per_round=10**9).memory > 100 * GIB > small.memory
+    assert estimate_train(12, 300, 10**12, shots_per_round=1).seconds > 3600 > small.seconds
 
 
 def test_absurd_sizes_still_estimate() -> None:

@@ -290,7 +290,9 @@ def test_examples_check(name: str, weights: int, examples: int) -> None:
 @pytest.mark.parametrize("path", sorted(EXAMPLES.rglob("*.bnn")), ids=lambda p: p.name)
 def test_every_example_checks_and_stays_small(path: Path) -> None:
     m = compile_text(path.read_text(), str(path))
-    assert 0 <= m.num_weights <= 12  # 0: a trained network, every layer fixed
+    # 0: a trained network, every layer fixed; 21: iris.bnn, the realistic task `qbnnc train`
+    # is measured on (one iteration: its circuit stays small).
+    assert 0 <= m.num_weights <= 21 and (m.num_weights <= 12 or m.iterations == 1)
 
 
 def test_model_errors_are_capped() -> None:

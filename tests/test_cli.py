@@ -357,7 +357,8 @@ def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
         (["run", "{model}", "--target", "quantinuum-h2"], "pytket_pecos",
          "pip install pytket-pecos"),
         (["run", "{model}", "--plot", "{tmp}/p.png"], "matplotlib", "pip install matplotlib"),
-        (["train", "{model}"], "qiskit_aer", "pip install qiskit-aer"),
+        (["train", "{model}", "--backend", "quantinuum-h2"], "pytket_pecos",
+         "pip install pytket-pecos"),
         (["estimate", "{model}"], "qdk", "pip install qdk"),
     ],
 )  # fmt: skip

@@ -113,7 +113,8 @@ def test_a_saved_network_compiles_to_the_empty_search_and_scores_as_trained(
         assert main(["train", str(saved), "--json"]) == 0
         trained = json.loads(capsys.readouterr().out)
         assert (trained["weights"], trained["correct"], trained["rounds"]) == ("", score, [])
-        assert (trained["oracle_calls"], trained["budget"]) == (0, 0)
+        assert trained["stop"] == "nothing to search" and trained["oracle_calls"] == 0
+        assert trained["cost"] == trained["budget"] == 1  # the one (empty) string, evaluated
     assert {correct(load(AND221), 0), correct(load(AND221), 63)} == {4, 2}
 
 

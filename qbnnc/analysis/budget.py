@@ -15,7 +15,6 @@ are estimated from the checked model alone (`ModelSize`), before either starts.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -114,6 +113,9 @@ class Estimate:
     seconds: float
     memory: int  # bytes at the peak
     instead: str  # advice when refused, e.g. "use fewer iterations"
+    # Advice for when only the time, or only the memory, is over (default: `instead`).
+    instead_time: str | None = None
+    instead_memory: str | None = None
 
     def describe(self) -> str:
         return f"{self.task}: about {format_seconds(self.seconds)}, {format_bytes(self.memory)}"
@@ -352,48 +354,55 @@ def estimate_flat(operations: int, pytket: bool = False) -> Estimate:
 
 
 def estimate_train(
-    qubits: int,
-    iteration_operations: int,
     weights: int,
     examples: int,
-    budget: int,
+    checks: int,
     shots_per_round: int,
-    statevector: bool = True,
-    sparse_log2: int | None = None,
+    count: Estimate | None = None,
+    qubits: int = 0,
+    iteration_operations: int = 0,
+    oracle_calls: int = 0,
 ) -> Estimate:
-    """`qbnnc train` on Aer: at most `budget` Grover iterations simulated in all (a round of
-    j iterations and s shots spends j x s of the budget, and the state is kept between
-    rounds of one threshold), one statevector and its saved probabilities at a time, and
-    every measured string checked on the data: about budget + examples x shots strings
-    (rounds without iterations, one per threshold, cost checks but no oracle call).
-    `statevector=False`: a pytket backend runs the circuits, its memory not counted here
-    (only the shots held and checked, and the circuits built). `sparse_log2`: simulated on
-    the sparse simulator, holding 2^sparse_log2 amplitudes."""
-    simulated = min(budget, examples * (math.isqrt(1 << weights) + 1))
-    kept_probabilities = min(simulated, math.isqrt(1 << weights) + 2)  # j <= sqrt(N)
-    checks = budget + (examples + 1) * shots_per_round
-    width = qubits if statevector else 0
-    simulating = (
-        simulation_seconds(width, simulated * iteration_operations)
-        if sparse_log2 is None
-        else sparse_seconds(sparse_log2, simulated * iteration_operations)
-    )
-    seconds = simulating + _float(checks * examples) * CHECK_SECONDS_PER_EXAMPLE
-    if sparse_log2 is None:
-        state = 2 * statevector_bytes(qubits)
-    else:
-        state = sparse_bytes(qubits, sparse_log2)
+    """`qbnnc train`: the census of every weight string when it runs (`count`: the exact
+    sampler and enumeration need it), at most `checks` measured strings checked on the data,
+    and on a pytket backend (`iteration_operations`, `qubits`: its circuits) the circuits of
+    at most `oracle_calls` Grover iterations built and sent (the backend's own time and
+    memory are its own)."""
+    searching = _float(checks * examples) * CHECK_SECONDS_PER_EXAMPLE
+    emitting = _float(oracle_calls * iteration_operations) * RUN_SECONDS_PER_OPERATION
+    seconds = (count.seconds if count else 0.0) + searching + emitting
     memory = (
-        (state + kept_probabilities * (8 << weights) if statevector else 0)
+        (count.memory + (1 << weights) if count else PROCESS_BYTES)  # and a mark per string
         + shots_per_round * SHOT_BYTES
         + iteration_operations * QISKIT_OPERATION_BYTES
     )
+    parts = [f"at most {checks:,} candidate checks"]
+    if count is not None:
+        parts.insert(0, f"counting {power_of_two_text(weights)} weight strings")
+    if iteration_operations:
+        parts.append(f"circuits of {qubits} qubits")
+    counting = count is not None and count.seconds >= searching + emitting
+    time = "raise the time limit (--max-minutes), or " + (
+        "use fewer weights (counting them doubles with each)" if counting else "a smaller --budget"
+    )
+    # Whatever holds the most memory, of what the user can shrink.
+    held = {"use a smaller model": 0}
+    if count is not None:
+        held["use fewer weights (the count holds 9 bytes per weight string)"] = count.memory
+    if shots_per_round > 1:
+        held["use fewer --shots-per-round"] = shots_per_round * SHOT_BYTES
+    if iteration_operations:
+        held["use a smaller model (its iteration is held as Qiskit objects)"] = (
+            iteration_operations * QISKIT_OPERATION_BYTES
+        )
+    space = max(held, key=lambda k: held[k])
     return Estimate(
-        f"training {weights} weights on {examples} examples ({qubits} qubits, budget "
-        f"{budget:,} oracle calls, {shots_per_round:,} shots per round)",
+        f"training {weights} weights on {examples} examples ({', '.join(parts)})",
         seconds,
         memory,
-        "use fewer shots per round (--shots-per-round), a smaller --budget, or a smaller model",
+        f"{time}; to use less memory, {space.removeprefix('use ')}",
+        instead_time=time,
+        instead_memory=space,
     )
 
 
@@ -428,6 +437,42 @@ def estimate_amplitude_count(
     )
 
 
+def machine_limits(seconds: float = DEFAULT_SECONDS_LIMIT) -> Limits:
+    """This machine's limits: `seconds`, and the memory available and left under `ulimit -v`."""
+    return Limits(seconds, memory_limit(_available_memory(), _address_space_left()))
+
+
+def _available_memory() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _address_space_left() -> int | None:
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        return None
+    if soft == resource.RLIM_INFINITY:
+        return None
+    used = 0
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    used = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return max(soft - used, 0)
+
+
 def memory_limit(available: int | None, address_space_left: int | None) -> int | None:
     """The memory one job may use: the smaller of the machine's available memory and what
     is left under the process's address-space limit (`ulimit -v`); None if neither is known."""
@@ -439,19 +484,26 @@ def refusal(estimate: Estimate, limits: Limits) -> str | None:
     """The message refusing `estimate` under `limits` (each limit it exceeds, with the
     estimate and what to do instead), or None when it fits."""
     over = []
-    if limits.memory is not None and estimate.memory > limits.memory:
+    memory = limits.memory is not None and estimate.memory > limits.memory
+    if memory:
         over.append(
             f"needs about {format_bytes(estimate.memory)} of memory, more than the "
-            f"{format_bytes(limits.memory)} available"
+            f"{format_bytes(limits.memory or 0)} available"
         )
-    if estimate.seconds > limits.seconds:
+    time = estimate.seconds > limits.seconds
+    if time:
         over.append(
             f"would take about {format_seconds(estimate.seconds)}, over the limit of "
             f"{format_seconds(limits.seconds)}"
         )
     if not over:
         return None
-    return f"{estimate.task} {' and '.join(over)}; {estimate.instead}"
+    instead = estimate.instead
+    if time and not memory and estimate.instead_time:
+        instead = estimate.instead_time
+    elif memory and not time and estimate.instead_memory:
+        instead = estimate.instead_memory
+    return f"{estimate.task} {' and '.join(over)}; {instead}"
 
 
 def shows_progress(estimate: Estimate) -> bool:

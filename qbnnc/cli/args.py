@@ -99,6 +99,17 @@ def natural(text: str) -> int:
     return value
 
 
+def minutes(text: str) -> float:
+    """A positive, finite number of minutes (`--max-minutes`)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of minutes")
+    return value
+
+
 def error_budget(text: str) -> float:
     try:
         value = float(text)

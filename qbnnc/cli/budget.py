@@ -6,13 +6,12 @@ from __future__ import annotations
 from qbnnc.analysis.budget import (
     PROGRESS_SECONDS,
     Estimate,
-    Limits,
     ModelSize,
     Output,
     estimate_compile,
     estimate_count,
     format_seconds,
-    memory_limit,
+    machine_limits,
     refusal,
     shows_progress,
 )
@@ -25,45 +24,9 @@ def load(path: str, data_root: str | None = None) -> Model:
     return load_model(read_source(path), path, data_root=data_root)
 
 
-def _limits() -> Limits:
-    """This machine's limits: available memory, and what `ulimit -v` leaves this process."""
-    return Limits(memory=memory_limit(_available_memory(), _address_space_left()))
-
-
-def _available_memory() -> int | None:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def _address_space_left() -> int | None:
-    try:
-        import resource
-
-        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    except (ImportError, OSError, ValueError):
-        return None
-    if soft == resource.RLIM_INFINITY:
-        return None
-    used = 0
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmSize:"):
-                    used = int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return max(soft - used, 0)
-
-
 def within_budget(estimate: Estimate, path: str | None = None) -> Estimate:
     """Refuse work over this machine's limits before it starts (see qbnnc/analysis/budget.py)."""
-    message = refusal(estimate, _limits())
+    message = refusal(estimate, machine_limits())
     if message is not None:
         raise CompileError.single(None, message) if path is None else file_error(path, message)
     return estimate

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qbnnc.execution.train import Progress
 
 
 class Status:
@@ -69,5 +73,20 @@ def counting(status: Status) -> Callable[[int, int], None]:
             return
         percent = 100 * done // total
         status(f"{message}: counting weight strings [{'#' * (percent // 5):<20}] {percent}%")
+
+    return show
+
+
+def bar(status: Status) -> Callable[[Progress], None]:
+    """A `progress` for `qbnnc.train` that draws each stage on `status`: the estimate, then a
+    bar (the census's strings counted; the search's cost spent of its budget)."""
+    message = status.message
+
+    def show(event: Progress) -> None:
+        if event.stage == "estimate":
+            status(f"{message}: {event.message}")
+            return
+        percent = int(100 * event.done)
+        status(f"{message}: {event.message} [{'#' * (percent // 5):<20}] {percent}%")
 
     return show

@@ -1,23 +1,41 @@
 """Training without knowing how many good weight strings exist.
 
-Dürr–Høyer minimum finding ("A quantum algorithm for finding the minimum", 1996) around
-the exponential search of Boyer, Brassard, Høyer and Tapp ("Tight bounds on quantum
-searching", 1998):
+The objective, the examples a weight string classifies correctly, takes the values 0..R
+(R examples), and the search climbs them (Dürr and Høyer's minimum finding, "A quantum
+algorithm for finding the minimum", 1996, as Baritompa, Bulger and Wood's Grover adaptive
+search, 2005, runs it on a threshold):
 
-1. Start from a uniformly random weight string y (measuring H^n|0>, no oracle call) and
-   check it classically: best = correct(y).
+1. Check one uniformly random weight string y (measuring H^n|0>, no oracle call):
+   best = correct(y).
 2. Search for a string with more than `best` correct examples: the circuit marks
-   `correct >= best + 1`. BBHT: m = 1; pick j uniformly in [0, m), run the circuit with j
-   Grover iterations, measure, check every measured string on the data. A better string
-   becomes the new best (go to 2); otherwise m = min(6/5 m, sqrt(N)) and try again.
-3. Stop when the best classifies every example (nothing can beat it) or when the oracle
-   calls spent reach Dürr and Høyer's budget 22.5 sqrt(N) + 1.4 log2(N)^2, after which the
-   best string is a global optimum with probability at least 1/2 (far more in practice).
+   `correct >= best + 1`, run by the exponential search of Boyer, Brassard, Høyer and Tapp
+   ("Tight bounds on quantum searching", 1998): m = 1; pick j uniformly in [0, m), run the
+   circuit with j Grover iterations, measure, check every measured string on the data. A
+   better string's own count becomes `best` (the climb skips every level below it) and the
+   search goes to 2; otherwise m = min(6/5 m, sqrt(N)) and the round is repeated.
+3. Stop when the best classifies every example (nothing can beat it), or when a threshold
+   has failed the rounds after which, whatever the number of strings reaching it, one would
+   have been measured with probability at least `confidence` (`qbnnc.execution.stopping`),
+   or when the next round would overrun the budget.
+
+Thresholds climb one level above the best seen rather than by bisection: a threshold that
+nothing reaches costs the whole stopping rule (about 5 sqrt(N) oracle calls at 99.9%), so
+probing above the optimum costs more than every successful level below it together.
+
+Cost is counted in oracle-call equivalents: one oracle call is one coherent pass over the R
+examples, and checking one measured string classically is one pass over the same R
+examples, so both count 1 (each R row evaluations). A round of j iterations and s shots
+costs j x s oracle calls and s checks; exhaustive enumeration costs N checks. Where the
+stopping rule alone would cost at least N (N below about 64 strings), the strings are
+enumerated classically instead (`method` "exhaustive"), which is exact.
 
 The model's own `accept` and `iterations` are not used. Each circuit is built without
 counting the weight strings (the compiler's census would answer the very question the
 search asks), and a phase oracle that cannot read every count 0..examples exactly is
-replaced by the counter oracle. Oracle calls are Grover iterations times shots.
+replaced by the counter oracle. The built-in backend samples each round from exactly the
+distribution the compiled circuit produces, Grover's formula over the census (which the
+tests check against simulated circuits), so it trains any model whose weight strings can
+be counted within the time limit.
 """
 
 from __future__ import annotations
@@ -26,14 +44,28 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from qbnnc.diagnostics import plural
+import numpy as np
+
+from qbnnc.analysis.budget import (
+    DEFAULT_SECONDS_LIMIT,
+    Estimate,
+    ModelSize,
+    estimate_count,
+    estimate_train,
+    machine_limits,
+    refusal,
+)
+from qbnnc.diagnostics import CompileError, Diagnostic, plural
 from qbnnc.execution.backends import describe, is_built_in, resolve
 from qbnnc.execution.simulate import check_shots
+from qbnnc.execution.stopping import MOST_CERTIFIED_WEIGHTS, Certificate
 from qbnnc.frontend.model import Accept, Model, Oracle
 from qbnnc.pipeline.compiler import compile_model
+from qbnnc.reference.census import correct_counts
 from qbnnc.reference.evaluate import correct, weight_string
+from qbnnc.reference.grover_formula import success_probability
 from qbnnc.reference.network import Network
 
 if TYPE_CHECKING:
@@ -41,24 +73,28 @@ if TYPE_CHECKING:
 
     from qbnnc.pipeline.program import Program
 
-GROWTH = 6 / 5  # BBHT's lambda: any value in (1, 4/3) works
-Progress = Callable[[str], None]
+CONFIDENCE = 0.999  # the stopping rule's default: a threshold given up is unreachable with this
+Method = Literal["auto", "quantum", "exhaustive"]
+METHODS: tuple[Method, ...] = ("auto", "quantum", "exhaustive")
+Stop = Literal["perfect", "certified", "budget", "exhaustive", "nothing to search"]
+EXACT_BACKEND = "qbnnc exact sampler (Grover's formula over the census)"
 
 
-def dh_budget(num_weights: int) -> int:
-    """Dürr and Høyer's stopping time in oracle calls: 22.5 sqrt(N) + 1.4 log2(N)^2, rounded
-    up (in integers: N = 2^weights overflows a float beyond 1023 weights); 0 with no weight,
-    where the one string needs no search."""
-    n = num_weights
-    if n == 0:
-        return 0
-    root_milli = math.isqrt((1 << n) * 10**6)  # floor(1000 sqrt(N))
-    return (45 * root_milli + 1999) // 2000 + math.ceil(1.4 * n * n)
+@dataclass(frozen=True)
+class Progress:
+    """What `train` tells its `progress` callback: the stage ("estimate", "count": the
+    census, "search": the rounds), how far it is (0..1; for the search, the cost spent over
+    the budget, the most it may spend) and a line to show."""
+
+    stage: Literal["estimate", "count", "search"]
+    done: float
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
-def most_iterations(num_weights: int) -> int:
-    """The most iterations a round asks for: j < ceil(m) with m at most BBHT's sqrt(N)."""
-    return math.isqrt((1 << num_weights) - 1)
+ProgressCallback = Callable[[Progress], None]
 
 
 @dataclass(frozen=True)
@@ -76,25 +112,31 @@ class Round:
         return self.iterations * len(self.measured)
 
 
-SCHEMA_TRAIN = "qbnnc.train/1"
+SCHEMA_TRAIN = "qbnnc.train/2"
 
 
 @dataclass(frozen=True)
 class TrainResult:
     """What `qbnnc.train` found: `weights` (canonical string, weight 0 first; `bits` by
-    name), its `correct` examples of `examples`, the `oracle_calls` spent against the
-    `budget`, the `rounds` run; `to_json()` is `qbnnc train --json`."""
+    name), its `correct` examples of `examples`, how (`method`, `stop`, `confidence`), what
+    it cost (`oracle_calls` + `candidate_checks` = `cost`, in oracle-call equivalents)
+    against the yardsticks (`exhaustive_cost`, `random_search_cost`), the `rounds` run;
+    `to_json()` is `qbnnc train --json`."""
 
     model: str
+    method: str  # "quantum" or "exhaustive"
     weights: str  # canonical order, weight 0 first
     correct: int
     examples: int
-    oracle_calls: int
-    classical_evaluations: int  # what exhaustive search evaluates: 2^weights x examples
-    candidate_checks: int  # measured strings checked on the data (plus the first guess)
-    budget: int
-    oracle: str
-    backend: str
+    oracle_calls: int  # Grover iterations x shots, over all rounds
+    candidate_checks: int  # strings evaluated classically on the data (the first guess too)
+    budget: int  # the most cost allowed, in oracle-call equivalents
+    stop: Stop
+    confidence: float  # that no string beats `weights`, by the stopping rule (1: certain)
+    optimal_strings: int | None  # strings as good as the best (known when the census ran)
+    max_iterations: int | None
+    oracle: str | None  # None when nothing ran a circuit
+    backend: str | None
     seed: int | None
     shots_per_round: int
     rounds: tuple[Round, ...]
@@ -105,8 +147,7 @@ class TrainResult:
     def __repr__(self) -> str:
         return (
             f"<TrainResult {self.model!r}: weights {self.weights or '(none)'}, {self.correct} of "
-            f"{self.examples} correct, {plural(self.oracle_calls, 'oracle call')} in "
-            f"{plural(len(self.rounds), 'round')}>"
+            f"{self.examples} correct, cost {self.cost} ({self.method})>"
         )
 
     @property
@@ -119,21 +160,53 @@ class TrainResult:
         """The weights found, by name in canonical order: `{"h[0].x[0]": 1, ...}`."""
         return {name: int(b) for name, b in zip(self.weight_names, self.weights, strict=True)}
 
+    @property
+    def cost(self) -> int:
+        """Oracle calls plus candidate checks: oracle-call equivalents (each R row evaluations)."""
+        return self.oracle_calls + self.candidate_checks
+
+    @property
+    def row_evaluations(self) -> int:
+        """What the candidate checks evaluated: checks x examples."""
+        return self.candidate_checks * self.examples
+
+    @property
+    def exhaustive_cost(self) -> int:
+        """Enumerating every weight string: N = 2^weights checks."""
+        return 1 << len(self.weights)
+
+    @property
+    def random_search_cost(self) -> float | None:
+        """Checks that random guessing needs on average to meet an optimum: N / M_opt (None
+        when M_opt is unknown)."""
+        if self.optimal_strings is None:
+            return None
+        return self.exhaustive_cost / self.optimal_strings
+
     def to_json(self) -> dict[str, Any]:
         """`qbnnc train --json`: every key documented in docs/cli.md."""
         return {
             "schema": SCHEMA_TRAIN,
             "model": self.model,
+            "method": self.method,
             "weight_names": list(self.weight_names),
             "weights": self.weights,
             "neurons": self.network.neurons if self.network is not None else None,
             "correct": self.correct,
             "examples": self.examples,
             "accuracy": self.accuracy,
+            "stop": self.stop,
+            "confidence": self.confidence,
             "oracle_calls": self.oracle_calls,
-            "classical_evaluations": self.classical_evaluations,
             "candidate_checks": self.candidate_checks,
+            "row_evaluations": self.row_evaluations,
+            "cost": self.cost,
             "budget": self.budget,
+            "exhaustive_cost": self.exhaustive_cost,
+            "exhaustive_row_evaluations": self.exhaustive_cost * self.examples,
+            "optimal_strings": self.optimal_strings,
+            "random_search_cost": self.random_search_cost,
+            "max_iterations": self.max_iterations,
             "oracle": self.oracle,
             "backend": self.backend,
             "seed": self.seed,
@@ -198,32 +271,53 @@ class Sampler:
         raise NotImplementedError
 
 
-class AerSampler(Sampler):
-    """Qiskit Aer through the emitted OpenQASM 3: one statevector per threshold, evolved one
-    iteration at a time as larger iteration counts are asked for; shots drawn from it."""
+_BLOCK = 1 << 16  # weight strings per block when drawing the k-th marked string
 
-    name = "aer"
 
-    def __init__(self, model: Model, optimize: bool = True) -> None:
-        from qbnnc.execution.simulate import grover_simulator
+class ExactSampler(Sampler):
+    """What the circuit marking `correct >= t` measures after j iterations, drawn exactly:
+    a marked string with probability sin^2((2j+1) theta), theta = asin(sqrt(M_t/N)), uniform
+    among the M_t marked strings, else uniform among the others (Grover's formula over the
+    census). Memory: the counts and one byte per string for the threshold's marks."""
 
-        self.model = model
-        self.optimize = optimize
-        self._make = grover_simulator
-        self._sims: dict[int, Any] = {}
+    name = EXACT_BACKEND
+
+    def __init__(self, counts: np.ndarray) -> None:
+        self.counts = counts
+        self.num_weights = len(counts).bit_length() - 1
+        self._threshold: int | None = None
+        self._marked = np.zeros(0, dtype=bool)
+        self._per_block = np.zeros(0, dtype=np.int64)  # marked strings before each block
 
     def measure(self, threshold: int, iterations: int, shots: int, seed: int) -> list[int]:
-        import numpy as np
-
-        if threshold not in self._sims:
-            # Thresholds only rise: the simulator of the last one is not needed again, and
-            # each holds a statevector.
-            program = blind_program(self.model, threshold, 1, self.optimize)
-            most = most_iterations(self.model.num_weights)
-            self._sims = {threshold: self._make(program, most)}
-        p = self._sims[threshold].probabilities(iterations)
+        if threshold != self._threshold:
+            self._threshold = threshold
+            self._marked = self.counts >= threshold
+            blocks = -(-len(self.counts) // _BLOCK)
+            padded = np.zeros(blocks * _BLOCK, dtype=bool)
+            padded[: len(self.counts)] = self._marked
+            self._per_block = np.concatenate(([0], np.cumsum(padded.reshape(blocks, -1).sum(1))))
+        total = len(self.counts)
+        marked = int(self._per_block[-1])
+        p = success_probability(marked, self.num_weights, iterations) if marked else 0.0
         rng = np.random.default_rng(seed)
-        return [int(w) for w in rng.choice(len(p), size=shots, p=p / p.sum())]
+        out = []
+        for _ in range(shots):
+            hit = marked == total or (marked > 0 and rng.random() < p)
+            pool = marked if hit else total - marked
+            out.append(self._nth(int(rng.integers(pool)), hit))
+        return out
+
+    def _nth(self, k: int, marked: bool) -> int:
+        """The k-th (from 0) marked or unmarked weight string, in index order."""
+        before = self._per_block
+        if not marked:
+            before = np.arange(len(before)) * _BLOCK - before
+        block = int(np.searchsorted(before, k, side="right")) - 1
+        start = block * _BLOCK
+        here = self._marked[start : start + _BLOCK]
+        hits = np.flatnonzero(here if marked else ~here)
+        return start + int(hits[k - int(before[block])])
 
 
 class PytketSampler(Sampler):
@@ -250,6 +344,83 @@ class PytketSampler(Sampler):
         return sorted(counts.elements())
 
 
+# --- the plan: which method, what stops it, what it may cost ------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What `train` will do, decided before any work: `method`, the `budget` (most cost, in
+    oracle-call equivalents), and the failed rounds after which a threshold is given up
+    (`give_up`: None when the stopping rule cannot be met under `max_iterations`)."""
+
+    method: Literal["quantum", "exhaustive"]
+    budget: int
+    certificate: Certificate | None
+    give_up: int | None
+    census: bool  # the weight strings are counted (the exact sampler, or enumeration)
+
+
+def plan(
+    model: Model,
+    method: Method = "auto",
+    budget: int | None = None,
+    max_iterations: int | None = None,
+    confidence: float = CONFIDENCE,
+    built_in: bool = True,
+) -> Plan:
+    """The method and stopping rule for `model` (already `training_model`): "auto" is
+    exhaustive where the stopping rule's expected cost, what a quantum search spends at least
+    when no string classifies every example, reaches N, on the built-in backend; a backend
+    named (a device, an emulator) runs the quantum search it was named for."""
+    n = model.num_weights
+    size = 1 << n
+    limit = size if budget is None else budget
+    certificate = Certificate.of(n, max_iterations) if 0 < n <= MOST_CERTIFIED_WEIGHTS else None
+    give_up = certificate.rounds_for(1 - confidence) if certificate is not None else None
+    if method == "auto":
+        cheaper = give_up is not None and certificate is not None
+        cheaper = cheaper and certificate.expected_cost(give_up) < size
+        method = "quantum" if n and (cheaper or not built_in) else "exhaustive"
+    return Plan(method, limit, certificate, give_up, census=method == "exhaustive" or built_in)
+
+
+def estimate(
+    model: Model,
+    the_plan: Plan,
+    shots_per_round: int = 1,
+    built_in: bool = True,
+    optimize: bool = True,
+) -> Estimate:
+    """Time and memory of `train` under `the_plan`, before it starts (`qbnnc.analysis.budget`):
+    the census when it runs, at most the budget's checks (fewer when every threshold is given
+    up by the stopping rule first), and on a pytket backend the circuits emitted."""
+    n, e = model.num_weights, model.num_examples
+    count = estimate_count(ModelSize.of(model)) if the_plan.census and n else None
+    rounds = the_plan.budget // shots_per_round
+    if the_plan.method == "exhaustive":
+        rounds = 0
+    elif the_plan.give_up is not None:
+        rounds = min(rounds, (e + 1) * the_plan.give_up)
+    iteration_operations = qubits = 0
+    if the_plan.method == "quantum" and not built_in and n:
+        from qbnnc.execution.simulate import iteration_circuits
+        from qbnnc.synthesis.circuit import flat_size
+
+        program = blind_program(model, 1, 1, optimize)
+        qubits = program.circuit.num_qubits
+        iteration_operations = flat_size(iteration_circuits(program)[1])
+    return estimate_train(
+        weights=n,
+        examples=e,
+        checks=rounds * shots_per_round,
+        shots_per_round=shots_per_round,
+        count=count,
+        qubits=qubits,
+        iteration_operations=iteration_operations,
+        oracle_calls=min(the_plan.budget, rounds * math.isqrt(1 << n)) if n < 1024 else 0,
+    )
+
+
 # --- the search ------------------------------------------------------------------------------
 
 
@@ -259,72 +430,195 @@ def train(
     shots_per_round: int = 1,
     backend: str | Backend | None = None,
     budget: int | None = None,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
     optimize: bool = True,
+    method: Method = "auto",
+    max_iterations: int | None = None,
+    confidence: float = CONFIDENCE,
+    max_minutes: float = DEFAULT_SECONDS_LIMIT / 60,
 ) -> TrainResult:
     """Find a weight string with the most correct examples without knowing how many exist.
 
-    `backend`: None or "aer" for Qiskit Aer through OpenQASM 3, else a pytket `Backend`
-    object or a backend name (`qbnnc.execution.backends`: `quantinuum:H2-1E`, `ibm:ibm_torino`,
-    a target's emulator, ...). `budget`: oracle calls before giving up on improving (default
-    Dürr–Høyer's). `progress` is told about each round; `optimize=False` skips the
+    `backend`: None or "aer" for qbnnc's exact sampler (each round drawn from the compiled
+    circuit's distribution, Grover's formula over the census), else a pytket `Backend`
+    object or a backend name (`qbnnc.execution.backends`: `quantinuum:H2-1E`,
+    `ibm:ibm_torino`, a target's emulator, ...). `method`: "quantum" (the search), or
+    "exhaustive" (enumerate every string classically), or "auto": exhaustive where that
+    costs less than the search's stopping rule. `budget`: the most the search may spend, in
+    oracle-call equivalents (default N = 2^weights, what enumeration costs). `max_iterations`
+    caps the Grover iterations of a round (BBHT's growth); `confidence` is the stopping
+    rule's (docs/train.md). `max_minutes`: the time limit; work estimated over it, or over
+    the memory available, is refused before it starts. `progress` is told the estimate,
+    the census's progress and each round (a `Progress`); `optimize=False` skips the
     dataflow passes (as `--no-opt`). `model`: a checked model (`qbnnc.load_model`) or a
-    compiled Program; its `accept` and `iterations` are not used (docs/train.md).
+    compiled Program; its `accept` and `iterations` are not used.
 
-    Returns a `TrainResult` (the best weights, by string and by name, and how they were
-    found). Raises TypeError or ValueError for a `shots_per_round` (1..`MAX_SHOTS`) or
-    `budget` (at least 1) that is not a whole number in range, CompileError for a backend
-    that is unknown or cannot run here, or a circuit too large to simulate.
+    Returns a `TrainResult`. Raises TypeError or ValueError for a bad argument (a
+    `shots_per_round` outside 1..`MAX_SHOTS`, a `budget` that is not a whole number of at
+    least 1, ...), CompileError for a backend that is unknown or cannot run here, or work
+    over the limits.
     """
     if not isinstance(model, Model):
         model = model.model
-    check_shots(shots_per_round, "shots_per_round")
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int)):
-        raise TypeError(f"budget must be a whole number of oracle calls or None, got {budget!r}")
-    if budget is not None and budget < 1:
-        raise ValueError(f"budget must be at least 1 oracle call, got {budget}")
+    _check_arguments(shots_per_round, budget, method, max_iterations, confidence, max_minutes)
     written = model  # the network found is saved with the oracle as written
     model = training_model(model)
-    n, e = model.num_weights, model.num_examples
-    sampler: Sampler
-    if is_built_in(backend):
-        sampler = AerSampler(model, optimize)
-    else:
+    n = model.num_weights
+    built_in = is_built_in(backend)
+    the_plan = plan(model, method, budget, max_iterations, confidence, built_in)
+    if the_plan.method == "quantum" and n > MOST_CERTIFIED_WEIGHTS:
+        raise _refuse(
+            model,
+            f"{n} weights are too many to search (the stopping rule is computed up to "
+            f"{MOST_CERTIFIED_WEIGHTS})",
+        )
+    if the_plan.method == "quantum" and shots_per_round > the_plan.budget:
+        raise _refuse(
+            model,
+            f"a round of {shots_per_round:,} shots costs at least {shots_per_round:,} checks, "
+            f"more than the whole budget of {the_plan.budget:,} oracle-call equivalents: use "
+            "fewer --shots-per-round or a larger --budget",
+        )
+    job = estimate(model, the_plan, shots_per_round, built_in, optimize)
+    over = refusal(job, machine_limits(60 * max_minutes))
+    if over is not None:
+        raise _refuse(model, over)
+    if progress:
+        progress(Progress("estimate", 0.0, job.describe()))
+    sampler: Sampler | None = None
+    if not built_in:
         assert backend is not None
         resolved = resolve(backend)
         name = backend if isinstance(backend, str) else describe(resolved)
         sampler = PytketSampler(model, resolved, name, optimize)
-    rng = random.Random(seed)
-    limit = dh_budget(n) if budget is None else budget
-    cap = math.sqrt(2.0**n) if n < 1024 else math.inf  # BBHT's bound on m: sqrt(N)
+    counts = None
+    if the_plan.census and n:
+        counts = correct_counts(model, _counting(progress), limit=None)
+    if the_plan.method == "exhaustive" or n == 0:
+        return _enumerated(model, written, the_plan, counts, seed, shots_per_round, max_iterations)
+    if sampler is None:
+        assert counts is not None
+        sampler = ExactSampler(counts)
+    return _search(
+        model, written, the_plan, sampler, counts, seed, shots_per_round, max_iterations, progress
+    )
 
-    best_w = rng.getrandbits(n) if n else 0
+
+def _check_arguments(
+    shots_per_round: int,
+    budget: int | None,
+    method: str,
+    max_iterations: int | None,
+    confidence: float,
+    max_minutes: float,
+) -> None:
+    check_shots(shots_per_round, "shots_per_round")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int)):
+        raise TypeError(
+            f"budget must be a whole number of oracle-call equivalents or None, got {budget!r}"
+        )
+    if budget is not None and budget < 1:
+        raise ValueError(f"budget must be at least 1 oracle-call equivalent, got {budget}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    if max_iterations is not None and max_iterations < 0:
+        raise ValueError("max_iterations must be at least 0")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1, both excluded")
+    if not max_minutes > 0:
+        raise ValueError("max_minutes must be positive")
+
+
+def _refuse(model: Model, message: str) -> CompileError:
+    if model.path is None:
+        return CompileError.single(None, message)
+    return CompileError([Diagnostic(model.path, 0, 0, message)])
+
+
+def _counting(progress: ProgressCallback | None) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+
+    def show(done: int, total: int) -> None:
+        progress(Progress("count", done / total, f"counting {total:,} weight strings"))
+
+    return show
+
+
+def _enumerated(
+    model: Model,
+    written: Model,
+    the_plan: Plan,
+    counts: np.ndarray | None,
+    seed: int | None,
+    shots_per_round: int,
+    max_iterations: int | None,
+) -> TrainResult:
+    """Every weight string checked classically: the first with the most correct examples."""
+    n = model.num_weights
+    best_w = int(np.argmax(counts)) if counts is not None else 0
+    best = int(counts[best_w]) if counts is not None else correct(model, 0)
+    ties = int((counts == best).sum()) if counts is not None else 1
+    return TrainResult(
+        model=model.name,
+        method="exhaustive",
+        weights=weight_string(best_w, n),
+        correct=best,
+        examples=model.num_examples,
+        oracle_calls=0,
+        candidate_checks=1 << n,
+        budget=the_plan.budget,
+        stop="exhaustive" if n else "nothing to search",
+        confidence=1.0,
+        optimal_strings=ties,
+        max_iterations=max_iterations,
+        oracle=None,
+        backend=None,
+        seed=seed,
+        shots_per_round=shots_per_round,
+        rounds=(),
+        weight_names=tuple(model.weight_names),
+        network=Network.of(written, best_w),
+    )
+
+
+def _search(
+    model: Model,
+    written: Model,
+    the_plan: Plan,
+    sampler: Sampler,
+    counts: np.ndarray | None,
+    seed: int | None,
+    shots: int,
+    max_iterations: int | None,
+    progress: ProgressCallback | None,
+) -> TrainResult:
+    """Climb the thresholds (the module docstring), each searched by BBHT's rounds."""
+    n, e = model.num_weights, model.num_examples
+    certificate = the_plan.certificate
+    assert certificate is not None
+    rng = random.Random(seed)
+    best_w = rng.getrandbits(n)
     best = correct(model, best_w)
-    checks = 1
-    calls = 0
+    checks, calls = 1, 0
     rounds: list[Round] = []
-    # With no trainable weight the empty string is the only one: there is nothing to search.
-    stopped = n == 0
-    while best < e and calls < limit and not stopped:
+    stop: Stop | None = "perfect" if best == e else None
+    failed = 0  # failed rounds at the current threshold
+    while stop is None:
         threshold = best + 1
-        m = 1.0
-        improved = False
-        while calls < limit and not improved:
-            # A round of j iterations and s shots spends j x s oracle calls: never more than
-            # the budget has left (a round that cannot afford one iteration ends the search).
-            room = (limit - calls) // shots_per_round
-            if room == 0:
-                stopped = True
+        failed = 0
+        while True:
+            # BBHT: j uniform in [0, r), r = ceil(m) as m grows by 6/5 per failed round.
+            j = rng.randrange(certificate.rotation(failed))
+            if calls + checks + (j + 1) * shots > the_plan.budget:
+                stop = "budget"
                 break
-            j = min(rng.randrange(math.ceil(m)), room)
-            measured = sampler.measure(threshold, j, shots_per_round, rng.getrandbits(32))
+            measured = sampler.measure(threshold, j, shots, rng.getrandbits(32))
             scores = [correct(model, w) for w in measured]
-            checks += len(measured)
-            calls += j * len(measured)
-            top = max(range(len(measured)), key=lambda i: (scores[i], -measured[i]))
+            checks += shots
+            calls += j * shots
+            top = max(range(shots), key=lambda i: (scores[i], -measured[i]))
             improved = scores[top] >= threshold
-            if improved:
-                best_w, best = measured[top], scores[top]
             rounds.append(
                 Round(
                     threshold,
@@ -336,52 +630,116 @@ def train(
             )
             if progress:
                 progress(
-                    f"round {len(rounds)}: threshold {threshold}, {plural(j, 'iteration')}, "
-                    f"best {best}/{e}, {plural(calls, 'oracle call')}"
+                    Progress(
+                        "search",
+                        min((calls + checks) / the_plan.budget, 1.0),
+                        f"round {len(rounds)}: threshold {threshold}, "
+                        f"{plural(j, 'iteration')}, best {max(best, scores[top])}/{e}, "
+                        f"cost {calls + checks}",
+                    )
                 )
-            m = min(GROWTH * m, cap)
+            if improved:
+                best_w, best = measured[top], scores[top]
+                stop = "perfect" if best == e else None
+                break
+            failed += 1
+            if the_plan.give_up is not None and failed >= the_plan.give_up:
+                stop = "certified"
+                break
+    confidence = 1.0 if stop == "perfect" else 1 - certificate.miss(failed)
     return TrainResult(
         model=model.name,
+        method="quantum",
         weights=weight_string(best_w, n),
         correct=best,
         examples=e,
         oracle_calls=calls,
-        classical_evaluations=(1 << n) * e,
         candidate_checks=checks,
-        budget=limit,
+        budget=the_plan.budget,
+        stop=stop,
+        confidence=confidence,
+        optimal_strings=int((counts == counts.max()).sum()) if counts is not None else None,
+        max_iterations=max_iterations,
         oracle=model.oracle.kind,
         backend=sampler.name,
         seed=seed,
-        shots_per_round=shots_per_round,
+        shots_per_round=shots,
         rounds=tuple(rounds),
         weight_names=tuple(model.weight_names),
         network=Network.of(written, best_w),
     )
 
 
-def render(result: TrainResult) -> str:
-    """`qbnnc train` without --json: each round, then the result."""
-    lines = [f"training {result.model}: {result.oracle} oracle, backend {result.backend}"]
-    if not result.weight_names:
-        lines.append("every layer is fixed: the network is evaluated, there is nothing to search")
+# --- the report ------------------------------------------------------------------------------
+
+_STOPS = {
+    "perfect": "every example is classified: nothing can do better",
+    "exhaustive": "every weight string was checked",
+    "nothing to search": "every layer is fixed: the network is evaluated, there is nothing to "
+    "search",
+}
+
+
+def describe_stop(result: TrainResult) -> str:
+    """Why the search stopped, with the confidence that nothing better exists."""
+    if result.stop in _STOPS:
+        return _STOPS[result.stop]
+    threshold = result.correct + 1
+    sure = _percent(result.confidence)
+    if result.stop == "certified":
+        return f"no string reaches {threshold} correct, with confidence {sure} (the stopping rule)"
+    return (
+        f"the budget of {result.budget:,} ran out before the stopping rule was met; nothing "
+        f"reaches {threshold} correct with confidence {sure} so far"
+    )
+
+
+def _percent(p: float) -> str:
+    """A confidence as a percentage rounded down, so that short of certain never reads 100%."""
+    return f"{math.floor(p * 10_000) / 100:.2f}%"
+
+
+def render(result: TrainResult, rounds: bool = False) -> str:
+    """`qbnnc train` without --json: a summary, and each round when `rounds`."""
+    if result.stop == "nothing to search":
+        how = "nothing to search"
+    elif result.method == "exhaustive":
+        how = "exhaustive enumeration (cheaper here than the quantum search's stopping rule)"
     else:
+        how = f"quantum search, {result.oracle} oracle, backend {result.backend}"
+    lines = [f"training {result.model}: {how}"]
+    if rounds and result.rounds:
         lines.append(f"  {'round':>5}  {'threshold':>9}  {'iterations':>10}  measured (correct)")
-    for i, r in enumerate(result.rounds, 1):
-        shots = ", ".join(f"{w} ({c})" for w, c in zip(r.measured, r.correct, strict=True))
-        mark = "  better" if r.improved else ""
-        lines.append(f"  {i:>5}  {r.threshold:>9}  {r.iterations:>10}  {shots}{mark}")
+        for i, r in enumerate(result.rounds, 1):
+            shots = ", ".join(f"{w} ({c})" for w, c in zip(r.measured, r.correct, strict=True))
+            mark = "  better" if r.improved else ""
+            lines.append(f"  {i:>5}  {r.threshold:>9}  {r.iterations:>10}  {shots}{mark}")
+    elif result.rounds:
+        lines.append(f"{plural(len(result.rounds), 'round')} (--rounds lists them)")
+    weights = f"{result.weights} (canonical order, weight 0 first)" if result.weights else "none"
+    lines.append(f"weights: {weights}")
+    if result.network is not None and result.network.neurons:
+        lines.append(f"neurons: {' '.join(f'{k}={v}' for k, v in result.network.neurons.items())}")
+    e = result.examples
+    guessing = ""
+    if result.random_search_cost is not None and result.optimal_strings is not None:
+        guessing = (
+            f", random guessing {result.random_search_cost:,.1f} on average "
+            f"({_many(result.optimal_strings, 'optimal string')})"
+        )
     lines += [
-        f"weights: {result.weights} (canonical order, weight 0 first)"
-        if result.weights
-        else "weights: none",
-        *(
-            [f"neurons: {' '.join(f'{k}={v}' for k, v in result.network.neurons.items())}"]
-            if result.network is not None
-            else []
-        ),
-        f"correct: {result.correct} of {result.examples} ({100 * result.accuracy:.1f}%)",
-        f"oracle calls: {result.oracle_calls} (budget {result.budget})",
-        f"exhaustive search would evaluate: {result.classical_evaluations} "
-        f"(weight strings x examples)",
+        f"correct: {result.correct} of {e} ({100 * result.accuracy:.1f}%)",
+        f"stopped: {describe_stop(result)}",
+        f"cost: {_many(result.cost, 'oracle-call equivalent')}: "
+        f"{_many(result.oracle_calls, 'oracle call')} + "
+        f"{_many(result.candidate_checks, 'candidate check')} "
+        f"({_many(result.row_evaluations, 'row evaluation')})",
+        f"against: exhaustive enumeration {result.exhaustive_cost:,} "
+        f"({result.exhaustive_cost * e:,} row evaluations){guessing}",
     ]
     return "\n".join(lines)
+
+
+def _many(count: int, word: str) -> str:
+    """`plural` with thousands separated: `2,048 row evaluations`."""
+    return f"{count:,} {word if count == 1 else word + 's'}"

@@ -317,15 +317,20 @@ def _tally(outputs: list[np.ndarray], slots: tuple[_Slot, ...], grid: _Grid) -> 
     return np.broadcast_to(total, full).reshape(-1)
 
 
-def correct_counts(model: Model, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+def correct_counts(
+    model: Model,
+    progress: Callable[[int, int], None] | None = None,
+    limit: int | None = MAX_COUNTED_WEIGHTS,
+) -> np.ndarray:
     """For every weight string `w` (index), the number of examples it classifies correctly.
 
     Bit-parallel over the distinct inputs and a chunk of weight strings at a time (memory
     stays flat; see the comment above `_CHUNK_WORDS`). `progress(done, total)` is called with
-    the weight strings counted so far after each chunk.
+    the weight strings counted so far after each chunk. `limit`: the most weights counted
+    (None: any number; the caller has weighed the time, as `train` does).
     """
     n = model.num_weights
-    if n > MAX_COUNTED_WEIGHTS:
+    if limit is not None and n > limit:
         raise ValueError(f"{n} weights: too many to count exhaustively")
     total = 1 << n
     dtype = np.uint16 if model.num_examples < 65536 else np.uint32

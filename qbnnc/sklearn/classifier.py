@@ -3,9 +3,9 @@
 `QBNNClassifier(hidden=(2,))` is the network `input x[features] -> hidden layers -> y`;
 `fit(X, y)` writes that model, hands it the arrays as its data (`compile(..., data=(X, y))`)
 and trains it with `qbnnc.train` (Dürr–Høyer minimum finding around BBHT search, each
-circuit simulated on Qiskit Aer), so the weights it keeps classify the most training rows
-correctly with high probability. Features must be bits: put a `Binarizer` (or any
-0/1 encoder) before it in a `Pipeline`.
+round drawn from the circuit's exact distribution, or enumerated where that is cheaper), so
+the weights it keeps classify the most training rows correctly with high probability.
+Features must be bits: put a `Binarizer` (or any 0/1 encoder) before it in a `Pipeline`.
 
 Classes are coded in binary on the output layer: 2 classes on 1 output bit, K classes on
 ceil(log2 K) bits (class i is the bit string of i, most significant bit first). An output
@@ -29,8 +29,7 @@ except ImportError:  # pragma: no cover - exercised by hiding the package in the
     raise ImportError(needs_packages("qbnnc.sklearn", ["scikit-learn"], "sklearn")) from None
 
 from qbnnc.diagnostics import CompileError
-from qbnnc.execution.simulate import check_width
-from qbnnc.execution.train import blind_program, train, training_model
+from qbnnc.execution.train import train
 from qbnnc.frontend.data import bit_matrix, refuse_masked
 from qbnnc.pipeline.compiler import load_model
 from qbnnc.reference.network import Network
@@ -122,17 +121,16 @@ class QBNNClassifier(ClassifierMixin, BaseEstimator):
         self.model_text_ = self._text(self.n_features_in_, bits)
         try:
             model = load_model(self.model_text_, data=(x, labels))
-            # Refused before any simulation when the circuit is too wide for Aer.
-            check_width(blind_program(training_model(model), 1, 1))
+            # Refused before any work when it would take too long or too much memory.
+            result = train(
+                model,
+                seed=self.random_state,
+                shots_per_round=self.shots_per_round,
+                backend=self.backend,
+                budget=self.budget,
+            )
         except CompileError as error:
             raise ValueError(f"QBNNClassifier cannot train this network: {error}") from None
-        result = train(
-            model,
-            seed=self.random_state,
-            shots_per_round=self.shots_per_round,
-            backend=self.backend,
-            budget=self.budget,
-        )
         self.network_: Network = result.network
         self.weights_ = result.weights
         self.train_correct_ = result.correct
